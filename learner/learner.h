@@ -1,0 +1,58 @@
+// Learner: turns what build scripts were seen doing into a proposed policy,
+// and compares two observations or policies for upgrade review.
+#ifndef WARDEN_LEARNER_LEARNER_H_
+#define WARDEN_LEARNER_LEARNER_H_
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "db/store.h"
+#include "policy/matcher.h"
+#include "policy/policy.h"
+#include "tracer/event.h"
+
+namespace warden {
+
+// Observation is everything one build-script run of a package was seen doing,
+// with the path variables of that run so paths can be generalised.
+struct Observation {
+  PackageId package;
+  PathVars vars;
+  std::vector<Event> events;
+  std::vector<Directive> directives;
+  std::vector<std::string> env_used;  // from cargo:rerun-if-env-changed
+};
+
+// ProposePolicy writes the narrowest readable policy that allows every
+// successful access in `observations`:
+//  - paths get variables back ({out_dir}, {manifest_dir}, {home}, …);
+//  - many files under one directory become a glob on that directory, never
+//    "/", "/**", "{home}/**" or "/usr/**";
+//  - ENOENT probes and denied events never become grants;
+//  - accesses covered by the baseline or a profile are not repeated;
+//  - programs found through $PATH are written by name.
+// Output is deterministic: same observations, byte-identical SavePolicy.
+Policy ProposePolicy(const std::vector<Observation>& observations);
+
+// PolicyChange is one grant added or removed for a package.
+struct PolicyChange {
+  std::string package;
+  std::string old_version;
+  std::string new_version;
+  std::string kind;   // "read", "write", "exec", "connect", "bind", "env",
+                      // "directive", "version"
+  std::string value;
+  bool added = true;
+  std::string risk;   // "", or a label such as "network", "shell-exec",
+                      // "home-read", "write-outside-out-dir", "link-arg"
+};
+
+// DiffPolicies lists what `after` grants that `before` does not (added) and
+// the reverse (removed), sorted by package, kind, value.
+std::vector<PolicyChange> DiffPolicies(const Policy& before,
+                                       const Policy& after);
+
+}  // namespace warden
+
+#endif  // WARDEN_LEARNER_LEARNER_H_

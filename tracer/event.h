@@ -1,0 +1,62 @@
+// Event: one access a supervised build script asked for, as the supervisor saw
+// it. This is the only type that flows from tracer to db to learner.
+#ifndef WARDEN_TRACER_EVENT_H_
+#define WARDEN_TRACER_EVENT_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace warden {
+
+// Op names what was asked. The string forms (OpName) are stored in the
+// database and must not change.
+enum class Op {
+  kRead,      // open for reading
+  kWrite,     // open for writing an existing file
+  kCreate,    // open with O_CREAT / creat / mknod of a new file
+  kUnlink,    // unlink, unlinkat
+  kRename,    // rename*: target is the source, detail the destination
+  kMkdir,
+  kRmdir,
+  kLink,      // link*: target is the new name, detail the existing file
+  kSymlink,   // symlink*: target is the new name, detail the link text
+  kChmod,
+  kChown,
+  kTruncate,
+  kExec,      // execve/execveat: target is the resolved program, detail argv
+  kConnect,   // connect, or sendto/sendmsg with a destination
+  kBind,
+  kSocket,    // socket() of a family outside unix/inet/inet6
+  kSignal,    // signal aimed outside the sandboxed tree
+  kSyscall,   // a syscall warden does not allow at all; target is its name
+};
+
+std::string_view OpName(Op op);
+std::optional<Op> OpFromName(std::string_view name);
+
+// Access is what a policy grants; several ops map onto one access.
+enum class Access { kRead, kWrite, kExec, kConnect, kBind, kNone };
+Access AccessOf(Op op);
+std::string_view AccessName(Access access);
+
+struct Event {
+  Op op = Op::kRead;
+  // Absolute, normalised path (the file actually opened where one was), or a
+  // network address "tcp:127.0.0.1:8080", "udp:[::1]:53", "unix:/run/x.sock",
+  // or a syscall name for kSyscall.
+  std::string target;
+  // Second operand or context: rename destination, argv of an exec.
+  std::string detail;
+  bool allowed = true;
+  // errno the traced call returned (0 on success). ENOENT probes are kept so
+  // the learner can tell misses from grants.
+  int error = 0;
+  // How many identical requests this event stands for.
+  uint64_t count = 1;
+};
+
+}  // namespace warden
+
+#endif  // WARDEN_TRACER_EVENT_H_
