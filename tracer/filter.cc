@@ -1,1 +1,223 @@
-// placeholder
+#include "tracer/filter.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <seccomp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <memory>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+
+namespace warden {
+namespace {
+
+// Syscalls that touch only the caller's own memory, fds it already holds,
+// its own threads and children, or read-only metadata: no decision needed.
+// stat-family probes are here on purpose: they carry no file contents and are
+// 60% of a build script's calls (../shared/corpus/FINDINGS.md).
+constexpr const char* kAllowed[] = {
+    "read", "write", "readv", "writev", "pread64", "pwrite64", "preadv",
+    "pwritev", "preadv2", "pwritev2", "close", "close_range", "fstat",
+    "newfstatat", "stat", "lstat", "statx", "lseek", "mmap", "mprotect",
+    "munmap", "brk", "mremap", "msync", "madvise", "mincore", "mlock",
+    "mlock2", "munlock", "mlockall", "munlockall", "rt_sigaction",
+    "rt_sigprocmask", "rt_sigreturn", "rt_sigpending", "rt_sigsuspend",
+    "rt_sigtimedwait", "sigaltstack",
+    // ioctl: TIOCSTI needs a controlling terminal, and the sandboxed tree
+    // runs in a session of its own (setsid) without one.
+    "ioctl", "access", "faccessat",
+    "faccessat2", "pipe", "pipe2", "select", "pselect6", "poll", "ppoll",
+    "epoll_create", "epoll_create1", "epoll_ctl", "epoll_wait",
+    "epoll_pwait", "epoll_pwait2", "sched_yield", "sched_getaffinity",
+    "sched_setaffinity", "sched_getparam", "sched_getscheduler",
+    "sched_get_priority_max", "sched_get_priority_min", "sched_getattr",
+    "sched_rr_get_interval", "dup", "dup2", "dup3", "nanosleep",
+    "clock_nanosleep", "getitimer", "setitimer", "alarm", "getpid",
+    "gettid", "getppid", "getpgrp", "getpgid", "getsid", "setsid",
+    "setpgid", "getuid", "geteuid", "getgid", "getegid", "getgroups",
+    "getresuid", "getresgid", "socketpair", "shutdown", "getsockname",
+    "getpeername", "getsockopt", "setsockopt", "recvfrom", "recvmsg",
+    "recvmmsg", "accept", "accept4", "listen", "fork", "vfork", "exit",
+    "exit_group", "wait4", "waitid", "uname", "fcntl", "flock", "fsync",
+    "fdatasync", "ftruncate", "getdents", "getdents64", "getcwd", "chdir",
+    "fchdir", "readlink", "readlinkat", "umask", "gettimeofday",
+    "getrlimit", "setrlimit", "prlimit64", "getrusage", "sysinfo", "times",
+    "prctl", "arch_prctl", "futex", "futex_waitv", "set_tid_address",
+    "set_robust_list", "get_robust_list", "rseq", "getrandom",
+    "memfd_create", "eventfd", "eventfd2", "signalfd", "signalfd4",
+    "timerfd_create", "timerfd_settime", "timerfd_gettime",
+    "timer_create", "timer_settime", "timer_gettime", "timer_getoverrun",
+    "timer_delete", "inotify_init", "inotify_init1", "inotify_add_watch",
+    "inotify_rm_watch", "fadvise64", "sendfile", "splice", "tee",
+    "copy_file_range", "fallocate", "capget", "getcpu", "statfs", "fstatfs",
+    "getxattr", "lgetxattr", "fgetxattr", "listxattr", "llistxattr",
+    "flistxattr", "time", "clock_gettime", "clock_getres", "getpriority",
+    "setpriority", "ioprio_get", "ioprio_set", "membarrier", "sync",
+    "syncfs", "sync_file_range", "readahead", "pause", "restart_syscall",
+    "pidfd_open", "waitpid", "mq_getsetattr", "sched_setscheduler",
+    "sched_setparam", "sched_setattr", "get_mempolicy", "set_mempolicy",
+    "mbind", "setuid", "setgid", "setreuid", "setregid", "setresuid",
+    "setresgid", "setfsuid", "setfsgid", "setgroups", "capset",
+    "landlock_create_ruleset", "landlock_add_rule", "landlock_restrict_self",
+    "set_mempolicy_home_node", "cachestat",
+    "map_shadow_stack", "statmount", "listmount",
+};
+
+// Syscalls that fail in the kernel. ENOSYS where callers have a fallback
+// (glibc's posix_spawn retries clone3 as clone, openat2 users fall back to
+// openat); EPERM for the rest. All of them are ways around the supervisor or
+// out of the sandbox, and no build script in the corpus uses one.
+struct Denied {
+  const char* name;
+  int error;
+};
+constexpr Denied kDenied[] = {
+    {"clone3", ENOSYS},          {"openat2", ENOSYS},
+    {"io_uring_setup", ENOSYS},  {"io_uring_enter", ENOSYS},
+    {"io_uring_register", ENOSYS},
+    {"open_by_handle_at", EPERM}, {"name_to_handle_at", EOPNOTSUPP},
+    {"ptrace", EPERM},           {"process_vm_readv", EPERM},
+    {"process_vm_writev", EPERM}, {"process_madvise", EPERM},
+    {"pidfd_getfd", EPERM},      {"kcmp", EPERM},
+    {"seccomp", EPERM},          {"bpf", EPERM},
+    {"perf_event_open", EACCES}, {"keyctl", EPERM},
+    {"add_key", EPERM},          {"request_key", EPERM},
+    {"userfaultfd", EPERM},      {"unshare", EPERM},
+    {"setns", EPERM},            {"mount", EPERM},
+    {"umount2", EPERM},          {"pivot_root", EPERM},
+    {"chroot", EPERM},           {"fsopen", EPERM},
+    {"fsmount", EPERM},          {"fspick", EPERM},
+    {"fsconfig", EPERM},         {"move_mount", EPERM},
+    {"open_tree", EPERM},        {"mount_setattr", EPERM},
+    {"init_module", EPERM},      {"finit_module", EPERM},
+    {"delete_module", EPERM},    {"kexec_load", EPERM},
+    {"kexec_file_load", EPERM},  {"reboot", EPERM},
+    {"swapon", EPERM},           {"swapoff", EPERM},
+    {"quotactl", EPERM},         {"quotactl_fd", EPERM},
+    {"acct", EPERM},             {"settimeofday", EPERM},
+    {"clock_settime", EPERM},    {"clock_adjtime", EPERM},
+    {"adjtimex", EPERM},         {"iopl", EPERM},
+    {"ioperm", EPERM},           {"lookup_dcookie", EPERM},
+    {"vhangup", EPERM},          {"syslog", EPERM},
+    {"fanotify_init", EPERM},    {"move_pages", EPERM},
+    {"migrate_pages", EPERM},    {"shmget", EPERM},
+    {"shmat", EPERM},            {"shmctl", EPERM},
+    {"shmdt", EPERM},            {"semget", EPERM},
+    {"semop", EPERM},            {"semtimedop", EPERM},
+    {"semctl", EPERM},           {"msgget", EPERM},
+    {"msgsnd", EPERM},           {"msgrcv", EPERM},
+    {"msgctl", EPERM},           {"mq_open", EPERM},
+    {"mq_unlink", EPERM},        {"mq_timedsend", EPERM},
+    {"mq_timedreceive", EPERM},  {"mq_notify", EPERM},
+    {"modify_ldt", EPERM},       {"uselib", EPERM},
+    {"ustat", EPERM},            {"sysfs", EPERM},
+    {"_sysctl", EPERM},          {"nfsservctl", EPERM},
+    {"vserver", EPERM},          {"remap_file_pages", EPERM},
+    {"pkey_alloc", ENOSPC},
+};
+
+// Namespace flags: clone() with any of them would leave the sandbox's view.
+constexpr uint64_t kCloneNamespaceFlags =
+    CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC |
+    CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET;
+
+struct CtxDeleter {
+  void operator()(scmp_filter_ctx ctx) const { seccomp_release(ctx); }
+};
+using Ctx = std::unique_ptr<void, CtxDeleter>;
+
+absl::Status Add(scmp_filter_ctx ctx, uint32_t action, const char* name,
+                 std::initializer_list<scmp_arg_cmp> args = {}) {
+  int nr = seccomp_syscall_resolve_name(name);
+  if (nr == __NR_SCMP_ERROR) return absl::OkStatus();  // not on this ABI
+  int rc = seccomp_rule_add_array(ctx, action, nr, args.size(), args.begin());
+  if (rc != 0)
+    return absl::InternalError(
+        absl::StrCat("seccomp rule for ", name, ": error ", -rc));
+  return absl::OkStatus();
+}
+
+absl::Status AddRules(scmp_filter_ctx ctx, const FilterOptions& options) {
+  for (const char* name : kAllowed)
+    if (absl::Status s = Add(ctx, SCMP_ACT_ALLOW, name); !s.ok()) return s;
+  for (const Denied& d : kDenied)
+    if (absl::Status s = Add(ctx, SCMP_ACT_ERRNO(d.error), d.name); !s.ok())
+      return s;
+  // Sockets of the three everyday families; netlink, packet and the rest go
+  // to the supervisor.
+  for (scmp_datum_t family : {AF_UNIX, AF_INET, AF_INET6})
+    if (absl::Status s = Add(ctx, SCMP_ACT_ALLOW, "socket",
+                             {SCMP_A0(SCMP_CMP_EQ, family)});
+        !s.ok())
+      return s;
+  // sendto without a destination only writes to an already decided peer.
+  if (absl::Status s =
+          Add(ctx, SCMP_ACT_ALLOW, "sendto", {SCMP_A4(SCMP_CMP_EQ, 0)});
+      !s.ok())
+    return s;
+  if (absl::Status s = Add(ctx, SCMP_ACT_ALLOW, "clone",
+                           {SCMP_A0(SCMP_CMP_MASKED_EQ, kCloneNamespaceFlags, 0)});
+      !s.ok())
+    return s;
+  if (absl::Status s = Add(ctx, SCMP_ACT_ERRNO(EPERM), "clone",
+                           {SCMP_A0(SCMP_CMP_MASKED_EQ, kCloneNamespaceFlags,
+                                    kCloneNamespaceFlags)});
+      !s.ok())
+    return s;
+  // personality(0xffffffff) only queries; setting it (ADDR_NO_RANDOMIZE,
+  // READ_IMPLIES_EXEC) changes how the loader maps code.
+  if (absl::Status s = Add(ctx, SCMP_ACT_ALLOW, "personality",
+                           {SCMP_A0(SCMP_CMP_EQ, 0xffffffffu)});
+      !s.ok())
+    return s;
+  if (options.signals_scoped) {
+    for (const char* name : {"kill", "tkill", "tgkill", "rt_sigqueueinfo",
+                             "rt_tgsigqueueinfo", "pidfd_send_signal"})
+      if (absl::Status s = Add(ctx, SCMP_ACT_ALLOW, name); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<sock_filter>> BuildFilter(
+    const FilterOptions& options) {
+  Ctx ctx(seccomp_init(SCMP_ACT_NOTIFY));
+  if (!ctx) return absl::InternalError("seccomp_init failed");
+  if (seccomp_attr_set(ctx.get(), SCMP_FLTATR_ACT_BADARCH,
+                       SCMP_ACT_KILL_PROCESS) != 0)
+    return absl::InternalError("seccomp: cannot set the bad-ABI action");
+  // Do not let libseccomp set NO_NEW_PRIVS or TSYNC: we load the program
+  // ourselves, after NO_NEW_PRIVS is set by the caller.
+  if (absl::Status s = AddRules(ctx.get(), options); !s.ok()) return s;
+
+  // libseccomp 2.5 writes BPF only to a file descriptor.
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0)
+    return absl::InternalError("pipe for seccomp export failed");
+  int rc = seccomp_export_bpf(ctx.get(), fds[1]);
+  close(fds[1]);
+  std::vector<sock_filter> program;
+  sock_filter insn;
+  while (rc == 0 && read(fds[0], &insn, sizeof insn) == sizeof insn)
+    program.push_back(insn);
+  close(fds[0]);
+  if (rc != 0 || program.empty())
+    return absl::InternalError(absl::StrCat("seccomp export failed: ", -rc));
+  return program;
+}
+
+std::string SyscallName(int nr) {
+  char* name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
+  if (name == nullptr) return absl::StrCat("syscall_", nr);
+  std::string result(name);
+  free(name);
+  return result;
+}
+
+}  // namespace warden

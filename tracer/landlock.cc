@@ -1,1 +1,143 @@
-// placeholder
+#include "tracer/landlock.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/landlock.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+
+namespace warden {
+namespace {
+
+// Debian 12's kernel headers (6.1) stop at ABI 2; these are from later ABIs.
+constexpr uint64_t kFsTruncate = 1ULL << 14;   // ABI 3
+constexpr uint64_t kFsIoctlDev = 1ULL << 15;   // ABI 5
+constexpr uint64_t kNetBindTcp = 1ULL << 0;    // ABI 4
+constexpr uint64_t kNetConnectTcp = 1ULL << 1; // ABI 4
+constexpr uint64_t kScopeAbstractUnix = 1ULL << 0;  // ABI 6
+constexpr uint64_t kScopeSignal = 1ULL << 1;        // ABI 6
+constexpr int kRuleNetPort = 2;
+
+struct RulesetAttr {
+  uint64_t handled_access_fs;
+  uint64_t handled_access_net;
+  uint64_t scoped;
+};
+struct NetPortAttr {
+  uint64_t allowed_access;
+  uint64_t port;
+};
+
+constexpr uint64_t kFileRights = LANDLOCK_ACCESS_FS_EXECUTE |
+                                 LANDLOCK_ACCESS_FS_WRITE_FILE |
+                                 LANDLOCK_ACCESS_FS_READ_FILE | kFsTruncate |
+                                 kFsIoctlDev;
+constexpr uint64_t kReadRights = LANDLOCK_ACCESS_FS_EXECUTE |
+                                 LANDLOCK_ACCESS_FS_READ_FILE |
+                                 LANDLOCK_ACCESS_FS_READ_DIR;
+
+uint64_t FsRightsForAbi(int abi) {
+  uint64_t rights = (LANDLOCK_ACCESS_FS_MAKE_SYM << 1) - 1;  // ABI 1
+  if (abi >= 2) rights |= LANDLOCK_ACCESS_FS_REFER;
+  if (abi >= 3) rights |= kFsTruncate;
+  if (abi >= 5) rights |= kFsIoctlDev;
+  return rights;
+}
+
+absl::Status AddPathRule(int ruleset, const std::string& path,
+                         uint64_t rights) {
+  int fd = open(path.c_str(), O_PATH | O_CLOEXEC);
+  if (fd < 0) return absl::OkStatus();  // nothing there to grant
+  struct stat st;
+  if (fstat(fd, &st) == 0 && !S_ISDIR(st.st_mode)) rights &= kFileRights;
+  landlock_path_beneath_attr attr{};
+  attr.allowed_access = rights;
+  attr.parent_fd = fd;
+  long rc = syscall(SYS_landlock_add_rule, ruleset, LANDLOCK_RULE_PATH_BENEATH,
+                    &attr, 0);
+  int saved = errno;
+  close(fd);
+  if (rc != 0)
+    return absl::InternalError(absl::StrCat("landlock rule for ", path, ": ",
+                                            strerror(saved)));
+  return absl::OkStatus();
+}
+
+absl::Status AddPortRule(int ruleset, uint16_t port, uint64_t access) {
+  NetPortAttr attr{access, port};
+  if (syscall(SYS_landlock_add_rule, ruleset, kRuleNetPort, &attr, 0) != 0)
+    return absl::InternalError(absl::StrCat("landlock rule for port ", port,
+                                            ": ", strerror(errno)));
+  return absl::OkStatus();
+}
+
+absl::Status AddRules(int ruleset, const LandlockPlan& plan, uint64_t fs) {
+  if (plan.restrict_fs) {
+    for (const std::string& p : plan.read_paths)
+      if (absl::Status s = AddPathRule(ruleset, p, kReadRights & fs); !s.ok())
+        return s;
+    for (const std::string& p : plan.write_paths)
+      if (absl::Status s = AddPathRule(ruleset, p, fs); !s.ok()) return s;
+  }
+  if (plan.restrict_tcp) {
+    for (uint16_t port : plan.connect_ports)
+      if (absl::Status s = AddPortRule(ruleset, port, kNetConnectTcp); !s.ok())
+        return s;
+    for (uint16_t port : plan.bind_ports)
+      if (absl::Status s = AddPortRule(ruleset, port, kNetBindTcp); !s.ok())
+        return s;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+int LandlockAbi() {
+  long abi = syscall(SYS_landlock_create_ruleset, nullptr, 0,
+                     LANDLOCK_CREATE_RULESET_VERSION);
+  return abi < 0 ? 0 : static_cast<int>(abi);
+}
+
+absl::Status ApplyLandlock(const LandlockPlan& plan) {
+  int abi = LandlockAbi();
+  if (plan.restrict_fs && abi < 1)
+    return absl::FailedPreconditionError(
+        "Landlock is not available (needs Linux >= 5.13 with landlock in the "
+        "lsm= boot list)");
+  if (plan.restrict_tcp && abi < 4)
+    return absl::FailedPreconditionError(
+        "Landlock TCP rules need ABI 4 (Linux >= 6.7)");
+  if (plan.scope && abi < 6)
+    return absl::FailedPreconditionError(
+        "Landlock signal scoping needs ABI 6 (Linux >= 6.12)");
+
+  RulesetAttr attr{};
+  uint64_t fs = FsRightsForAbi(abi);
+  if (plan.restrict_fs) attr.handled_access_fs = fs;
+  if (plan.restrict_tcp) attr.handled_access_net = kNetBindTcp | kNetConnectTcp;
+  if (plan.scope) attr.scoped = kScopeSignal | kScopeAbstractUnix;
+  if (attr.handled_access_fs == 0 && attr.handled_access_net == 0 &&
+      attr.scoped == 0)
+    return absl::OkStatus();
+  size_t size = abi >= 6 ? sizeof attr
+                : abi >= 4 ? offsetof(RulesetAttr, scoped)
+                           : offsetof(RulesetAttr, handled_access_net);
+  int ruleset = static_cast<int>(
+      syscall(SYS_landlock_create_ruleset, &attr, size, 0));
+  if (ruleset < 0)
+    return absl::InternalError(
+        absl::StrCat("landlock_create_ruleset: ", strerror(errno)));
+  absl::Status status = AddRules(ruleset, plan, fs);
+  if (status.ok() && syscall(SYS_landlock_restrict_self, ruleset, 0) != 0)
+    status = absl::InternalError(
+        absl::StrCat("landlock_restrict_self: ", strerror(errno)));
+  close(ruleset);
+  return status;
+}
+
+}  // namespace warden

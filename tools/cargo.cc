@@ -1,0 +1,164 @@
+#include "tools/cargo.h"
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "tools/protocol.h"
+
+extern char** environ;
+
+namespace warden {
+namespace {
+
+struct Spawned {
+  pid_t pid = -1;
+  int out_fd = -1;
+  int err_fd = -1;
+};
+
+std::vector<char*> CStrings(const std::vector<std::string>& v) {
+  std::vector<char*> out;
+  for (const std::string& s : v) out.push_back(const_cast<char*>(s.c_str()));
+  out.push_back(nullptr);
+  return out;
+}
+
+int WaitStatus(pid_t pid) {
+  int raw = 0;
+  while (waitpid(pid, &raw, 0) < 0 && errno == EINTR) {
+  }
+  return WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
+}
+
+std::string ReadAll(int fd) {
+  std::string out;
+  char buf[65536];
+  ssize_t n;
+  while ((n = read(fd, buf, sizeof buf)) > 0) out.append(buf, n);
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> GlobalCargoArgs(const std::vector<std::string>& args) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--offline" || a == "--frozen" || a == "--locked") {
+      out.push_back(a);
+    } else if ((a == "--config" || a == "-Z" || a == "--manifest-path") &&
+               i + 1 < args.size()) {
+      out.push_back(a);
+      out.push_back(args[++i]);
+    } else if (a.rfind("--config=", 0) == 0 || a.rfind("-Z", 0) == 0 ||
+               a.rfind("--manifest-path=", 0) == 0) {
+      out.push_back(a);
+    }
+  }
+  return out;
+}
+
+std::string SourceKind(const std::string& source_id) {
+  if (source_id.empty()) return "path";
+  if (source_id.rfind("git+", 0) == 0) return "git";
+  if (source_id.rfind("path+", 0) == 0) return "path";
+  return "registry";
+}
+
+absl::StatusOr<Workspace> LoadWorkspace(const std::string& manifest_path,
+                                        const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {"cargo", "metadata", "--format-version",
+                                   "1"};
+  if (!manifest_path.empty()) {
+    argv.push_back("--manifest-path");
+    argv.push_back(manifest_path);
+  }
+  for (const std::string& a : GlobalCargoArgs(args)) argv.push_back(a);
+  absl::StatusOr<std::string> out = CaptureCommand(argv);
+  if (!out.ok()) return out.status();
+  nlohmann::json meta = nlohmann::json::parse(*out, nullptr, false);
+  if (meta.is_discarded() || !meta.is_object())
+    return absl::InternalError("cargo metadata printed something that is not JSON");
+  Workspace ws;
+  ws.root = meta.value("workspace_root", "");
+  ws.target_dir = meta.value("target_directory", "");
+  for (const nlohmann::json& p : meta.value("packages", nlohmann::json::array())) {
+    CargoPackage pkg;
+    pkg.record.name = p.value("name", "");
+    pkg.record.version = p.value("version", "");
+    pkg.record.source =
+        SourceKind(p["source"].is_string() ? p["source"].get<std::string>() : "");
+    std::string manifest = p.value("manifest_path", "");
+    pkg.record.manifest_dir =
+        std::filesystem::path(manifest).parent_path().string();
+    for (const nlohmann::json& t : p.value("targets", nlohmann::json::array()))
+      for (const nlohmann::json& kind : t.value("kind", nlohmann::json::array()))
+        if (kind == "custom-build") pkg.has_build_script = true;
+    if (p.contains("metadata") && p["metadata"].is_object() &&
+        p["metadata"].contains("warden"))
+      pkg.declared_yaml = p["metadata"]["warden"].dump();
+    ws.packages.push_back(std::move(pkg));
+  }
+  if (ws.root.empty() || ws.target_dir.empty())
+    return absl::InternalError("cargo metadata gave no workspace_root or target_directory");
+  return ws;
+}
+
+absl::StatusOr<int> RunCommand(const std::vector<std::string>& argv,
+                               const std::vector<std::string>& extra_env) {
+  std::vector<std::string> env = CurrentEnvironment();
+  env.insert(env.end(), extra_env.begin(), extra_env.end());
+  std::vector<char*> cargv = CStrings(argv), cenv = CStrings(env);
+  pid_t pid;
+  int rc = posix_spawnp(&pid, cargv[0], nullptr, nullptr, cargv.data(),
+                        cenv.data());
+  if (rc != 0)
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot run ", argv[0], ": ", strerror(rc)));
+  return WaitStatus(pid);
+}
+
+absl::StatusOr<std::string> CaptureCommand(
+    const std::vector<std::string>& argv) {
+  int out[2], err[2];
+  if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0)
+    return absl::InternalError("pipe failed");
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, out[1], 1);
+  posix_spawn_file_actions_adddup2(&actions, err[1], 2);
+  std::vector<char*> cargv = CStrings(argv);
+  pid_t pid;
+  int rc = posix_spawnp(&pid, cargv[0], &actions, nullptr, cargv.data(),
+                        environ);
+  posix_spawn_file_actions_destroy(&actions);
+  close(out[1]);
+  close(err[1]);
+  if (rc != 0) {
+    close(out[0]);
+    close(err[0]);
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot run ", argv[0], ": ", strerror(rc)));
+  }
+  // stderr of cargo metadata is small; read stdout fully first.
+  std::string stdout_text = ReadAll(out[0]);
+  std::string stderr_text = ReadAll(err[0]);
+  close(out[0]);
+  close(err[0]);
+  int status = WaitStatus(pid);
+  if (status != 0)
+    return absl::FailedPreconditionError(absl::StrCat(
+        absl::StrJoin(argv, " "), " failed (exit ", status, "):\n", stderr_text));
+  return stdout_text;
+}
+
+}  // namespace warden

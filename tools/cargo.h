@@ -1,0 +1,51 @@
+// What cargo-warden asks of cargo itself: workspace metadata, and running it.
+#ifndef WARDEN_TOOLS_CARGO_H_
+#define WARDEN_TOOLS_CARGO_H_
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "db/store.h"
+#include "policy/policy.h"
+
+namespace warden {
+
+struct CargoPackage {
+  PackageRecord record;        // name, version, source, manifest_dir
+  bool has_build_script = false;
+  std::string declared_yaml;   // [package.metadata.warden], as JSON text
+};
+
+struct Workspace {
+  std::string root;
+  std::string target_dir;
+  std::vector<CargoPackage> packages;
+};
+
+// GlobalCargoArgs picks, from the arguments the user gave for cargo, those
+// that also shape `cargo metadata` (--config, --offline, --frozen, --locked,
+// -Z, --manifest-path).
+std::vector<std::string> GlobalCargoArgs(const std::vector<std::string>& args);
+
+// LoadWorkspace runs `cargo metadata --format-version 1` and parses it.
+absl::StatusOr<Workspace> LoadWorkspace(const std::string& manifest_path,
+                                        const std::vector<std::string>& args);
+
+// SourceKind maps cargo's source id ("registry+…", "git+…", null) to
+// "registry", "git" or "path".
+std::string SourceKind(const std::string& source_id);
+
+// RunCommand runs argv with extra environment, inheriting stdio, and returns
+// its exit status (128 + signal if killed).
+absl::StatusOr<int> RunCommand(const std::vector<std::string>& argv,
+                               const std::vector<std::string>& extra_env);
+
+// CaptureCommand runs argv and returns its stdout; non-zero exit is an error
+// carrying its stderr.
+absl::StatusOr<std::string> CaptureCommand(const std::vector<std::string>& argv);
+
+}  // namespace warden
+
+#endif  // WARDEN_TOOLS_CARGO_H_

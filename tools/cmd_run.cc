@@ -1,0 +1,320 @@
+// `cargo warden learn` and `cargo warden enforce`: run cargo with every build
+// script under the supervisor, then propose a policy or report denials.
+#include <unistd.h>
+
+#include <algorithm>
+#include <boost/program_options.hpp>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "db/store.h"
+#include "learner/learner.h"
+#include "policy/yaml.h"
+#include "tools/cargo.h"
+#include "tools/commands.h"
+#include "tools/context.h"
+#include "tools/observe.h"
+#include "tools/protocol.h"
+#include "tools/report.h"
+#include "tools/shim_install.h"
+#include "tracer/landlock.h"
+#include "tracer/supervisor.h"
+
+namespace warden {
+namespace {
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+
+struct RunOptions {
+  bool enforce = false;
+  std::string manifest_path;
+  std::string policy_path;
+  std::string db_path;
+  std::string format = "human";
+  bool merge = false;
+  std::vector<std::string> cargo_args;
+};
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// SplitAtDashes separates warden's options from cargo's (after "--").
+std::vector<std::string> SplitAtDashes(const std::vector<std::string>& args,
+                                       std::vector<std::string>& cargo_args) {
+  std::vector<std::string> own;
+  bool after = false;
+  for (const std::string& a : args) {
+    if (!after && a == "--") {
+      after = true;
+    } else {
+      (after ? cargo_args : own).push_back(a);
+    }
+  }
+  return own;
+}
+
+// ParseOptions returns false (after printing help or an error) when the
+// command should stop with `exit_code`.
+bool ParseOptions(const std::vector<std::string>& args, RunOptions& opts,
+                  int& exit_code) {
+  const char* name = opts.enforce ? "enforce" : "learn";
+  po::options_description desc(absl::StrCat(
+      "usage: cargo warden ", name, " [options] [-- CARGO_ARGS...]\n\n",
+      opts.enforce
+          ? "Build with every build script held to warden.yaml: what it grants\n"
+            "proceeds, anything else fails with EACCES/EPERM and is reported.\n"
+            "Exit status: 1 when anything was denied, cargo's status when the\n"
+            "build failed otherwise, 0 when all is well.\n"
+          : "Build with every build script observed, record what each did in\n"
+            "the database, and propose warden.yaml. An existing policy is not\n"
+            "overwritten: the proposal goes to warden.proposed.yaml and what\n"
+            "differs is printed (or use --merge).\n",
+      "\noptions"));
+  desc.add_options()
+      ("help,h", "print this help")
+      ("manifest-path", po::value(&opts.manifest_path),
+       "Cargo.toml of the workspace (default: cargo's search from the cwd)")
+      ("policy", po::value(&opts.policy_path),
+       "policy file (default: warden.yaml at the workspace root)")
+      ("db", po::value(&opts.db_path),
+       "SQLite database (default: <target-dir>/warden/warden.db)")
+      ("format", po::value(&opts.format), "report format: human or json");
+  if (!opts.enforce)
+    desc.add_options()("merge",
+                       po::bool_switch(&opts.merge),
+                       "add what was learned to the existing policy in place");
+  po::variables_map vm;
+  std::vector<std::string> own = SplitAtDashes(args, opts.cargo_args);
+  try {
+    po::store(po::command_line_parser(own).options(desc).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    std::cerr << "cargo-warden " << name << ": " << e.what() << "\n\n" << desc;
+    exit_code = kExitUsage;
+    return false;
+  }
+  if (vm.count("help")) {
+    std::cout << desc << "\nexample:\n  cargo warden " << name
+              << " --manifest-path ws/Cargo.toml -- build --offline\n";
+    exit_code = kExitOk;
+    return false;
+  }
+  if (opts.format != "human" && opts.format != "json") {
+    std::cerr << "cargo-warden " << name << ": --format must be human or json\n";
+    exit_code = kExitUsage;
+    return false;
+  }
+  if (opts.cargo_args.empty()) opts.cargo_args = {"build"};
+  return true;
+}
+
+std::string SelfDir() {
+  std::error_code ec;
+  fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  return self.parent_path().string();
+}
+
+std::string Sysroot() {
+  std::string rustc = GetEnv("RUSTC");
+  absl::StatusOr<std::string> out =
+      CaptureCommand({rustc.empty() ? "rustc" : rustc, "--print", "sysroot"});
+  if (!out.ok()) return "";
+  std::string s = *out;
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
+  return s;
+}
+
+int Environment(const std::string& message) {
+  fprintf(stderr, "cargo-warden: %s\n", message.c_str());
+  return kExitEnvironment;
+}
+
+// Preflight checks the kernel before anything is built.
+int Preflight(bool enforce) {
+  if (absl::Status s = KernelSupport(); !s.ok())
+    return Environment(std::string(s.message()));
+  int abi = LandlockAbi();
+  if (enforce && abi < 1)
+    return Environment(
+        "enforce needs Landlock (Linux >= 5.13 with landlock in the lsm= boot "
+        "list); it is the second wall behind the supervisor");
+  if (abi < 6)
+    fprintf(stderr,
+            "cargo-warden: note: Landlock ABI %d < 6, signals are checked by "
+            "the supervisor instead of the kernel\n", abi);
+  return kExitOk;
+}
+
+// WriteProposal implements learn's "never silently overwrite" rule.
+int WriteProposal(const RunOptions& opts, const Policy& proposed) {
+  std::string text = SavePolicy(proposed);
+  std::error_code ec;
+  if (!fs::exists(opts.policy_path, ec)) {
+    std::ofstream(opts.policy_path) << text;
+    fprintf(stderr, "cargo-warden: wrote %s (%zu packages)\n",
+            opts.policy_path.c_str(), proposed.packages.size());
+    return kExitOk;
+  }
+  absl::StatusOr<Policy> existing = LoadPolicyFile(opts.policy_path);
+  if (!existing.ok()) {
+    fprintf(stderr, "cargo-warden: %s\n",
+            std::string(existing.status().message()).c_str());
+    return kExitUsage;
+  }
+  std::ifstream in(opts.policy_path);
+  std::stringstream current;
+  current << in.rdbuf();
+  Policy target = opts.merge ? MergePolicies(*existing, proposed) : proposed;
+  std::string target_text = SavePolicy(target);
+  if (target_text == current.str()) {
+    fprintf(stderr, "cargo-warden: %s is up to date\n", opts.policy_path.c_str());
+    return kExitOk;
+  }
+  std::vector<PolicyChange> changes = DiffPolicies(*existing, target);
+  std::string out_path = opts.policy_path;
+  if (!opts.merge) {
+    fs::path p(opts.policy_path);
+    out_path = (p.parent_path() / (p.stem().string() + ".proposed" +
+                                   p.extension().string())).string();
+  }
+  std::ofstream(out_path) << target_text;
+  fprintf(stderr, "cargo-warden: %s %s; it differs from %s:\n",
+          opts.merge ? "merged into" : "wrote proposal", out_path.c_str(),
+          opts.policy_path.c_str());
+  PrintChanges(changes, "human", stderr);
+  if (!opts.merge)
+    fprintf(stderr, "review it, then: mv %s %s\n", out_path.c_str(),
+            opts.policy_path.c_str());
+  return kExitOk;
+}
+
+int Run(RunOptions opts) {
+  if (int rc = Preflight(opts.enforce); rc != kExitOk) return rc;
+  absl::StatusOr<Workspace> ws = LoadWorkspace(opts.manifest_path, opts.cargo_args);
+  if (!ws.ok()) return Environment(std::string(ws.status().message()));
+  if (opts.policy_path.empty()) opts.policy_path = ws->root + "/warden.yaml";
+  if (opts.db_path.empty()) opts.db_path = ws->target_dir + "/warden/warden.db";
+  opts.policy_path = fs::absolute(opts.policy_path).string();
+  opts.db_path = fs::absolute(opts.db_path).string();
+
+  if (opts.enforce) {
+    std::error_code ec;
+    if (!fs::exists(opts.policy_path, ec)) {
+      fprintf(stderr,
+              "cargo-warden: no policy at %s (hint: run `cargo warden learn` "
+              "first, review the proposal, commit it; or pass --policy)\n",
+              opts.policy_path.c_str());
+      return kExitUsage;
+    }
+    absl::StatusOr<Policy> policy = LoadPolicyWithOverride(opts.policy_path);
+    if (!policy.ok()) {
+      fprintf(stderr, "cargo-warden: %s\n",
+              std::string(policy.status().message()).c_str());
+      return kExitUsage;
+    }
+  }
+
+  absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(opts.db_path);
+  if (!store.ok()) return Environment(std::string(store.status().message()));
+  RunRecord run;
+  run.mode = opts.enforce ? "enforce" : "learn";
+  run.workspace_root = ws->root;
+  run.policy_path = opts.policy_path;
+  run.cargo_args = absl::StrJoin(opts.cargo_args, " ");
+  run.started_ms = NowMs();
+  absl::StatusOr<int64_t> run_id = (*store)->BeginRun(run);
+  if (!run_id.ok()) return Environment(std::string(run_id.status().message()));
+  std::vector<PackageRecord> packages;
+  for (const CargoPackage& p : ws->packages) packages.push_back(p.record);
+  if (absl::Status s = (*store)->AddPackages(*run_id, packages); !s.ok())
+    return Environment(std::string(s.message()));
+
+  // Build scripts compiled by an earlier plain `cargo build` would run
+  // unsupervised: put the shim in front of them first.
+  absl::StatusOr<int> shimmed = ShimAllBuildScripts(ws->target_dir);
+  if (!shimmed.ok()) return Environment(std::string(shimmed.status().message()));
+
+  std::string dir = SelfDir();
+  std::string sysroot = Sysroot();
+  std::vector<std::string> env = {
+      absl::StrCat(kEnvMode, "=", run.mode),
+      absl::StrCat(kEnvDb, "=", opts.db_path),
+      absl::StrCat(kEnvRunId, "=", *run_id),
+      absl::StrCat(kEnvPolicy, "=", opts.enforce ? opts.policy_path : ""),
+      absl::StrCat(kEnvShim, "=", dir, "/warden-shim"),
+      absl::StrCat(kEnvTargetDir, "=", ws->target_dir),
+      absl::StrCat(kEnvWorkspace, "=", ws->root),
+      absl::StrCat(kEnvSysroot, "=", sysroot),
+      absl::StrCat(kEnvInnerWrapper, "=", GetEnv("RUSTC_WRAPPER")),
+      absl::StrCat("RUSTC_WRAPPER=", dir, "/warden-rustc"),
+  };
+  std::vector<std::string> argv = {"cargo"};
+  argv.insert(argv.end(), opts.cargo_args.begin(), opts.cargo_args.end());
+  if (!opts.manifest_path.empty()) {
+    // After the subcommand's own options, before any "--" for the binary.
+    auto dashes = std::find(argv.begin(), argv.end(), "--");
+    argv.insert(dashes, {"--manifest-path", opts.manifest_path});
+  }
+  fprintf(stderr, "cargo-warden: %s: %s\n", run.mode.c_str(),
+          absl::StrJoin(argv, " ").c_str());
+  absl::StatusOr<int> cargo_status = RunCommand(argv, env);
+  if (!cargo_status.ok())
+    return Environment(std::string(cargo_status.status().message()));
+  if (absl::Status s = RecordDirectives(**store, *run_id); !s.ok())
+    return Environment(std::string(s.message()));
+  (void)(*store)->EndRun(*run_id, *cargo_status);
+
+  absl::StatusOr<std::vector<Observation>> observed =
+      Observations(**store, *run_id, sysroot);
+  if (!observed.ok()) return Environment(std::string(observed.status().message()));
+  size_t events = 0;
+  for (const Observation& o : *observed) events += o.events.size();
+  fprintf(stderr,
+          "cargo-warden: run %lld: %zu build-script runs supervised, %zu "
+          "distinct events recorded in %s\n",
+          static_cast<long long>(*run_id), observed->size(), events,
+          opts.db_path.c_str());
+
+  if (opts.enforce) {
+    size_t denied = PrintDenials(*observed, opts.policy_path, opts.format, stdout);
+    if (denied > 0) return kExitFindings;
+    return *cargo_status;
+  }
+  if (*cargo_status != 0) {
+    fprintf(stderr,
+            "cargo-warden: cargo failed (exit %d); no policy proposed\n",
+            *cargo_status);
+    return *cargo_status;
+  }
+  int rc = WriteProposal(opts, ProposePolicy(*observed));
+  return rc;
+}
+
+}  // namespace
+
+int RunLearn(const std::vector<std::string>& args) {
+  RunOptions opts;
+  int exit_code = kExitOk;
+  if (!ParseOptions(args, opts, exit_code)) return exit_code;
+  return Run(std::move(opts));
+}
+
+int RunEnforce(const std::vector<std::string>& args) {
+  RunOptions opts;
+  opts.enforce = true;
+  int exit_code = kExitOk;
+  if (!ParseOptions(args, opts, exit_code)) return exit_code;
+  return Run(std::move(opts));
+}
+
+}  // namespace warden

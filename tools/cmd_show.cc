@@ -1,0 +1,7 @@
+#include "tools/commands.h"
+
+namespace warden {
+
+int RunShow(const std::vector<std::string>&) { return kExitUsage; }
+
+}  // namespace warden

@@ -1,0 +1,66 @@
+#include "tools/context.h"
+
+#include <filesystem>
+
+#include "policy/yaml.h"
+#include "tools/protocol.h"
+
+namespace warden {
+
+PathVars MachineVars(const std::string& sysroot) {
+  PathVars vars;
+  vars.home = GetEnv("HOME");
+  std::string cargo_home = GetEnv("CARGO_HOME");
+  vars.cargo_home = !cargo_home.empty() ? cargo_home
+                    : vars.home.empty() ? ""
+                                        : vars.home + "/.cargo";
+  std::string rustup_home = GetEnv("RUSTUP_HOME");
+  vars.rustup_home = !rustup_home.empty() ? rustup_home
+                     : vars.home.empty()  ? ""
+                                          : vars.home + "/.rustup";
+  std::string tmp = GetEnv("TMPDIR");
+  vars.tmp = tmp.empty() ? "/tmp" : tmp;
+  while (vars.tmp.size() > 1 && vars.tmp.back() == '/') vars.tmp.pop_back();
+  vars.sysroot = sysroot.empty() ? GetEnv(kEnvSysroot) : sysroot;
+  std::string path = GetEnv("PATH");
+  size_t start = 0;
+  while (start <= path.size()) {
+    size_t colon = path.find(':', start);
+    std::string dir = path.substr(start, colon - start);
+    if (!dir.empty() && dir[0] == '/') vars.path_dirs.push_back(dir);
+    if (colon == std::string::npos) break;
+    start = colon + 1;
+  }
+  return vars;
+}
+
+std::string OverridePath(const std::string& policy_path) {
+  std::filesystem::path p(policy_path);
+  return (p.parent_path() /
+          (p.stem().string() + ".override" + p.extension().string()))
+      .string();
+}
+
+absl::StatusOr<Policy> LoadPolicyWithOverride(const std::string& policy_path) {
+  absl::StatusOr<Policy> policy = LoadPolicyFile(policy_path);
+  if (!policy.ok()) return policy;
+  std::string override_path = OverridePath(policy_path);
+  std::error_code ec;
+  if (!std::filesystem::exists(override_path, ec)) return policy;
+  absl::StatusOr<Policy> human = LoadPolicyFile(override_path);
+  if (!human.ok()) return human.status();
+  return MergePolicies(*policy, *human);
+}
+
+bool PolicyDecider::Decide(const Event& event, std::string_view requested) {
+  Access access = AccessOf(event.op);
+  if (access == Access::kNone) return false;
+  if (policy_.Allows(access, event.target, requested) == nullptr) return false;
+  // Renames and hard links touch a second name, which must be writable too.
+  if ((event.op == Op::kRename || event.op == Op::kLink) &&
+      policy_.Allows(Access::kWrite, event.detail) == nullptr)
+    return false;
+  return true;
+}
+
+}  // namespace warden

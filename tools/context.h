@@ -1,0 +1,48 @@
+// Glue shared by cargo-warden and warden-shim: path variables of a run, and
+// the Decider that puts a compiled policy in front of the supervisor.
+#ifndef WARDEN_TOOLS_CONTEXT_H_
+#define WARDEN_TOOLS_CONTEXT_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "policy/matcher.h"
+#include "policy/policy.h"
+#include "tracer/supervisor.h"
+
+namespace warden {
+
+// MachineVars fills the variables that depend on the user and machine
+// ({home}, {cargo_home}, {rustup_home}, {tmp}, {sysroot}, $PATH) from the
+// environment; `sysroot` may be empty to read WARDEN_SYSROOT.
+PathVars MachineVars(const std::string& sysroot = "");
+
+// OverridePath is the human override file next to a policy file:
+// warden.yaml -> warden.override.yaml.
+std::string OverridePath(const std::string& policy_path);
+
+// LoadPolicyWithOverride loads the policy and merges its override file, if
+// one exists.
+absl::StatusOr<Policy> LoadPolicyWithOverride(const std::string& policy_path);
+
+// PolicyDecider answers the supervisor from a compiled package policy.
+class PolicyDecider : public Decider {
+ public:
+  explicit PolicyDecider(const PackagePolicy& policy) : policy_(policy) {}
+  bool Decide(const Event& event, std::string_view requested) override;
+
+ private:
+  const PackagePolicy& policy_;
+};
+
+// AllowAllDecider is learn mode: everything proceeds and is recorded.
+class AllowAllDecider : public Decider {
+ public:
+  bool Decide(const Event&, std::string_view) override { return true; }
+};
+
+}  // namespace warden
+
+#endif  // WARDEN_TOOLS_CONTEXT_H_

@@ -1,0 +1,100 @@
+#include "tools/observe.h"
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "tools/context.h"
+
+namespace warden {
+
+std::vector<Directive> ParseDirectives(const std::string& output,
+                                       int64_t invocation_id) {
+  std::vector<Directive> out;
+  std::istringstream in(output);
+  std::string line;
+  while (std::getline(in, line)) {
+    std::string rest;
+    if (line.rfind("cargo::", 0) == 0) {
+      rest = line.substr(7);
+    } else if (line.rfind("cargo:", 0) == 0) {
+      rest = line.substr(6);
+    } else {
+      continue;
+    }
+    size_t eq = rest.find('=');
+    if (eq == std::string::npos || eq == 0) continue;
+    out.push_back({invocation_id, rest.substr(0, eq), rest.substr(eq + 1)});
+  }
+  return out;
+}
+
+absl::Status RecordDirectives(Store& store, int64_t run_id) {
+  absl::StatusOr<std::vector<InvocationRecord>> invs = store.Invocations(run_id);
+  if (!invs.ok()) return invs.status();
+  std::vector<Directive> all;
+  for (const InvocationRecord& inv : *invs) {
+    std::filesystem::path output =
+        std::filesystem::path(inv.out_dir).parent_path() / "output";
+    std::ifstream in(output);
+    if (!in) continue;
+    std::stringstream text;
+    text << in.rdbuf();
+    for (Directive& d : ParseDirectives(text.str(), inv.id))
+      all.push_back(std::move(d));
+  }
+  return all.empty() ? absl::OkStatus() : store.AddDirectives(all);
+}
+
+PathVars VarsFor(const RunRecord& run, const InvocationRecord& inv,
+                 const std::string& target_dir, const std::string& sysroot) {
+  PathVars vars = MachineVars(sysroot);
+  vars.out_dir = inv.out_dir;
+  vars.manifest_dir = inv.manifest_dir;
+  vars.target_dir = target_dir;
+  vars.workspace_root = run.workspace_root;
+  return vars;
+}
+
+absl::StatusOr<std::vector<Observation>> Observations(
+    Store& store, int64_t run_id, const std::string& sysroot) {
+  absl::StatusOr<std::optional<RunRecord>> run = store.GetRun(run_id);
+  if (!run.ok()) return run.status();
+  if (!run->has_value())
+    return absl::NotFoundError("no run " + std::to_string(run_id));
+  absl::StatusOr<std::vector<InvocationRecord>> invs = store.Invocations(run_id);
+  if (!invs.ok()) return invs.status();
+  absl::StatusOr<std::vector<StoredEvent>> events = store.Events(run_id);
+  if (!events.ok()) return events.status();
+  absl::StatusOr<std::vector<Directive>> directives = store.Directives(run_id);
+  if (!directives.ok()) return directives.status();
+  absl::StatusOr<std::vector<PackageRecord>> packages = store.Packages(run_id);
+  if (!packages.ok()) return packages.status();
+
+  std::map<int64_t, Observation> by_inv;
+  for (const InvocationRecord& inv : *invs) {
+    Observation& o = by_inv[inv.id];
+    o.package = {inv.package, inv.version, "path"};
+    for (const PackageRecord& p : *packages)
+      if (p.name == inv.package && p.version == inv.version &&
+          p.manifest_dir == inv.manifest_dir)
+        o.package.source = p.source;
+    // The target dir is the out dir's ancestor: <target>/<profile>/build/x/out.
+    std::filesystem::path out(inv.out_dir);
+    std::string target_dir =
+        out.parent_path().parent_path().parent_path().parent_path().string();
+    o.vars = VarsFor(**run, inv, target_dir, sysroot);
+  }
+  for (const StoredEvent& e : *events) by_inv[e.invocation_id].events.push_back(e.event);
+  for (const Directive& d : *directives) {
+    Observation& o = by_inv[d.invocation_id];
+    o.directives.push_back(d);
+    if (d.key == "rerun-if-env-changed") o.env_used.push_back(d.value);
+  }
+  std::vector<Observation> out;
+  for (auto& [id, o] : by_inv) out.push_back(std::move(o));
+  return out;
+}
+
+}  // namespace warden

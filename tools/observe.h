@@ -1,0 +1,35 @@
+// Reading a run back from the database as learner Observations.
+#ifndef WARDEN_TOOLS_OBSERVE_H_
+#define WARDEN_TOOLS_OBSERVE_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "db/store.h"
+#include "learner/learner.h"
+
+namespace warden {
+
+// ParseDirectives reads the "cargo:KEY=VALUE" / "cargo::KEY=VALUE" lines of a
+// build script's captured output.
+std::vector<Directive> ParseDirectives(const std::string& output,
+                                       int64_t invocation_id);
+
+// RecordDirectives reads <out_dir>/../output of every invocation of the run
+// (cargo writes the script's stdout there) and stores its directives.
+absl::Status RecordDirectives(Store& store, int64_t run_id);
+
+// Observations returns one Observation per invocation of the run, with path
+// variables rebuilt from the run and this machine.
+absl::StatusOr<std::vector<Observation>> Observations(Store& store,
+                                                      int64_t run_id,
+                                                      const std::string& sysroot);
+
+// VarsFor rebuilds the path variables an invocation ran with.
+PathVars VarsFor(const RunRecord& run, const InvocationRecord& inv,
+                 const std::string& target_dir, const std::string& sysroot);
+
+}  // namespace warden
+
+#endif  // WARDEN_TOOLS_OBSERVE_H_

@@ -1,0 +1,40 @@
+// The environment variables through which cargo-warden talks to the programs
+// cargo starts for it (warden-rustc, and warden-shim via the shim scripts).
+// All of them are removed before a build script runs.
+#ifndef WARDEN_TOOLS_PROTOCOL_H_
+#define WARDEN_TOOLS_PROTOCOL_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace warden {
+
+inline constexpr const char kEnvMode[] = "WARDEN_MODE";        // learn|enforce
+inline constexpr const char kEnvDb[] = "WARDEN_DB";
+inline constexpr const char kEnvRunId[] = "WARDEN_RUN_ID";
+inline constexpr const char kEnvPolicy[] = "WARDEN_POLICY";    // enforce only
+inline constexpr const char kEnvShim[] = "WARDEN_SHIM";        // supervisor binary
+inline constexpr const char kEnvTargetDir[] = "WARDEN_TARGET_DIR";
+inline constexpr const char kEnvWorkspace[] = "WARDEN_WORKSPACE_ROOT";
+inline constexpr const char kEnvSysroot[] = "WARDEN_SYSROOT";
+// A RUSTC_WRAPPER that was set before warden's (sccache …), chained.
+inline constexpr const char kEnvInnerWrapper[] = "WARDEN_INNER_RUSTC_WRAPPER";
+
+// GetEnv returns the variable's value or "".
+std::string GetEnv(const char* name);
+
+// IsWardenVariable is true for the variables above.
+bool IsWardenVariable(std::string_view name);
+
+// IsBuildScriptVariable is true for what cargo documents as the build-script
+// environment plus what any process needs (PATH, HOME, locale, TMPDIR …).
+// Tokens and credentials (CARGO_REGISTRY_TOKEN, GITHUB_TOKEN, AWS_*) are not.
+bool IsBuildScriptVariable(std::string_view name);
+
+// CurrentEnvironment returns environ as "NAME=value" strings.
+std::vector<std::string> CurrentEnvironment();
+
+}  // namespace warden
+
+#endif  // WARDEN_TOOLS_PROTOCOL_H_

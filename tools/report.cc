@@ -1,0 +1,112 @@
+#include "tools/report.h"
+
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "policy/matcher.h"
+
+namespace warden {
+namespace {
+
+std::string Describe(const Event& e) {
+  if (e.op == Op::kExec && !e.detail.empty()) return e.target + "  (argv: " + e.detail + ")";
+  if (e.op == Op::kRename || e.op == Op::kLink) return e.target + " -> " + e.detail;
+  return e.target;
+}
+
+}  // namespace
+
+size_t PrintDenials(const std::vector<Observation>& observations,
+                    const std::string& policy_path, const std::string& format,
+                    FILE* out) {
+  size_t denied = 0;
+  bool json = format == "json";
+  std::string last_package;
+  for (const Observation& o : observations) {
+    for (const Event& e : o.events) {
+      if (e.allowed) continue;
+      ++denied;
+      std::string rule = SuggestRule(e, o.vars);
+      if (json) {
+        nlohmann::json j = {{"code", "W001"},
+                            {"kind", "denied"},
+                            {"package", o.package.name},
+                            {"version", o.package.version},
+                            {"source", o.package.source},
+                            {"operation", std::string(OpName(e.op))},
+                            {"target", e.target},
+                            {"detail", e.detail},
+                            {"count", e.count},
+                            {"allow_with", rule}};
+        fprintf(out, "%s\n", j.dump().c_str());
+        continue;
+      }
+      std::string package = o.package.name + " " + o.package.version;
+      if (package != last_package) {
+        fprintf(out, "\n  %s (%s)\n", package.c_str(), o.package.source.c_str());
+        last_package = package;
+      }
+      fprintf(out, "    denied %-8s %s\n", std::string(OpName(e.op)).c_str(),
+              Describe(e).c_str());
+      if (!rule.empty())
+        fprintf(out, "           allow with, under packages: %s: in %s:  %s\n",
+                o.package.name.c_str(), policy_path.c_str(), rule.c_str());
+    }
+  }
+  if (!json) {
+    if (denied == 0) {
+      fprintf(out, "cargo-warden: no request was denied\n");
+    } else {
+      fprintf(out,
+              "\ncargo-warden: error[W001]: %zu request%s denied by %s\n"
+              "hint: if a request is legitimate, add the line shown to the "
+              "package's entry (or to the override file) after review; "
+              "`cargo warden learn` proposes them\n",
+              denied, denied == 1 ? " was" : "s were", policy_path.c_str());
+    }
+  }
+  return denied;
+}
+
+void PrintChanges(const std::vector<PolicyChange>& changes,
+                  const std::string& format, FILE* out) {
+  if (format == "json") {
+    for (const PolicyChange& c : changes) {
+      nlohmann::json j = {{"package", c.package},
+                          {"old_version", c.old_version},
+                          {"new_version", c.new_version},
+                          {"kind", c.kind},
+                          {"value", c.value},
+                          {"change", c.added ? "added" : "removed"},
+                          {"risk", c.risk}};
+      fprintf(out, "%s\n", j.dump().c_str());
+    }
+    return;
+  }
+  const bool markdown = format == "markdown";
+  const bool color = !markdown && isatty(fileno(out));
+  if (markdown) {
+    fprintf(out, "### warden: build-script permission changes\n\n");
+    if (changes.empty()) fprintf(out, "No changes.\n");
+    else fprintf(out, "| package | version | change | kind | value | risk |\n|---|---|---|---|---|---|\n");
+  }
+  for (const PolicyChange& c : changes) {
+    std::string version = c.old_version == c.new_version
+                              ? c.new_version
+                              : c.old_version + " -> " + c.new_version;
+    if (markdown) {
+      fprintf(out, "| %s | %s | %s | %s | `%s` | %s |\n", c.package.c_str(),
+              version.c_str(), c.added ? "added" : "removed", c.kind.c_str(),
+              c.value.c_str(), c.risk.empty() ? "" : ("**" + c.risk + "**").c_str());
+      continue;
+    }
+    const char* on = color ? (c.added ? "\033[32m" : "\033[31m") : "";
+    const char* off = color ? "\033[0m" : "";
+    fprintf(out, "  %s%c %s %s: %s %s%s%s\n", on, c.added ? '+' : '-',
+            c.package.c_str(), version.c_str(), c.kind.c_str(), c.value.c_str(),
+            c.risk.empty() ? "" : ("  [" + c.risk + "]").c_str(), off);
+  }
+}
+
+}  // namespace warden

@@ -1,0 +1,26 @@
+// Human and JSON output of enforce denials and policy changes.
+#ifndef WARDEN_TOOLS_REPORT_H_
+#define WARDEN_TOOLS_REPORT_H_
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "learner/learner.h"
+
+namespace warden {
+
+// PrintDenials lists every denied request: package, version, operation,
+// target and the warden.yaml line that would allow it. Returns how many
+// distinct denials there were. `format` is "human" or "json" (JSON Lines).
+size_t PrintDenials(const std::vector<Observation>& observations,
+                    const std::string& policy_path, const std::string& format,
+                    FILE* out);
+
+// PrintChanges prints policy changes as "human", "markdown" or "json".
+void PrintChanges(const std::vector<PolicyChange>& changes,
+                  const std::string& format, FILE* out);
+
+}  // namespace warden
+
+#endif  // WARDEN_TOOLS_REPORT_H_

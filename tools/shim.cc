@@ -1,0 +1,186 @@
+// warden-shim: runs one build script under warden's supervisor.
+//
+// The shim script that cargo-warden put in front of a build script execs
+//   warden-shim REAL_BINARY ARGS…
+// with cargo's build-script environment plus WARDEN_* (tools/protocol.h).
+// warden-shim compiles the package's policy, confines and supervises the
+// script, stores what it did in the database, and exits with its status.
+#include <openssl/evp.h>
+#include <sys/time.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "db/store.h"
+#include "policy/matcher.h"
+#include "tools/context.h"
+#include "tools/protocol.h"
+#include "tracer/landlock.h"
+#include "tracer/supervisor.h"
+
+namespace warden {
+namespace {
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string Sha256File(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return "";
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(),
+                                                             EVP_MD_CTX_free);
+  EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
+  char buf[1 << 16];
+  while (in.read(buf, sizeof buf) || in.gcount() > 0)
+    EVP_DigestUpdate(ctx.get(), buf, static_cast<size_t>(in.gcount()));
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_DigestFinal_ex(ctx.get(), digest, &len);
+  std::string hex;
+  for (unsigned int i = 0; i < len; ++i) absl::StrAppend(&hex, absl::Hex(digest[i], absl::kZeroPad2));
+  return hex;
+}
+
+// PackageSource looks up how cargo-warden recorded this package for the run.
+std::string PackageSource(Store& store, int64_t run_id, const PackageId& id,
+                          const std::string& manifest_dir) {
+  absl::StatusOr<std::vector<PackageRecord>> packages = store.Packages(run_id);
+  if (packages.ok())
+    for (const PackageRecord& p : *packages)
+      if (p.name == id.name && p.version == id.version &&
+          p.manifest_dir == manifest_dir)
+        return p.source;
+  return "path";
+}
+
+// BuildEnvironment is what the build script sees: no WARDEN_* ever, and in
+// enforce mode only cargo's documented variables plus the policy's `env:`.
+std::vector<std::string> BuildEnvironment(const PackagePolicy* policy) {
+  std::vector<std::string> env;
+  std::string inner = GetEnv(kEnvInnerWrapper);
+  for (const std::string& entry : CurrentEnvironment()) {
+    std::string name = entry.substr(0, entry.find('='));
+    if (IsWardenVariable(name)) continue;
+    if (name == "RUSTC_WRAPPER") {
+      // cargo hands its wrapper to build scripts; give them the user's own.
+      if (!inner.empty()) env.push_back("RUSTC_WRAPPER=" + inner);
+      continue;
+    }
+    if (policy != nullptr && !IsBuildScriptVariable(name) &&
+        !policy->AllowsEnv(name))
+      continue;
+    env.push_back(entry);
+  }
+  return env;
+}
+
+LandlockPlan PlanFor(const PackagePolicy* policy, const std::string& program) {
+  LandlockPlan plan;
+  plan.scope = LandlockAbi() >= 6;
+  if (policy == nullptr) return plan;  // learn: observe, don't confine files
+  plan.restrict_fs = true;
+  plan.read_paths = policy->Roots(Access::kRead);
+  for (const std::string& p : policy->Roots(Access::kExec))
+    plan.read_paths.push_back(p);
+  plan.read_paths.push_back(program);
+  plan.write_paths = policy->Roots(Access::kWrite);
+  // TCP: with no network grant at all, the kernel refuses every port too.
+  plan.restrict_tcp = LandlockAbi() >= 4 &&
+                      policy->Roots(Access::kConnect).empty() &&
+                      policy->Roots(Access::kBind).empty();
+  return plan;
+}
+
+int Fail(const PackageId& id, const std::string& message) {
+  fprintf(stderr, "warden: %s %s: %s\n", id.name.c_str(), id.version.c_str(),
+          message.c_str());
+  return 101;
+}
+
+int Main(int argc, char** argv) {
+  if (argc < 2) {
+    fprintf(stderr,
+            "warden-shim: runs a build script under warden's supervisor; "
+            "started by the shim scripts cargo-warden installs, not by hand\n");
+    return 2;
+  }
+  const std::string program = argv[1];
+  PackageId id{GetEnv("CARGO_PKG_NAME"), GetEnv("CARGO_PKG_VERSION"), ""};
+  const std::string mode = GetEnv(kEnvMode);
+  if (mode != "learn" && mode != "enforce")
+    return Fail(id, absl::StrCat("WARDEN_MODE is '", mode,
+                                 "', expected learn or enforce"));
+  const bool enforce = mode == "enforce";
+  int64_t run_id = 0;
+  if (!absl::SimpleAtoi(GetEnv(kEnvRunId), &run_id))
+    return Fail(id, "WARDEN_RUN_ID is missing");
+
+  absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(GetEnv(kEnvDb));
+  if (!store.ok()) return Fail(id, std::string(store.status().message()));
+
+  PathVars vars = MachineVars();
+  vars.out_dir = GetEnv("OUT_DIR");
+  vars.manifest_dir = GetEnv("CARGO_MANIFEST_DIR");
+  vars.target_dir = GetEnv(kEnvTargetDir);
+  vars.workspace_root = GetEnv(kEnvWorkspace);
+  id.source = PackageSource(**store, run_id, id, vars.manifest_dir);
+
+  std::unique_ptr<PackagePolicy> policy;
+  if (enforce) {
+    absl::StatusOr<Policy> loaded = LoadPolicyWithOverride(GetEnv(kEnvPolicy));
+    if (!loaded.ok()) return Fail(id, std::string(loaded.status().message()));
+    absl::StatusOr<std::unique_ptr<PackagePolicy>> compiled =
+        CompilePackagePolicy(*loaded, id, vars);
+    if (!compiled.ok()) return Fail(id, std::string(compiled.status().message()));
+    policy = std::move(*compiled);
+  }
+
+  SandboxSpec spec;
+  spec.program = program;
+  spec.argv.push_back(program);
+  for (int i = 2; i < argc; ++i) spec.argv.push_back(argv[i]);
+  spec.env = BuildEnvironment(policy.get());
+  spec.landlock = PlanFor(policy.get(), program);
+  spec.enforce = enforce;
+
+  InvocationRecord inv;
+  inv.run_id = run_id;
+  inv.package = id.name;
+  inv.version = id.version;
+  inv.manifest_dir = vars.manifest_dir;
+  inv.out_dir = vars.out_dir;
+  inv.binary_sha256 = Sha256File(program);
+  inv.started_ms = NowMs();
+
+  EventLog log;
+  AllowAllDecider allow_all;
+  std::unique_ptr<Decider> decider;
+  if (policy) decider = std::make_unique<PolicyDecider>(*policy);
+  absl::StatusOr<RunResult> result =
+      RunSupervised(spec, decider ? *decider : allow_all, log);
+  if (!result.ok()) return Fail(id, std::string(result.status().message()));
+
+  inv.ended_ms = NowMs();
+  inv.exit_status = result->exit_status;
+  inv.notifications = result->notifications;
+  inv.peak_rss_kb = result->peak_rss_kb;
+  absl::StatusOr<int64_t> stored = (*store)->AddInvocation(inv, log.Events());
+  if (!stored.ok())
+    return Fail(id, absl::StrCat("cannot record events: ",
+                                 stored.status().message()));
+  return result->exit_status;
+}
+
+}  // namespace
+}  // namespace warden
+
+int main(int argc, char** argv) { return warden::Main(argc, argv); }

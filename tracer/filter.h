@@ -1,0 +1,35 @@
+// The seccomp filter installed in every supervised build script.
+//
+// Three outcomes per syscall: harmless ones run (ALLOW); forbidden ones fail in
+// the kernel (ERRNO) without waking the supervisor; everything else, including
+// syscalls this filter has never heard of, goes to the supervisor (USER_NOTIF),
+// which emulates, continues or denies them. Other ABIs (i386 via int 0x80, x32)
+// kill the process.
+#ifndef WARDEN_TRACER_FILTER_H_
+#define WARDEN_TRACER_FILTER_H_
+
+#include <linux/filter.h>
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace warden {
+
+struct FilterOptions {
+  // Landlock scoping (ABI 6) already confines signals to the sandboxed tree,
+  // so kill/tgkill/… can run without a round trip to the supervisor.
+  bool signals_scoped = false;
+};
+
+// BuildFilter compiles the filter to classic BPF for the native ABI.
+absl::StatusOr<std::vector<sock_filter>> BuildFilter(const FilterOptions& options);
+
+// SyscallName returns the name of a native syscall number ("openat"), or
+// "syscall_NNN" when libseccomp does not know it.
+std::string SyscallName(int nr);
+
+}  // namespace warden
+
+#endif  // WARDEN_TRACER_FILTER_H_

@@ -1,0 +1,43 @@
+// Landlock: the in-kernel second wall behind the supervisor.
+//
+// The supervisor decides every request it is asked about; Landlock confines
+// what the kernel does on its own (execve and its interpreter, anything a
+// supervisor bug would let through with CONTINUE) to the roots of the policy,
+// and scopes signals and abstract unix sockets to the sandboxed tree.
+#ifndef WARDEN_TRACER_LANDLOCK_H_
+#define WARDEN_TRACER_LANDLOCK_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+
+namespace warden {
+
+struct LandlockPlan {
+  // When false, file-system access is left to the supervisor alone.
+  bool restrict_fs = false;
+  std::vector<std::string> read_paths;   // read files, list dirs, execute
+  std::vector<std::string> write_paths;  // every file-system right
+  // When true, TCP bind/connect is limited to the listed ports (ABI 4).
+  bool restrict_tcp = false;
+  std::vector<uint16_t> connect_ports;
+  std::vector<uint16_t> bind_ports;
+  // Signals and abstract unix sockets stay inside the tree (ABI 6).
+  bool scope = true;
+};
+
+// LandlockAbi returns the kernel's Landlock ABI version, 0 when Landlock is
+// missing or disabled.
+int LandlockAbi();
+
+// ApplyLandlock restricts the calling thread (and its future children) as
+// `plan` says, using every right the running ABI knows. Paths that do not
+// exist are skipped. Call after PR_SET_NO_NEW_PRIVS, before exec.
+// FailedPrecondition when the plan needs a feature the kernel lacks.
+absl::Status ApplyLandlock(const LandlockPlan& plan);
+
+}  // namespace warden
+
+#endif  // WARDEN_TRACER_LANDLOCK_H_

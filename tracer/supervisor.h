@@ -1,0 +1,85 @@
+// Supervisor: runs one program (a build script) under the seccomp filter and
+// answers every request the filter sends it, until the whole process tree has
+// exited.
+//
+//   warden::EventLog log;
+//   MyDecider decider;                    // policy -> yes/no
+//   absl::StatusOr<RunResult> r = RunSupervised(spec, decider, log);
+//
+// File requests are emulated: the supervisor resolves and opens the file
+// itself, decides on the object it actually holds, and hands the descriptor
+// over with SECCOMP_IOCTL_NOTIF_ADDFD, so no path can change between the
+// decision and the use. Not thread-safe: one supervisor per process.
+#ifndef WARDEN_TRACER_SUPERVISOR_H_
+#define WARDEN_TRACER_SUPERVISOR_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "tracer/event.h"
+#include "tracer/landlock.h"
+
+namespace warden {
+
+// Decider is the policy side of the supervisor: asked once per request.
+class Decider {
+ public:
+  virtual ~Decider() = default;
+  // Decide returns true to allow `event` (whose `allowed` field is not yet
+  // set). `requested` is the path as the program named it, made absolute.
+  virtual bool Decide(const Event& event, std::string_view requested) = 0;
+};
+
+// EventLog collects events in memory, folding identical ones into a count so
+// a million loader probes cost a few hundred entries.
+class EventLog {
+ public:
+  void Add(const Event& event);
+  // Events returns the folded events in first-seen order.
+  std::vector<Event> Events() const;
+  size_t size() const { return order_.size(); }
+
+ private:
+  using Key = std::tuple<Op, std::string, std::string, bool, int>;
+  absl::flat_hash_map<Key, size_t> index_;
+  std::vector<Event> order_;
+};
+
+struct SandboxSpec {
+  std::string program;             // absolute path of the binary to run
+  std::vector<std::string> argv;   // argv[0] included
+  std::vector<std::string> env;    // "NAME=value", the complete environment
+  LandlockPlan landlock;
+  // In learn mode the supervisor allows everything the Decider is asked
+  // about, and lets unknown syscalls through (recorded); in enforce mode
+  // unknown syscalls fail with ENOSYS and are recorded as denied.
+  bool enforce = false;
+};
+
+struct RunResult {
+  int exit_status = 0;         // exit code, or 128 + signal number
+  uint64_t notifications = 0;  // requests handled
+  int64_t peak_rss_kb = 0;     // the supervisor's own peak RSS
+};
+
+// KernelSupport checks the kernel features the supervisor needs (seccomp user
+// notification with ADDFD SEND, pidfd_getfd) and returns FailedPrecondition
+// naming what is missing.
+absl::Status KernelSupport();
+
+// RunSupervised forks, confines the child (new session, no_new_privs,
+// Landlock, seccomp filter) and execs spec.program in it, then serves
+// notifications until the tree is gone. Descendants that outlive the program
+// are killed. If the supervisor dies, the child is killed (PDEATHSIG) and
+// trapped calls of any survivor fail.
+absl::StatusOr<RunResult> RunSupervised(const SandboxSpec& spec,
+                                        Decider& decider, EventLog& log);
+
+}  // namespace warden
+
+#endif  // WARDEN_TRACER_SUPERVISOR_H_
