@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The main job on the bundled example workspace: install, build, then
+# learn -> show the proposed warden.yaml -> enforce. The workspace is copied
+# to $DEMO_DIR (default /tmp/warden-demo) so the source tree stays clean.
+set -euo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+bash "$here/scripts/setup.sh"
+bash "$here/scripts/build.sh" >/dev/null
+command -v cargo >/dev/null || export PATH="$HOME/.cargo/bin:$PATH"
+export PATH="$here/build/tools:$PATH"   # so `cargo warden` finds cargo-warden
+demo="${DEMO_DIR:-/tmp/warden-demo}"
+rm -rf "$demo" && cp -r "$here/examples/demo" "$demo"
+
+echo "== cargo warden learn"
+cargo warden learn --manifest-path "$demo/Cargo.toml" -- build --offline
+echo
+echo "== proposed $demo/warden.yaml"
+cat "$demo/warden.yaml"
+echo
+echo "== cargo warden enforce (fresh target dir)"
+rm -rf "$demo/target"
+cargo warden enforce --manifest-path "$demo/Cargo.toml" -- build --offline
+"$demo/target/debug/demo-app"

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs what warden needs on Debian 12 (run as root). Idempotent: apt runs
+# only when a package is missing.
+set -euo pipefail
+PKGS=(
+  # build
+  meson ninja-build g++ pkg-config
+  libseccomp-dev libboost-program-options-dev libyaml-cpp-dev libsqlite3-dev
+  libabsl-dev libgtest-dev libgmock-dev nlohmann-json3-dev libssl-dev
+  # the example workspace (libz-sys from Debian's crate registry) and tests
+  zlib1g-dev librust-libz-sys-dev sqlite3 python3 strace
+)
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+command -v cargo >/dev/null || [ -x "$HOME/.cargo/bin/cargo" ] || missing+=(cargo rustc)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+echo "setup: build dependencies present"

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# The end-to-end acceptance test of enforce: a build script that reads a
+# secret under $HOME, connects to a loopback listener and runs /bin/sh.
+# learn must record all three; enforce with a policy that lacks them must deny
+# all three, leak nothing, fail the run and name all three in its report.
+. "$(dirname "$0")/lib.sh"
+
+ws="$SCRATCH/ws"
+cp -r "$REPO/tests/fixtures/hostile" "$ws"
+home="$SCRATCH/home"
+mkdir -p "$home"
+secret="warden-e2e-secret-$RANDOM$RANDOM"
+echo "$secret" > "$home/.warden-e2e-secret"
+# cargo and rustup keep their homes; only the build script's $HOME is fake.
+export CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}" RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}"
+export HOME="$home"
+
+accepts="$SCRATCH/accepts"
+: > "$accepts"
+python3 - "$accepts" "$SCRATCH/port" <<'PY' &
+import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(16); s.settimeout(1.0)
+open(sys.argv[2], "w").write(str(s.getsockname()[1]))
+deadline = time.time() + 600
+while time.time() < deadline:
+    try:
+        c, _ = s.accept(); open(sys.argv[1], "a").write("accepted\n"); c.close()
+    except socket.timeout:
+        pass
+PY
+listener=$!
+trap 'kill $listener 2>/dev/null; rm -rf "$SCRATCH"' EXIT
+for _ in $(seq 50); do [ -s "$SCRATCH/port" ] && break; sleep 0.1; done
+cp "$SCRATCH/port" "$ws/evil/port.txt"
+port=$(cat "$SCRATCH/port")
+
+# learn
+"$WARDEN" learn --manifest-path "$ws/Cargo.toml" --policy "$ws/warden.yaml" \
+  -- build --offline > "$SCRATCH/learn.log" 2>&1
+rc=$?
+check "learn succeeds on a hostile build script (exit $rc)" [ $rc -eq 0 ]
+[ $rc -eq 0 ] || diag "$SCRATCH/learn.log"
+db="$ws/target/warden/warden.db"
+q() { sqlite3 "$db" "select count(*) from events e join strings s on s.id = e.target_id where $1"; }
+check "learn recorded the secret read" [ "$(q "e.op = 'read' and s.text = '$home/.warden-e2e-secret'")" -ge 1 ]
+check "learn recorded the connect" [ "$(q "e.op = 'connect' and s.text = 'tcp:127.0.0.1:$port'")" -ge 1 ]
+check "learn recorded the shell exec" [ "$(q "e.op = 'exec' and s.text like '%sh'")" -ge 1 ]
+check "learn proposed the three grants" grep -q "connect" "$ws/warden.yaml"
+check "learn let the connect through" [ "$(wc -l < "$accepts")" -ge 1 ]
+
+# enforce with a policy that grants nothing beyond the baseline
+echo "version: 1" > "$ws/warden.yaml"
+rm -rf "$ws/target" "$ws/evil/MARKER"
+before=$(wc -l < "$accepts")
+"$WARDEN" enforce --manifest-path "$ws/Cargo.toml" --policy "$ws/warden.yaml" \
+  -- build --offline > "$SCRATCH/enforce.log" 2>&1
+rc=$?
+check "enforce exits non-zero when it denied something (exit $rc)" [ $rc -ne 0 ]
+check "the listener accepted no connection under enforce" [ "$(wc -l < "$accepts")" -eq "$before" ]
+check "MARKER was not created" [ ! -e "$ws/evil/MARKER" ]
+check "the secret is nowhere in the target dir" bash -c "! grep -rqa '$secret' '$ws/target'"
+check "the secret is not in the output" bash -c "! grep -qa '$secret' '$SCRATCH/enforce.log'"
+check "the report names the secret read" grep -q "read .*\.warden-e2e-secret" "$SCRATCH/enforce.log"
+check "the report names the connect" grep -q "connect .*tcp:127.0.0.1:$port" "$SCRATCH/enforce.log"
+check "the report names the shell" grep -qE "exec .*/(sh|dash)" "$SCRATCH/enforce.log"
+check "the report says how to allow it" grep -q 'allow with' "$SCRATCH/enforce.log"
+grep -q 'allow with' "$SCRATCH/enforce.log" || diag "$SCRATCH/enforce.log"
+
+# JSON report: one object per denial, for CI tooling
+rm -rf "$ws/target"
+"$WARDEN" enforce --format json --manifest-path "$ws/Cargo.toml" \
+  --policy "$ws/warden.yaml" -- build --offline > "$SCRATCH/enforce.json" 2>/dev/null
+check "--format json prints one JSON object per denial" \
+  [ "$(grep -c '"kind":"denied"' "$SCRATCH/enforce.json")" -ge 3 ]
+
+finish

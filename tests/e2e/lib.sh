@@ -1,0 +1,26 @@
+# Shared helpers for warden's end-to-end tests (TAP output). Sourced.
+set -u
+WARDEN="${WARDEN_BIN_DIR:?WARDEN_BIN_DIR must point at the build's tools/ dir}/cargo-warden"
+REPO="${WARDEN_REPO:?WARDEN_REPO must point at the source tree}"
+CORPUS="${WARDEN_CORPUS:-$REPO/../shared/corpus}"
+command -v cargo >/dev/null || export PATH="$HOME/.cargo/bin:$PATH"
+SCRATCH="$(mktemp -d /tmp/warden-e2e.XXXXXX)"
+trap 'rm -rf "$SCRATCH"' EXIT
+TAP_N=0
+TAP_FAILED=0
+
+ok() { TAP_N=$((TAP_N + 1)); echo "ok $TAP_N - $*"; }
+not_ok() { TAP_N=$((TAP_N + 1)); TAP_FAILED=$((TAP_FAILED + 1)); echo "not ok $TAP_N - $*"; }
+skip() { TAP_N=$((TAP_N + 1)); echo "ok $TAP_N - $* # SKIP"; }
+# check NAME COMMAND...: one TAP line from a command's success.
+check() { local name="$1"; shift; if "$@"; then ok "$name"; else not_ok "$name"; fi; }
+finish() { echo "1..$TAP_N"; [ "$TAP_FAILED" -eq 0 ]; }
+# diag: show a file to whoever reads the TAP stream.
+diag() { sed 's/^/# /' "$@" | head -60; }
+
+# copy_corpus NAME DIR: a corpus project, made buildable offline.
+copy_corpus() {
+  mkdir -p "$2/.cargo"
+  cp -r "$CORPUS/crates/$1/Cargo.toml" "$CORPUS/crates/$1/src" "$2/"
+  cp "$CORPUS/cargo-config.toml" "$2/.cargo/config.toml"
+}

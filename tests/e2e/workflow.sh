@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# cargo-warden as a user meets it: the example workspace, switching between
+# plain cargo and cargo warden on one target dir, bad policies, --help.
+. "$(dirname "$0")/lib.sh"
+
+ws="$SCRATCH/demo"
+cp -r "$REPO/examples/demo" "$ws"
+rm -rf "$ws/target" "$ws/warden.yaml" "$ws/Cargo.lock"
+
+"$WARDEN" learn --manifest-path "$ws/Cargo.toml" -- build --offline > "$SCRATCH/learn1.log" 2>&1
+rc=$?
+check "learn on the example workspace (exit $rc)" [ $rc -eq 0 ]
+[ $rc -eq 0 ] || diag "$SCRATCH/learn1.log"
+check "learn wrote warden.yaml at the workspace root" [ -s "$ws/warden.yaml" ]
+check "the policy has an entry for libz-sys" grep -q '^  libz-sys' "$ws/warden.yaml"
+check "the policy never grants everything" bash -c "! grep -qE '\"(/|/\\*\\*|\\{home\\}/\\*\\*)\"' '$ws/warden.yaml'"
+cp "$ws/warden.yaml" "$SCRATCH/first.yaml"
+
+rm -rf "$ws/target"
+"$WARDEN" learn --manifest-path "$ws/Cargo.toml" -- build --offline > "$SCRATCH/learn2.log" 2>&1
+check "a second learn leaves warden.yaml as it was" cmp -s "$ws/warden.yaml" "$SCRATCH/first.yaml"
+check "and says it is up to date" grep -q "up to date" "$SCRATCH/learn2.log"
+
+rm -rf "$ws/target"
+"$WARDEN" enforce --manifest-path "$ws/Cargo.toml" -- build --offline > "$SCRATCH/enforce.log" 2>&1
+rc=$?
+check "enforce with the learned policy builds with no denial (exit $rc)" [ $rc -eq 0 ]
+[ $rc -eq 0 ] || diag "$SCRATCH/enforce.log"
+check "enforce says nothing was denied" grep -q "no request was denied" "$SCRATCH/enforce.log"
+
+# Plain cargo on the same target dir keeps working (the shims run the real
+# build scripts directly) ...
+touch "$ws/demo-gen/greeting.txt"
+(cd "$ws" && cargo build --offline -q) > "$SCRATCH/plain.log" 2>&1
+check "plain cargo build works after cargo warden" [ $? -eq 0 ]
+# ... and a build script compiled by plain cargo is still supervised later.
+rm -rf "$ws/target"
+(cd "$ws" && cargo build --offline -q) > "$SCRATCH/plain2.log" 2>&1
+touch "$ws/demo-gen/greeting.txt"
+"$WARDEN" enforce --manifest-path "$ws/Cargo.toml" -- build --offline > "$SCRATCH/enforce2.log" 2>&1
+db="$ws/target/warden/warden.db"
+runs=$(sqlite3 "$db" "select count(*) from invocations i join runs r on r.id = i.run_id where r.id = (select max(id) from runs) and i.package = 'demo-gen'")
+check "a build script compiled by plain cargo runs supervised under enforce" [ "$runs" -ge 1 ]
+
+# Bad input: never a silent allow-all.
+printf 'version: 1\npackages:\n  demo-gen:\n    reads: ["/etc/**"]\n' > "$SCRATCH/bad.yaml"
+"$WARDEN" enforce --manifest-path "$ws/Cargo.toml" --policy "$SCRATCH/bad.yaml" -- build --offline > "$SCRATCH/bad.log" 2>&1
+rc=$?
+check "an unknown key in the policy is a usage error (exit $rc)" [ $rc -eq 2 ]
+check "the error names file, line and column" grep -qE "bad.yaml:4:[0-9]+" "$SCRATCH/bad.log"
+[ $rc -eq 2 ] || diag "$SCRATCH/bad.log"
+"$WARDEN" enforce --manifest-path "$ws/Cargo.toml" --policy "$SCRATCH/missing.yaml" -- build --offline > "$SCRATCH/missing.log" 2>&1
+check "a missing policy is an error, not an empty allow-list" [ $? -eq 2 ]
+
+"$WARDEN" --help > "$SCRATCH/help.txt"
+check "--help lists the commands" grep -q "enforce" "$SCRATCH/help.txt"
+"$WARDEN" learn --help > "$SCRATCH/help2.txt"
+check "learn --help explains the options" grep -q -- "--policy" "$SCRATCH/help2.txt"
+"$WARDEN" bogus > /dev/null 2>&1
+check "an unknown command exits 2" [ $? -eq 2 ]
+
+finish
