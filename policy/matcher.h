@@ -82,6 +82,10 @@ absl::StatusOr<std::unique_ptr<PackagePolicy>> CompilePackagePolicy(
 std::string SuggestRule(const Event& event, const PathVars& vars);
 
 // GlobMatch matches a normalised absolute path against an expanded pattern.
+// '*' and '?' stay within one component; a '**' component matches zero or
+// more components, so "/a/**" matches "/a" itself as well as everything
+// below it. A pattern "/proc/self/…" also matches "/proc/<digits>/…" (the
+// supervisor rewrites /proc/self and vouches for the pid).
 bool GlobMatch(std::string_view pattern, std::string_view path);
 
 }  // namespace warden

@@ -1,1 +1,143 @@
-// placeholder
+#include "policy/profiles.h"
+
+#include <initializer_list>
+#include <map>
+
+namespace warden {
+namespace {
+
+using Names = std::initializer_list<const char*>;
+
+std::vector<Rule> Rules(Names values) {
+  std::vector<Rule> rules;
+  for (const char* value : values) rules.push_back(Rule{value, "", "", {}});
+  return rules;
+}
+
+PackageEntry MakeProfile(const char* name, Names read, Names write, Names exec,
+                         Names env) {
+  PackageEntry entry;
+  entry.name = name;
+  entry.read = Rules(read);
+  entry.write = Rules(write);
+  entry.exec = Rules(exec);
+  entry.env = Rules(env);
+  return entry;
+}
+
+PackageEntry Baseline() {
+  return MakeProfile(
+      "baseline",
+      /*read=*/
+      {"{manifest_dir}/**", "{out_dir}/**", "{sysroot}/**",
+       "{target_dir}/*/deps/*.so*", "{target_dir}/*/*/deps/*.so*",
+       "/etc/ld.so.cache", "/etc/ld.so.preload",
+       "/lib/x86_64-linux-gnu/*.so*", "/usr/lib/x86_64-linux-gnu/*.so*",
+       "/lib64/ld-linux-x86-64.so.2", "/usr/lib/locale/**",
+       "/usr/share/locale/**", "/etc/locale.alias", "/proc/self/**",
+       "/proc/thread-self/**", "/sys/kernel/mm/transparent_hugepage/*",
+       "/proc/sys/vm/overcommit_memory", "/sys/devices/system/cpu/**",
+       "/sys/fs/cgroup/**", "/proc/meminfo", "/proc/cpuinfo", "/proc/stat",
+       "/dev/zero", "/dev/urandom", "/dev/random"},
+      /*write=*/
+      {"{out_dir}/**", "/dev/null", "/dev/tty", "/dev/fd/*",
+       "/proc/self/fd/*"},
+      /*exec=*/{},
+      /*env=*/
+      {"CARGO", "CARGO_MANIFEST_DIR", "CARGO_MANIFEST_PATH",
+       "CARGO_MANIFEST_LINKS", "CARGO_MAKEFLAGS", "CARGO_FEATURE_*",
+       "CARGO_CFG_*", "CARGO_PKG_*", "CARGO_CRATE_NAME",
+       "CARGO_ENCODED_RUSTFLAGS", "CARGO_PRIMARY_PACKAGE",
+       "CARGO_TARGET_TMPDIR", "OUT_DIR", "TARGET", "HOST", "NUM_JOBS",
+       "OPT_LEVEL", "DEBUG", "PROFILE", "RUSTC", "RUSTDOC", "RUSTC_LINKER",
+       "RUSTC_WRAPPER", "RUSTC_WORKSPACE_WRAPPER", "DEP_*", "PATH",
+       "LD_LIBRARY_PATH", "MAKEFLAGS", "MFLAGS", "TMPDIR", "LANG", "LC_*",
+       "TERM", "RUST_BACKTRACE"});
+}
+
+std::map<std::string, PackageEntry, std::less<>> Shipped() {
+  std::map<std::string, PackageEntry, std::less<>> profiles;
+  auto add = [&](PackageEntry entry) {
+    std::string name = entry.name;
+    profiles.emplace(std::move(name), std::move(entry));
+  };
+  add(MakeProfile(
+      "rustc",
+      /*read=*/
+      {"{sysroot}/**", "{rustup_home}/toolchains/**",
+       "{rustup_home}/settings.toml", "{cargo_home}/bin/*"},
+      /*write=*/{"{out_dir}/**"},
+      /*exec=*/{"{sysroot}/bin/rustc", "rustc", "{cargo_home}/bin/*"},
+      /*env=*/
+      {"RUSTUP_HOME", "RUSTUP_TOOLCHAIN", "CARGO_HOME", "HOME",
+       "RUSTC_BOOTSTRAP"}));
+  add(MakeProfile(
+      "c-toolchain",
+      /*read=*/
+      {"/usr/include/**", "/usr/local/include/**", "/usr/lib/gcc/**",
+       "/usr/libexec/gcc/**", "/usr/lib/x86_64-linux-gnu/**",
+       "/usr/lib/bfd-plugins/**", "/usr/lib/llvm-*/**", "/usr/bin/*",
+       "/etc/alternatives/*"},
+      /*write=*/{"{tmp}/cc*"},
+      /*exec=*/
+      {"cc", "gcc", "g++", "c++", "cpp", "clang", "clang++", "as", "ld",
+       "ld.bfd", "ld.gold", "ar", "ranlib", "nm", "strip",
+       "/usr/lib/gcc/x86_64-linux-gnu/*/**", "/usr/libexec/gcc/**",
+       "/usr/bin/x86_64-linux-gnu-*"},
+      /*env=*/
+      {"CC", "CXX", "AR", "CFLAGS", "CXXFLAGS", "CPPFLAGS", "LDFLAGS", "CC_*",
+       "CFLAGS_*", "CXX_*", "CXXFLAGS_*", "AR_*", "TARGET_CC", "HOST_CC",
+       "CRATE_CC_NO_DEFAULTS", "CC_ENABLE_DEBUG_OUTPUT",
+       "SOURCE_DATE_EPOCH"}));
+  add(MakeProfile(
+      "pkg-config",
+      /*read=*/
+      {"/usr/lib/x86_64-linux-gnu/pkgconfig/**", "/usr/lib/pkgconfig/**",
+       "/usr/share/pkgconfig/**", "/usr/local/lib/pkgconfig/**",
+       "/usr/local/share/pkgconfig/**", "/etc/pkgconfig/**"},
+      /*write=*/{},
+      /*exec=*/{"pkg-config", "pkgconf", "/usr/bin/*-pkg-config"},
+      /*env=*/
+      {"PKG_CONFIG*", "DEB_HOST_GNU_TYPE", "*_NO_PKG_CONFIG", "*_STATIC",
+       "*_DYNAMIC", "SYSROOT"}));
+  add(MakeProfile(
+      "shell",
+      /*read=*/{"/usr/bin/*", "/bin/*", "/usr/share/misc/**"},
+      /*write=*/{},
+      /*exec=*/
+      {"/bin/sh", "/usr/bin/sh", "/bin/bash", "/usr/bin/bash", "/bin/dash",
+       "/usr/bin/dash", "cat", "cp", "mv", "rm", "mkdir", "sed", "awk", "mawk",
+       "grep", "tr", "sort", "uname", "expr", "dirname", "basename", "ln",
+       "install", "ls", "diff", "make", "hostname", "arch", "touch", "test",
+       "true", "false", "env", "chmod", "rmdir", "head", "tail", "wc", "cut",
+       "date", "printf", "echo"},
+      /*env=*/{}));
+  return profiles;
+}
+
+const std::map<std::string, PackageEntry, std::less<>>& ShippedProfiles() {
+  static const auto* const profiles =
+      new std::map<std::string, PackageEntry, std::less<>>(Shipped());
+  return *profiles;
+}
+
+}  // namespace
+
+std::vector<std::string> KnownProfileNames() {
+  std::vector<std::string> names;
+  for (const auto& [name, entry] : ShippedProfiles()) names.push_back(name);
+  return names;
+}
+
+const PackageEntry* FindProfile(std::string_view name) {
+  const auto& profiles = ShippedProfiles();
+  auto it = profiles.find(name);
+  return it == profiles.end() ? nullptr : &it->second;
+}
+
+const PackageEntry& BaselineProfile() {
+  static const PackageEntry* const baseline = new PackageEntry(Baseline());
+  return *baseline;
+}
+
+}  // namespace warden

@@ -1,1 +1,668 @@
-// placeholder
+#include "policy/yaml.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <span>
+#include <sstream>
+#include <tuple>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "policy/profiles.h"
+#include "policy/semver.h"
+#include "policy/syntax.h"
+
+namespace warden {
+namespace {
+
+using policy_internal::EditDistance;
+using policy_internal::QuoteYaml;
+using policy_internal::RuleKind;
+using policy_internal::ValidateCrateName;
+using policy_internal::ValidateRule;
+using policy_internal::VersionReq;
+
+absl::string_view Absl(std::string_view s) { return {s.data(), s.size()}; }
+
+constexpr std::string_view kHeader =
+    "# warden policy: what each package's build script may do. See "
+    "README.md.";
+
+constexpr std::string_view kTopKeys[] = {"version", "defaults", "packages"};
+constexpr std::string_view kPackageKeys[] = {
+    "version", "source", "reason",  "comment", "profiles", "read",
+    "write",   "exec",   "connect", "bind",    "env",      "directives"};
+constexpr std::string_view kDefaultsKeys[] = {
+    "reason", "comment", "profiles", "read",      "write",
+    "exec",   "connect", "bind",     "env",       "directives"};
+constexpr std::string_view kSources[] = {"registry", "path", "git"};
+
+// RuleList ties a YAML key to the entry's list and the map-form value key.
+struct RuleList {
+  std::string_view key;
+  RuleKind kind;
+  std::string_view value_key;
+  std::vector<Rule> PackageEntry::*rules;
+};
+
+constexpr RuleList kRuleLists[] = {
+    {"read", RuleKind::kRead, "path", &PackageEntry::read},
+    {"write", RuleKind::kWrite, "path", &PackageEntry::write},
+    {"exec", RuleKind::kExec, "program", &PackageEntry::exec},
+    {"connect", RuleKind::kConnect, "address", &PackageEntry::connect},
+    {"bind", RuleKind::kBind, "address", &PackageEntry::bind},
+    {"env", RuleKind::kEnv, "name", &PackageEntry::env},
+    {"directives", RuleKind::kDirective, "key", &PackageEntry::directives},
+};
+
+std::string TypeName(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Scalar:
+      return "a scalar";
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Map:
+      return "a map";
+    default:
+      return "nothing";
+  }
+}
+
+std::string JoinNames(std::span<const std::string_view> names) {
+  std::vector<std::string> quoted;
+  for (std::string_view n : names) quoted.push_back(std::string(n));
+  return absl::StrJoin(quoted, ", ");
+}
+
+// KeyHint suggests the closest valid key and lists them all.
+std::string KeyHint(std::string_view key,
+                    std::span<const std::string_view> valid) {
+  std::string_view best;
+  size_t best_distance = 3;
+  for (std::string_view v : valid) {
+    size_t d = EditDistance(key, v);
+    if (d < best_distance) {
+      best = v;
+      best_distance = d;
+    }
+  }
+  std::string hint;
+  if (!best.empty()) hint = absl::StrCat("did you mean \"", Absl(best), "\"? ");
+  return absl::StrCat(hint, "valid keys: ", JoinNames(valid));
+}
+
+// Loader turns one parsed document into a Policy, reporting the first error
+// at the node that caused it.
+class Loader {
+ public:
+  explicit Loader(const std::string& file) : file_(file) {}
+
+  absl::StatusOr<Policy> Load(const YAML::Node& root);
+
+ private:
+  SourceLocation Where(const YAML::Node& node) const;
+  absl::Status Error(const YAML::Node& at, std::string_view message,
+                     std::string_view hint) const;
+  absl::Status Prefix(const YAML::Node& at, const absl::Status& status) const;
+  absl::Status CheckKeys(const YAML::Node& map,
+                         std::span<const std::string_view> valid,
+                         std::string_view context) const;
+  absl::StatusOr<std::string> Text(const YAML::Node& key,
+                                   const YAML::Node& value) const;
+  absl::Status CheckVersion(const YAML::Node& root) const;
+  absl::Status LoadPackages(const YAML::Node& map, Policy& policy) const;
+  absl::Status LoadPackageKey(const YAML::Node& key, PackageEntry& entry) const;
+  absl::Status LoadEntry(const YAML::Node& map, bool is_defaults,
+                         PackageEntry& entry) const;
+  absl::Status LoadEntryField(const YAML::Node& key, const YAML::Node& value,
+                              PackageEntry& entry) const;
+  absl::Status LoadProfiles(const YAML::Node& key, const YAML::Node& list,
+                            PackageEntry& entry) const;
+  absl::Status LoadRules(const YAML::Node& key, const YAML::Node& list,
+                         const RuleList& spec, PackageEntry& entry) const;
+  absl::Status LoadRule(const YAML::Node& item, const RuleList& spec,
+                        Rule& rule) const;
+  absl::Status LoadRuleMap(const YAML::Node& item, const RuleList& spec,
+                           Rule& rule) const;
+
+  const std::string& file_;
+};
+
+SourceLocation Loader::Where(const YAML::Node& node) const {
+  YAML::Mark mark = node.Mark();
+  if (mark.line < 0) return SourceLocation{file_, 1, 1};
+  return SourceLocation{file_, mark.line + 1, mark.column + 1};
+}
+
+absl::Status Loader::Error(const YAML::Node& at, std::string_view message,
+                           std::string_view hint) const {
+  SourceLocation where = Where(at);
+  return absl::InvalidArgumentError(absl::StrCat(
+      where.file, ":", where.line, ":", where.column, ": ", Absl(message),
+      " (hint: ", Absl(hint), ")"));
+}
+
+absl::Status Loader::Prefix(const YAML::Node& at,
+                            const absl::Status& status) const {
+  SourceLocation where = Where(at);
+  return absl::InvalidArgumentError(absl::StrCat(
+      where.file, ":", where.line, ":", where.column, ": ", status.message()));
+}
+
+absl::Status Loader::CheckKeys(const YAML::Node& map,
+                               std::span<const std::string_view> valid,
+                               std::string_view context) const {
+  std::map<std::string, YAML::Mark> seen;
+  for (auto it = map.begin(); it != map.end(); ++it) {
+    const YAML::Node key = it->first;
+    if (!key.IsScalar())
+      return Error(key, absl::StrCat("key in ", Absl(context), " is ",
+                                     TypeName(key)),
+                   KeyHint("", valid));
+    std::string name = key.Scalar();
+    if (std::find(valid.begin(), valid.end(), name) == valid.end())
+      return Error(key,
+                   absl::StrCat("unknown key \"", name, "\" in ",
+                                Absl(context)),
+                   KeyHint(name, valid));
+    auto [prev, inserted] = seen.emplace(name, key.Mark());
+    if (!inserted)
+      return Error(key,
+                   absl::StrCat("duplicate key \"", name, "\" in ",
+                                Absl(context), ", previous definition at ",
+                                prev->second.line + 1, ":",
+                                prev->second.column + 1),
+                   "merge the two into one");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> Loader::Text(const YAML::Node& key,
+                                         const YAML::Node& value) const {
+  if (!value.IsScalar())
+    return Error(value.IsNull() ? key : value,
+                 absl::StrCat("\"", key.Scalar(), "\" must be text, got ",
+                              TypeName(value)),
+                 absl::StrCat("write ", key.Scalar(), ": \"…\""));
+  return value.Scalar();
+}
+
+absl::Status Loader::CheckVersion(const YAML::Node& root) const {
+  const YAML::Node version = root["version"];
+  if (!version)
+    return Error(root, "missing \"version\"",
+                 "start the file with \"version: 1\"");
+  if (!version.IsScalar() || version.Scalar() != "1")
+    return Error(version, "unsupported policy version",
+                 "this warden reads \"version: 1\"");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Policy> Loader::Load(const YAML::Node& root) {
+  if (!root.IsMap()) {
+    if (root.IsNull())
+      return Error(root, "missing \"version\"",
+                   "start the file with \"version: 1\"");
+    return Error(root,
+                 absl::StrCat("policy must be a map, got ", TypeName(root)),
+                 "write \"version: 1\" then \"packages:\" with one map entry "
+                 "per crate");
+  }
+  if (absl::Status s = CheckKeys(root, kTopKeys, "the policy"); !s.ok())
+    return s;
+  if (absl::Status s = CheckVersion(root); !s.ok()) return s;
+  Policy policy;
+  for (auto it = root.begin(); it != root.end(); ++it) {
+    const std::string key = it->first.Scalar();
+    if (key == "defaults") {
+      if (!it->second.IsMap() && !it->second.IsNull())
+        return Error(it->second,
+                     absl::StrCat("\"defaults\" must be a map, got ",
+                                  TypeName(it->second)),
+                     "write defaults: then indented keys such as read:");
+      policy.defaults.where = Where(it->first);
+      if (absl::Status s = LoadEntry(it->second, true, policy.defaults);
+          !s.ok())
+        return s;
+    } else if (key == "packages") {
+      if (absl::Status s = LoadPackages(it->second, policy);
+          !s.ok())
+        return s;
+    }
+  }
+  return policy;
+}
+
+absl::Status Loader::LoadPackages(const YAML::Node& map,
+                                  Policy& policy) const {
+  if (map.IsNull()) return absl::OkStatus();
+  if (!map.IsMap())
+    return Error(map, absl::StrCat("\"packages\" must be a map, got ",
+                                   TypeName(map)),
+                 "write one entry per crate: \"packages:\" then \"  ring:\"");
+  std::map<std::string, YAML::Mark> seen;
+  for (auto it = map.begin(); it != map.end(); ++it) {
+    const YAML::Node key = it->first;
+    const YAML::Node value = it->second;
+    PackageEntry entry;
+    if (absl::Status s = LoadPackageKey(key, entry); !s.ok()) return s;
+    auto [prev, inserted] = seen.emplace(key.Scalar(), key.Mark());
+    if (!inserted)
+      return Error(key,
+                   absl::StrCat("duplicate package \"", key.Scalar(),
+                                "\", previous definition at ",
+                                prev->second.line + 1, ":",
+                                prev->second.column + 1),
+                   "merge the two entries, or key them \"name@REQ\" with "
+                   "different version requirements");
+    if (!value.IsMap() && !value.IsNull())
+      return Error(value,
+                   absl::StrCat("package \"", key.Scalar(),
+                                "\" must be a map, got ", TypeName(value)),
+                   "write keys such as read: below the package name");
+    bool req_in_key = !entry.version_req.empty();
+    if (absl::Status s = LoadEntry(value, false, entry); !s.ok()) return s;
+    if (req_in_key && value["version"])
+      return Error(value["version"], "version requirement given twice",
+                   "use either \"name@REQ\" as the key or a version: key");
+    policy.packages.push_back(std::move(entry));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Loader::LoadPackageKey(const YAML::Node& key,
+                                    PackageEntry& entry) const {
+  if (!key.IsScalar())
+    return Error(key, absl::StrCat("package key is ", TypeName(key)),
+                 "key packages by crate name, e.g. \"ring:\"");
+  std::string text = key.Scalar();
+  size_t at = text.find('@');
+  entry.name = text.substr(0, at);
+  entry.where = Where(key);
+  if (absl::Status s = ValidateCrateName(entry.name); !s.ok())
+    return Prefix(key, s);
+  if (at == std::string::npos) return absl::OkStatus();
+  entry.version_req = text.substr(at + 1);
+  if (absl::Status s = VersionReq::Parse(entry.version_req).status(); !s.ok())
+    return Prefix(key, s);
+  return absl::OkStatus();
+}
+
+absl::Status Loader::LoadEntry(const YAML::Node& map, bool is_defaults,
+                               PackageEntry& entry) const {
+  if (map.IsNull()) return absl::OkStatus();
+  absl::Status keys =
+      is_defaults ? CheckKeys(map, kDefaultsKeys, "defaults")
+                  : CheckKeys(map, kPackageKeys,
+                              absl::StrCat("package \"", entry.name, "\""));
+  if (!keys.ok()) return keys;
+  for (auto it = map.begin(); it != map.end(); ++it)
+    if (absl::Status s = LoadEntryField(it->first, it->second, entry); !s.ok())
+      return s;
+  return absl::OkStatus();
+}
+
+absl::Status Loader::LoadEntryField(const YAML::Node& key,
+                                    const YAML::Node& value,
+                                    PackageEntry& entry) const {
+  const std::string name = key.Scalar();
+  for (const RuleList& spec : kRuleLists)
+    if (spec.key == name) return LoadRules(key, value, spec, entry);
+  if (name == "profiles") return LoadProfiles(key, value, entry);
+  absl::StatusOr<std::string> text = Text(key, value);
+  if (!text.ok()) return text.status();
+  if (name == "reason") {
+    entry.reason = *text;
+  } else if (name == "comment") {
+    entry.comment = *text;
+  } else if (name == "source") {
+    if (std::find(std::begin(kSources), std::end(kSources), *text) ==
+        std::end(kSources))
+      return Error(value, absl::StrCat("unknown source \"", *text, "\""),
+                   "source is one of registry, path, git");
+    entry.source = *text;
+  } else if (name == "version") {
+    if (absl::Status s = VersionReq::Parse(*text).status(); !s.ok())
+      return Prefix(value, s);
+    entry.version_req = *text;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Loader::LoadProfiles(const YAML::Node& key,
+                                  const YAML::Node& list,
+                                  PackageEntry& entry) const {
+  if (list.IsNull()) return absl::OkStatus();
+  if (!list.IsSequence())
+    return Error(list, absl::StrCat("\"profiles\" must be a list, got ",
+                                    TypeName(list)),
+                 "write profiles: [c-toolchain]");
+  for (const YAML::Node& item : list) {
+    absl::StatusOr<std::string> name = Text(key, item);
+    if (!name.ok()) return name.status();
+    if (FindProfile(*name) == nullptr)
+      return Error(item, absl::StrCat("unknown profile \"", *name, "\""),
+                   absl::StrCat("known profiles: ",
+                                absl::StrJoin(KnownProfileNames(), ", ")));
+    entry.profiles.push_back(*name);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Loader::LoadRules(const YAML::Node& key, const YAML::Node& list,
+                               const RuleList& spec,
+                               PackageEntry& entry) const {
+  if (list.IsNull()) return absl::OkStatus();
+  if (!list.IsSequence())
+    return Error(list,
+                 absl::StrCat("\"", Absl(spec.key), "\" must be a list, got ",
+                              TypeName(list)),
+                 absl::StrCat("write ", Absl(spec.key),
+                              ": [\"…\"] or one \"- …\" item per line"));
+  for (const YAML::Node& item : list) {
+    Rule rule;
+    if (absl::Status s = LoadRule(item.IsNull() ? key : item, spec, rule);
+        !s.ok())
+      return s;
+    (entry.*spec.rules).push_back(std::move(rule));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Loader::LoadRule(const YAML::Node& item, const RuleList& spec,
+                              Rule& rule) const {
+  const YAML::Node* value_node = &item;
+  YAML::Node map_value;
+  if (item.IsMap()) {
+    if (absl::Status s = LoadRuleMap(item, spec, rule); !s.ok()) return s;
+    map_value = item[std::string(spec.value_key)];
+    value_node = &map_value;
+  } else if (item.IsScalar()) {
+    rule.value = item.Scalar();
+  } else {
+    return Error(item,
+                 absl::StrCat("item of \"", Absl(spec.key),
+                              "\" must be text or a map, got ",
+                              TypeName(item)),
+                 absl::StrCat("write \"- /path\" or \"- ", Absl(spec.value_key),
+                              ": …\" with reason: below it"));
+  }
+  rule.where = Where(*value_node);
+  if (absl::Status s = ValidateRule(spec.kind, rule.value); !s.ok())
+    return Prefix(*value_node, s);
+  return absl::OkStatus();
+}
+
+absl::Status Loader::LoadRuleMap(const YAML::Node& item, const RuleList& spec,
+                                 Rule& rule) const {
+  const std::string_view valid[] = {spec.value_key, "reason", "comment"};
+  if (absl::Status s = CheckKeys(
+          item, valid, absl::StrCat("an item of \"", Absl(spec.key), "\""));
+      !s.ok())
+    return s;
+  if (!item[std::string(spec.value_key)])
+    return Error(item,
+                 absl::StrCat("item of \"", Absl(spec.key), "\" has no \"",
+                              Absl(spec.value_key), "\""),
+                 absl::StrCat("write \"- ", Absl(spec.value_key), ": …\""));
+  for (auto it = item.begin(); it != item.end(); ++it) {
+    absl::StatusOr<std::string> text = Text(it->first, it->second);
+    if (!text.ok()) return text.status();
+    const std::string key = it->first.Scalar();
+    if (key == "reason") {
+      rule.reason = *text;
+    } else if (key == "comment") {
+      rule.comment = *text;
+    } else {
+      rule.value = *text;
+    }
+  }
+  return absl::OkStatus();
+}
+
+// ---- Saving ----
+
+bool IsReservedWord(std::string_view s) {
+  static constexpr std::string_view kWords[] = {
+      "true", "false", "yes", "no", "on", "off", "null", "y", "n"};
+  std::string lower = absl::AsciiStrToLower(Absl(s));
+  return std::find(std::begin(kWords), std::end(kWords), lower) !=
+         std::end(kWords);
+}
+
+// Scalar writes `s` plain when YAML reads it back as the same string, else
+// double-quoted.
+std::string Scalar(std::string_view s) {
+  auto plain_char = [](char c) {
+    return absl::ascii_isalnum(c) || c == '_' || c == '.' || c == '/' ||
+           c == '-' || c == '+' || c == '@' || c == '*';
+  };
+  bool plain = !s.empty() && (absl::ascii_isalpha(s[0]) || s[0] == '_' ||
+                              s[0] == '/') &&
+               std::all_of(s.begin(), s.end(), plain_char) &&
+               !IsReservedWord(s);
+  return plain ? std::string(s) : QuoteYaml(s);
+}
+
+// CanonicalRules sorts by value and keeps one rule per value, with the first
+// non-empty reason and comment.
+std::vector<Rule> CanonicalRules(const std::vector<Rule>& rules) {
+  std::vector<Rule> sorted = rules;
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const Rule& a, const Rule& b) { return a.value < b.value; });
+  std::vector<Rule> out;
+  for (Rule& rule : sorted) {
+    if (!out.empty() && out.back().value == rule.value) {
+      if (out.back().reason.empty()) out.back().reason = rule.reason;
+      if (out.back().comment.empty()) out.back().comment = rule.comment;
+      continue;
+    }
+    out.push_back(std::move(rule));
+  }
+  return out;
+}
+
+std::string Indent(int level) { return std::string(2 * level, ' '); }
+
+void WriteRules(const RuleList& spec, const std::vector<Rule>& rules,
+                int level, std::string& out) {
+  if (rules.empty()) return;
+  absl::StrAppend(&out, Indent(level), Absl(spec.key), ":\n");
+  for (const Rule& rule : CanonicalRules(rules)) {
+    if (rule.reason.empty() && rule.comment.empty()) {
+      absl::StrAppend(&out, Indent(level + 1), "- ", Scalar(rule.value), "\n");
+      continue;
+    }
+    absl::StrAppend(&out, Indent(level + 1), "- ", Absl(spec.value_key), ": ",
+                    Scalar(rule.value), "\n");
+    if (!rule.reason.empty())
+      absl::StrAppend(&out, Indent(level + 2), "reason: ", Scalar(rule.reason),
+                      "\n");
+    if (!rule.comment.empty())
+      absl::StrAppend(&out, Indent(level + 2), "comment: ",
+                      Scalar(rule.comment), "\n");
+  }
+}
+
+bool HasGrants(const PackageEntry& entry) {
+  return !entry.profiles.empty() ||
+         std::any_of(std::begin(kRuleLists), std::end(kRuleLists),
+                     [&](const RuleList& spec) {
+                       return !(entry.*spec.rules).empty();
+                     });
+}
+
+bool IsEmptyEntry(const PackageEntry& entry, bool with_version) {
+  return !HasGrants(entry) && entry.reason.empty() && entry.comment.empty() &&
+         entry.source.empty() && (!with_version || entry.version_req.empty());
+}
+
+std::vector<std::string> SortedUnique(std::vector<std::string> names) {
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  return names;
+}
+
+// WriteEntryBody writes an entry's keys in their fixed order.
+void WriteEntryBody(const PackageEntry& entry, bool with_version, int level,
+                    std::string& out) {
+  auto field = [&](std::string_view key, const std::string& value) {
+    if (!value.empty())
+      absl::StrAppend(&out, Indent(level), Absl(key), ": ", Scalar(value),
+                      "\n");
+  };
+  if (with_version) field("version", entry.version_req);
+  field("source", entry.source);
+  field("reason", entry.reason);
+  field("comment", entry.comment);
+  if (!entry.profiles.empty()) {
+    absl::StrAppend(&out, Indent(level), "profiles:\n");
+    for (const std::string& name : SortedUnique(entry.profiles))
+      absl::StrAppend(&out, Indent(level + 1), "- ", Scalar(name), "\n");
+  }
+  for (const RuleList& spec : kRuleLists)
+    WriteRules(spec, entry.*spec.rules, level, out);
+}
+
+auto EntryKey(const PackageEntry& e) {
+  return std::tie(e.name, e.version_req, e.source);
+}
+
+void WritePackages(const std::vector<PackageEntry>& packages,
+                   std::string& out) {
+  if (packages.empty()) return;
+  std::vector<const PackageEntry*> sorted;
+  absl::flat_hash_map<std::string, int> per_name;
+  for (const PackageEntry& entry : packages) {
+    sorted.push_back(&entry);
+    ++per_name[entry.name];
+  }
+  std::sort(sorted.begin(), sorted.end(),
+            [](const PackageEntry* a, const PackageEntry* b) {
+              return EntryKey(*a) < EntryKey(*b);
+            });
+  out += "packages:\n";
+  for (const PackageEntry* entry : sorted) {
+    bool req_in_key = per_name[entry->name] > 1 && !entry->version_req.empty();
+    std::string key = req_in_key
+                          ? absl::StrCat(entry->name, "@", entry->version_req)
+                          : entry->name;
+    bool with_version = !req_in_key;
+    if (IsEmptyEntry(*entry, with_version)) {
+      absl::StrAppend(&out, Indent(1), Scalar(key), ": {}\n");
+      continue;
+    }
+    absl::StrAppend(&out, Indent(1), Scalar(key), ":\n");
+    WriteEntryBody(*entry, with_version, 2, out);
+  }
+}
+
+// ---- Merging ----
+
+void MergeRules(std::vector<Rule>& into, const std::vector<Rule>& extra) {
+  absl::flat_hash_map<std::string, size_t> index;
+  for (size_t i = 0; i < into.size(); ++i) index.emplace(into[i].value, i);
+  for (const Rule& rule : extra) {
+    auto [it, inserted] = index.emplace(rule.value, into.size());
+    if (inserted) {
+      into.push_back(rule);
+      continue;
+    }
+    Rule& kept = into[it->second];
+    if (kept.reason.empty()) kept.reason = rule.reason;
+    if (kept.comment.empty()) kept.comment = rule.comment;
+  }
+}
+
+void MergeEntry(PackageEntry& into, const PackageEntry& extra) {
+  for (const std::string& name : extra.profiles)
+    if (std::find(into.profiles.begin(), into.profiles.end(), name) ==
+        into.profiles.end())
+      into.profiles.push_back(name);
+  for (const RuleList& spec : kRuleLists)
+    MergeRules(into.*spec.rules, extra.*spec.rules);
+  if (into.reason.empty()) into.reason = extra.reason;
+  if (into.comment.empty()) into.comment = extra.comment;
+}
+
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    int error = errno;
+    if (error == ENOENT)
+      return absl::NotFoundError(
+          absl::StrCat("policy file not found: ", path));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "cannot read policy file ", path, ": ", std::strerror(error)));
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+absl::StatusOr<Policy> LoadPolicyFile(const std::string& path) {
+  absl::StatusOr<std::string> text = ReadFile(path);
+  if (!text.ok()) return text.status();
+  return LoadPolicyText(*text, path);
+}
+
+absl::StatusOr<Policy> LoadPolicyText(std::string_view text,
+                                      const std::string& file) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(text));
+  } catch (const YAML::Exception& e) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        file, ":", std::max(e.mark.line, 0) + 1, ":",
+        std::max(e.mark.column, 0) + 1, ": YAML syntax error: ", e.msg,
+        " (hint: check indentation, and quote values starting with '{' or "
+        "'*')"));
+  }
+  try {
+    return Loader(file).Load(root);
+  } catch (const YAML::Exception& e) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(file, ":", std::max(e.mark.line, 0) + 1, ":",
+                     std::max(e.mark.column, 0) + 1, ": ", e.msg,
+                     " (hint: check the structure against README.md)"));
+  }
+}
+
+std::string SavePolicy(const Policy& policy) {
+  std::string out = absl::StrCat(Absl(kHeader), "\nversion: 1\n");
+  if (!IsEmptyEntry(policy.defaults, /*with_version=*/false)) {
+    out += "defaults:\n";
+    WriteEntryBody(policy.defaults, /*with_version=*/false, 1, out);
+  }
+  WritePackages(policy.packages, out);
+  return out;
+}
+
+Policy MergePolicies(const Policy& base, const Policy& extra) {
+  Policy merged = base;
+  MergeEntry(merged.defaults, extra.defaults);
+  for (const PackageEntry& entry : extra.packages) {
+    auto same = [&](const PackageEntry& e) {
+      return EntryKey(e) == EntryKey(entry);
+    };
+    auto it = std::find_if(merged.packages.begin(), merged.packages.end(), same);
+    if (it == merged.packages.end()) {
+      merged.packages.push_back(entry);
+    } else {
+      MergeEntry(*it, entry);
+    }
+  }
+  return merged;
+}
+
+}  // namespace warden
