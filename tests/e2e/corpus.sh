@@ -13,6 +13,7 @@ fi
 for c in $crates; do
   dir="$SCRATCH/$c"
   copy_corpus "$c" "$dir"
+  cd "$dir"
   expect_fail=0; [ -f "$CORPUS/crates/$c/EXPECT_FAIL" ] && expect_fail=1
   "$WARDEN" learn --manifest-path "$dir/Cargo.toml" -- build --offline > "$dir/learn.log" 2>&1
   rc=$?

@@ -1,6 +1,6 @@
 # Shared helpers for warden's end-to-end tests (TAP output). Sourced.
 set -u
-WARDEN="${WARDEN_BIN_DIR:?WARDEN_BIN_DIR must point at the build's tools/ dir}/cargo-warden"
+WARDEN="${WARDEN_BIN_DIR:?WARDEN_BIN_DIR must point at the tools dir of the build}/cargo-warden"
 REPO="${WARDEN_REPO:?WARDEN_REPO must point at the source tree}"
 CORPUS="${WARDEN_CORPUS:-$REPO/../shared/corpus}"
 command -v cargo >/dev/null || export PATH="$HOME/.cargo/bin:$PATH"

@@ -6,6 +6,8 @@
 ws="$SCRATCH/demo"
 cp -r "$REPO/examples/demo" "$ws"
 rm -rf "$ws/target" "$ws/warden.yaml" "$ws/Cargo.lock"
+# cargo reads .cargo/config.toml (Debian's registry) from the cwd, like plain cargo.
+cd "$ws"
 
 "$WARDEN" learn --manifest-path "$ws/Cargo.toml" -- build --offline > "$SCRATCH/learn1.log" 2>&1
 rc=$?
