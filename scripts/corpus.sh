@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Whole-corpus check (issue: end to end): for every crate project in
+# ../shared/corpus/crates (or the ones named), in fresh copies and fresh
+# target dirs: learn, enforce with the learned policy, learn again; prints
+#   crate, learn ok, enforce ok, denials, events recorded, max lines per
+#   package entry, second learn identical, wall seconds plain/learn/enforce.
+# Projects with EXPECT_FAIL must fail under warden as they fail without it.
+# Usage: scripts/corpus.sh [crate ...]   (needs ../shared/corpus/setup.sh run)
+set -u
+here="$(cd "$(dirname "$0")/.." && pwd)"
+CORPUS="${WARDEN_CORPUS:-$here/../shared/corpus}"
+WARDEN="${WARDEN:-$here/build/tools/cargo-warden}"
+WORK="${CORPUS_WORK:-/tmp/warden-corpus}"
+command -v cargo >/dev/null || export PATH="$HOME/.cargo/bin:$PATH"
+[ -x "$WARDEN" ] || { echo "build warden first: scripts/build.sh" >&2; exit 2; }
+if [ $# -gt 0 ]; then crates=("$@"); else
+  crates=(); for d in "$CORPUS"/crates/*/; do crates+=("$(basename "$d")"); done
+fi
+now() { date +%s.%N; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.1f", b-a}'; }
+
+printf '%-24s %-6s %-8s %7s %7s %9s %-9s %7s %7s %7s\n' crate learn enforce denied events max_lines identical plain_s learn_s enf_s
+fails=0
+for c in "${crates[@]}"; do
+  dir="$WORK/$c"; rm -rf "$dir"; mkdir -p "$dir/.cargo"
+  cp -r "$CORPUS/crates/$c/Cargo.toml" "$CORPUS/crates/$c/src" "$dir/"
+  cp "$CORPUS/cargo-config.toml" "$dir/.cargo/config.toml"
+  xfail=0; [ -f "$CORPUS/crates/$c/EXPECT_FAIL" ] && xfail=1
+  cd "$dir"
+  t0=$(now); cargo build --offline -q > plain.log 2>&1; plain_rc=$?; t1=$(now)
+  rm -rf target
+  "$WARDEN" learn -- build --offline > learn.log 2>&1; learn_rc=$?; t2=$(now)
+  if [ $xfail -eq 1 ]; then
+    ok=$([ $learn_rc -ne 0 ] && [ $plain_rc -ne 0 ] && echo xfail || echo XPASS)
+    [ "$ok" = xfail ] || fails=$((fails + 1))
+    printf '%-24s %-6s %-8s %7s %7s %9s %-9s %7s %7s %7s\n' "$c" "$ok" - - - - - "$(secs $t0 $t1)" "$(secs $t1 $t2)" -
+    continue
+  fi
+  events=$(sqlite3 target/warden/warden.db "select coalesce(sum(count),0) from events" 2>/dev/null || echo ?)
+  cp warden.yaml first.yaml 2>/dev/null
+  rm -rf target
+  t3=$(now); "$WARDEN" enforce -- build --offline > enforce.log 2>&1; enf_rc=$?; t4=$(now)
+  denied=$(sqlite3 target/warden/warden.db "select count(*) from events where allowed = 0" 2>/dev/null || echo ?)
+  rm -rf target
+  "$WARDEN" learn -- build --offline > learn2.log 2>&1
+  identical=$(cmp -s warden.yaml first.yaml && echo yes || echo NO)
+  # longest package entry, in lines (entries start at two-space indent)
+  max_lines=$(awk '/^packages:/{p=1;next} p&&/^  [^ ]/{if(n>m)m=n;n=0} p{n++} END{if(n>m)m=n; print m+0}' warden.yaml)
+  lok=$([ $learn_rc -eq 0 ] && echo yes || echo FAIL)
+  eok=$([ $enf_rc -eq 0 ] && echo yes || echo FAIL)
+  [ "$lok$eok$identical" = yesyesyes ] && [ "$denied" = 0 ] || fails=$((fails + 1))
+  printf '%-24s %-6s %-8s %7s %7s %9s %-9s %7s %7s %7s\n' "$c" "$lok" "$eok" "$denied" "$events" "$max_lines" "$identical" "$(secs $t0 $t1)" "$(secs $t1 $t2)" "$(secs $t3 $t4)"
+done
+echo "failures: $fails   (logs and policies: $WORK/<crate>/)"
+[ $fails -eq 0 ]
