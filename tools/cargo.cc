@@ -12,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "policy/yaml.h"
 #include "tools/protocol.h"
 
 extern char** environ;
@@ -111,6 +112,21 @@ absl::StatusOr<Workspace> LoadWorkspace(const std::string& manifest_path,
   if (ws.root.empty() || ws.target_dir.empty())
     return absl::InternalError("cargo metadata gave no workspace_root or target_directory");
   return ws;
+}
+
+absl::StatusOr<Policy> DeclaredPolicy(const Workspace& workspace) {
+  Policy declared;
+  for (const CargoPackage& p : workspace.packages) {
+    if (p.declared_yaml.empty()) continue;
+    // JSON is YAML flow syntax: reuse the policy loader and its checks.
+    std::string text = "version: 1\npackages:\n  \"" + p.record.name +
+                       "\": " + p.declared_yaml + "\n";
+    absl::StatusOr<Policy> one = LoadPolicyText(
+        text, p.record.manifest_dir + "/Cargo.toml [package.metadata.warden]");
+    if (!one.ok()) return one.status();
+    declared = MergePolicies(declared, *one);
+  }
+  return declared;
 }
 
 absl::StatusOr<int> RunCommand(const std::vector<std::string>& argv,

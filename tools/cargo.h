@@ -37,6 +37,11 @@ absl::StatusOr<Workspace> LoadWorkspace(const std::string& manifest_path,
 // "registry", "git" or "path".
 std::string SourceKind(const std::string& source_id);
 
+// DeclaredPolicy turns the [package.metadata.warden] tables of the
+// workspace's packages into a policy (one entry per declaring package).
+// Errors name the package whose table is malformed.
+absl::StatusOr<Policy> DeclaredPolicy(const Workspace& workspace);
+
 // RunCommand runs argv with extra environment, inheriting stdio, and returns
 // its exit status (128 + signal if killed).
 absl::StatusOr<int> RunCommand(const std::vector<std::string>& argv,

@@ -124,16 +124,6 @@ std::string SelfDir() {
   return self.parent_path().string();
 }
 
-std::string Sysroot() {
-  std::string rustc = GetEnv("RUSTC");
-  absl::StatusOr<std::string> out =
-      CaptureCommand({rustc.empty() ? "rustc" : rustc, "--print", "sysroot"});
-  if (!out.ok()) return "";
-  std::string s = *out;
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
-  return s;
-}
-
 int Environment(const std::string& message) {
   fprintf(stderr, "cargo-warden: %s\n", message.c_str());
   return kExitEnvironment;
@@ -198,6 +188,27 @@ int WriteProposal(const RunOptions& opts, const Policy& proposed) {
   return kExitOk;
 }
 
+// NoteUndeclared flags behaviour that a package's own
+// [package.metadata.warden] table does not declare.
+void NoteUndeclared(const Workspace& ws, const Policy& proposed) {
+  absl::StatusOr<Policy> declared = DeclaredPolicy(ws);
+  if (!declared.ok()) {
+    fprintf(stderr, "cargo-warden: warning: %s\n",
+            std::string(declared.status().message()).c_str());
+    return;
+  }
+  Policy relevant;
+  for (const PackageEntry& e : proposed.packages)
+    for (const PackageEntry& d : declared->packages)
+      if (d.name == e.name) relevant.packages.push_back(e);
+  for (const PolicyChange& c : DiffPolicies(*declared, relevant))
+    if (c.added)
+      fprintf(stderr,
+              "cargo-warden: note: %s's build script did what its "
+              "[package.metadata.warden] does not declare: %s %s\n",
+              c.package.c_str(), c.kind.c_str(), c.value.c_str());
+}
+
 int Run(RunOptions opts) {
   if (int rc = Preflight(opts.enforce); rc != kExitOk) return rc;
   absl::StatusOr<Workspace> ws = LoadWorkspace(opts.manifest_path, opts.cargo_args);
@@ -245,7 +256,7 @@ int Run(RunOptions opts) {
   if (!shimmed.ok()) return Environment(std::string(shimmed.status().message()));
 
   std::string dir = SelfDir();
-  std::string sysroot = Sysroot();
+  std::string sysroot = RustSysroot();
   std::vector<std::string> env = {
       absl::StrCat(kEnvMode, "=", run.mode),
       absl::StrCat(kEnvDb, "=", opts.db_path),
@@ -296,8 +307,9 @@ int Run(RunOptions opts) {
             *cargo_status);
     return *cargo_status;
   }
-  int rc = WriteProposal(opts, ProposePolicy(*observed));
-  return rc;
+  Policy proposed = ProposePolicy(*observed);
+  NoteUndeclared(*ws, proposed);
+  return WriteProposal(opts, proposed);
 }
 
 }  // namespace

@@ -1,7 +1,141 @@
+// `cargo warden show`: per package, what its author declares, what
+// warden.yaml grants, and what warden last observed its build script doing.
+#include <boost/program_options.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "db/store.h"
+#include "learner/learner.h"
+#include "tools/cargo.h"
 #include "tools/commands.h"
+#include "tools/context.h"
+#include "tools/observe.h"
 
 namespace warden {
+namespace {
 
-int RunShow(const std::vector<std::string>&) { return kExitUsage; }
+namespace po = boost::program_options;
+
+// Lines renders an entry's grants as "kind: value", profiles included.
+std::set<std::string> Lines(const Policy& policy, const std::string& name) {
+  std::set<std::string> out;
+  for (const PackageEntry& e : policy.packages) {
+    if (e.name != name) continue;
+    for (const std::string& p : e.profiles) out.insert("profile: " + p);
+    const std::pair<const char*, const std::vector<Rule>*> kinds[] = {
+        {"read", &e.read},       {"write", &e.write}, {"exec", &e.exec},
+        {"connect", &e.connect}, {"bind", &e.bind},   {"env", &e.env},
+        {"directive", &e.directives}};
+    for (const auto& [kind, rules] : kinds)
+      for (const Rule& r : *rules) out.insert(absl::StrCat(kind, ": ", r.value));
+  }
+  return out;
+}
+
+void PrintSection(const char* title, const std::set<std::string>& lines,
+                  const char* empty) {
+  printf("  %s\n", title);
+  if (lines.empty()) printf("    (%s)\n", empty);
+  for (const std::string& l : lines) printf("    %s\n", l.c_str());
+}
+
+int Fail(int code, const std::string& message) {
+  fprintf(stderr, "cargo-warden show: %s\n", message.c_str());
+  return code;
+}
+
+}  // namespace
+
+int RunShow(const std::vector<std::string>& args) {
+  std::string manifest_path, policy_path, db_path, package;
+  std::vector<std::string> cargo_args, own;
+  bool after_dashes = false;
+  for (const std::string& a : args) {
+    if (!after_dashes && a == "--") after_dashes = true;
+    else (after_dashes ? cargo_args : own).push_back(a);
+  }
+  po::options_description desc(
+      "usage: cargo warden show [PACKAGE] [options] [-- CARGO_ARGS...]\n\n"
+      "Per package with a build script: what its Cargo.toml declares under\n"
+      "[package.metadata.warden], what warden.yaml grants, what the last run\n"
+      "observed, and what was observed but not declared.\n\noptions");
+  desc.add_options()
+      ("help,h", "print this help")
+      ("manifest-path", po::value(&manifest_path), "Cargo.toml of the workspace")
+      ("policy", po::value(&policy_path), "policy file (default: warden.yaml at the workspace root)")
+      ("db", po::value(&db_path), "SQLite database (default: <target-dir>/warden/warden.db)")
+      ("package", po::value(&package), "only this package");
+  po::positional_options_description positional;
+  positional.add("package", 1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(own).options(desc).positional(positional).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    std::cerr << "cargo-warden show: " << e.what() << "\n\n" << desc;
+    return kExitUsage;
+  }
+  if (vm.count("help")) {
+    std::cout << desc;
+    return kExitOk;
+  }
+  absl::StatusOr<Workspace> ws = LoadWorkspace(manifest_path, cargo_args);
+  if (!ws.ok()) return Fail(kExitEnvironment, std::string(ws.status().message()));
+  if (policy_path.empty()) policy_path = ws->root + "/warden.yaml";
+  if (db_path.empty()) db_path = ws->target_dir + "/warden/warden.db";
+
+  absl::StatusOr<Policy> declared = DeclaredPolicy(*ws);
+  if (!declared.ok()) return Fail(kExitUsage, std::string(declared.status().message()));
+  Policy granted;
+  if (std::filesystem::exists(policy_path)) {
+    absl::StatusOr<Policy> loaded = LoadPolicyWithOverride(policy_path);
+    if (!loaded.ok()) return Fail(kExitUsage, std::string(loaded.status().message()));
+    granted = *loaded;
+  }
+  Policy observed;
+  std::string observed_title = "observed (no run recorded yet)";
+  if (std::filesystem::exists(db_path)) {
+    absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(db_path);
+    if (!store.ok()) return Fail(kExitEnvironment, std::string(store.status().message()));
+    absl::StatusOr<std::vector<RunRecord>> runs = (*store)->ListRuns(ws->root);
+    if (runs.ok() && !runs->empty()) {
+      absl::StatusOr<std::vector<Observation>> obs =
+          Observations(**store, (*runs)[0].id, RustSysroot());
+      if (!obs.ok()) return Fail(kExitEnvironment, std::string(obs.status().message()));
+      for (Observation& o : *obs)
+        for (Event& e : o.events) e.allowed = true;  // denied attempts count
+      observed = ProposePolicy(*obs);
+      observed_title = absl::StrCat("observed (run ", (*runs)[0].id, ", ",
+                                    (*runs)[0].mode, ")");
+    }
+  }
+
+  bool any = false;
+  for (const CargoPackage& p : ws->packages) {
+    if (!p.has_build_script || (!package.empty() && p.record.name != package))
+      continue;
+    any = true;
+    std::set<std::string> d = Lines(*declared, p.record.name);
+    std::set<std::string> o = Lines(observed, p.record.name);
+    std::set<std::string> undeclared;
+    for (const std::string& line : o)
+      if (!d.count(line)) undeclared.insert(line);
+    printf("%s %s (%s)\n", p.record.name.c_str(), p.record.version.c_str(),
+           p.record.source.c_str());
+    PrintSection("declared (Cargo.toml [package.metadata.warden])", d,
+                 p.declared_yaml.empty() ? "nothing declared" : "declares baseline only");
+    PrintSection("granted (warden.yaml)", Lines(granted, p.record.name), "baseline only");
+    PrintSection(observed_title.c_str(), o, "baseline only");
+    if (!p.declared_yaml.empty())
+      PrintSection("observed but not declared", undeclared, "none");
+    printf("\n");
+  }
+  if (!any && !package.empty())
+    return Fail(kExitUsage, "no package named '" + package + "' with a build script in this workspace");
+  return kExitOk;
+}
 
 }  // namespace warden

@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "policy/yaml.h"
+#include "tools/cargo.h"
 #include "tools/protocol.h"
 
 namespace warden {
@@ -32,6 +33,16 @@ PathVars MachineVars(const std::string& sysroot) {
     start = colon + 1;
   }
   return vars;
+}
+
+std::string RustSysroot() {
+  std::string rustc = GetEnv("RUSTC");
+  absl::StatusOr<std::string> out =
+      CaptureCommand({rustc.empty() ? "rustc" : rustc, "--print", "sysroot"});
+  if (!out.ok()) return "";
+  std::string s = *out;
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
+  return s;
 }
 
 std::string OverridePath(const std::string& policy_path) {

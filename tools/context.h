@@ -19,6 +19,10 @@ namespace warden {
 // environment; `sysroot` may be empty to read WARDEN_SYSROOT.
 PathVars MachineVars(const std::string& sysroot = "");
 
+// RustSysroot asks rustc ($RUSTC, else rustc on PATH) for its sysroot; ""
+// when it cannot.
+std::string RustSysroot();
+
 // OverridePath is the human override file next to a policy file:
 // warden.yaml -> warden.override.yaml.
 std::string OverridePath(const std::string& policy_path);

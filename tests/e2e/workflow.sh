@@ -30,6 +30,16 @@ check "enforce with the learned policy builds with no denial (exit $rc)" [ $rc -
 [ $rc -eq 0 ] || diag "$SCRATCH/enforce.log"
 check "enforce says nothing was denied" grep -q "no request was denied" "$SCRATCH/enforce.log"
 
+# show: the author's declaration next to the grant and the observation.
+"$WARDEN" show demo-gen > "$SCRATCH/show.txt" 2>&1
+check "show prints what demo-gen declares" grep -q 'read: {manifest_dir}/greeting.txt' "$SCRATCH/show.txt"
+check "show prints declared, granted and observed" \
+  bash -c "grep -q '^  declared' '$SCRATCH/show.txt' && grep -q '^  granted' '$SCRATCH/show.txt' && grep -q '^  observed (run' '$SCRATCH/show.txt'"
+check "show flags what was observed but not declared" grep -q 'observed but not declared' "$SCRATCH/show.txt"
+grep -q '^  observed (run' "$SCRATCH/show.txt" || diag "$SCRATCH/show.txt"
+"$WARDEN" show no-such-crate > /dev/null 2>&1
+check "show of an unknown package exits 2" [ $? -eq 2 ]
+
 # Plain cargo on the same target dir keeps working (the shims run the real
 # build scripts directly) ...
 touch "$ws/demo-gen/greeting.txt"
