@@ -147,6 +147,7 @@ class Supervisor {
   Reply SendMsg(const seccomp_notif& n);
   Reply Socket(const seccomp_notif& n);
   Reply Signal(const seccomp_notif& n, pid_t target);
+  Reply Ioctl(const seccomp_notif& n);
   Reply Unknown(const seccomp_notif& n);
 
   // Resolution of the tracee's names, with its cwd or dirfd.
@@ -383,6 +384,8 @@ Reply Supervisor::Handle(const seccomp_notif& n) {
       return SendMsg(n);
     case SYS_socket:
       return Socket(n);
+    case SYS_ioctl:
+      return Ioctl(n);
     case SYS_kill:
     case SYS_rt_sigqueueinfo:
       return Signal(n, static_cast<pid_t>(a[0]));
@@ -480,9 +483,12 @@ bool Supervisor::Decide(const seccomp_notif& n, Event event,
   // /proc/N of a process outside the sandboxed tree (cargo's environ holds
   // tokens; the supervisor's fds hold the database) is never granted,
   // whatever the policy says about /proc/self.
-  pid_t proc_pid = ProcPid(event.target);
-  if (proc_pid != 0 && proc_pid != static_cast<pid_t>(n.pid) &&
-      !InTree(proc_pid)) {
+  // Both names count: /proc/<pid>/fd/N, cwd, root and exe lead out of
+  // /proc, to objects the outsider holds (deleted files, unreachable names).
+  auto outside = [&](pid_t pid) {
+    return pid != 0 && pid != static_cast<pid_t>(n.pid) && !InTree(pid);
+  };
+  if (outside(ProcPid(event.target)) || outside(ProcPid(requested))) {
     allowed = !spec_.enforce;
   } else {
     allowed = decider_.Decide(event, requested) || !spec_.enforce;
@@ -534,6 +540,14 @@ Reply Supervisor::Open(const seccomp_notif& n, int dirfd, uint64_t path_ptr,
       if (exclusive) return Reply::Error(EEXIST);
       std::string real = FdPath(fd.get());
       std::string requested = Requested(n, dirfd, *path);
+      // /dev/tty opened here is the supervisor's controlling terminal (the
+      // user's), not the tracee's: the sandboxed tree runs in a session of
+      // its own without one, so answer as the kernel would answer it.
+      if (real == "/dev/tty") {
+        Record(Ev(writing ? Op::kWrite : Op::kRead, real,
+                  "the supervisor's terminal", false, ENXIO));
+        return Reply::Error(ENXIO);
+      }
       // Re-opening a pipe or socket the tree already holds through
       // /proc/<pid>/fd/N (cargo's jobserver) names no file: allowed.
       bool held_object = real.empty() || real[0] != '/';
@@ -918,6 +932,18 @@ Reply Supervisor::Signal(const seccomp_notif& n, pid_t target) {
   return spec_.enforce ? Reply::Error(EPERM) : Reply::Continue();
 }
 
+// Only ioctls whose command has high bits set get here (the filter decides
+// the rest); the kernel ignores those bits.
+Reply Supervisor::Ioctl(const seccomp_notif& n) {
+  const unsigned cmd = static_cast<unsigned>(n.data.args[1]);
+  if (cmd != TIOCSTI && cmd != TIOCLINUX) return Reply::Continue();
+  Event event = Ev(Op::kSyscall, "ioctl", cmd == TIOCSTI ? "TIOCSTI" : "TIOCLINUX");
+  event.allowed = false;
+  event.error = EPERM;
+  Record(event);
+  return Reply::Error(EPERM);
+}
+
 Reply Supervisor::Unknown(const seccomp_notif& n) {
   Event event = Ev(Op::kSyscall, SyscallName(n.data.nr));
   event.allowed = !spec_.enforce;
@@ -1024,8 +1050,9 @@ absl::StatusOr<RunResult> RunSupervised(const SandboxSpec& spec,
     return absl::InternalError(
         absl::StrCat("pidfd_getfd of the seccomp listener: ", strerror(errno)));
   }
-  __u64 sync_flags = kSyncWakeUp;  // best effort: Linux >= 6.6
-  ioctl(listener.get(), kNotifSetFlags, &sync_flags);
+  // Best effort (Linux >= 6.6): wake the supervisor on the CPU of the
+  // notifying task; the flag is passed by value, not by pointer.
+  ioctl(listener.get(), kNotifSetFlags, kSyncWakeUp);
 
   RunResult result;
   Supervisor supervisor(spec, decider, log, listener.get(), child);
