@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <seccomp.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -28,9 +29,8 @@ constexpr const char* kAllowed[] = {
     "mlock2", "munlock", "mlockall", "munlockall", "rt_sigaction",
     "rt_sigprocmask", "rt_sigreturn", "rt_sigpending", "rt_sigsuspend",
     "rt_sigtimedwait", "sigaltstack",
-    // ioctl: TIOCSTI needs a controlling terminal, and the sandboxed tree
-    // runs in a session of its own (setsid) without one.
-    "ioctl", "access", "faccessat",
+    // ioctl: see AddRules (TIOCSTI and TIOCLINUX are refused).
+    "access", "faccessat",
     "faccessat2", "pipe", "pipe2", "select", "pselect6", "poll", "ppoll",
     "epoll_create", "epoll_create1", "epoll_ctl", "epoll_wait",
     "epoll_pwait", "epoll_pwait2", "sched_yield", "sched_getaffinity",
@@ -148,6 +148,21 @@ absl::Status AddRules(scmp_filter_ctx ctx, const FilterOptions& options) {
   for (const Denied& d : kDenied)
     if (absl::Status s = Add(ctx, SCMP_ACT_ERRNO(d.error), d.name); !s.ok())
       return s;
+  // ioctl runs, except the two that push input into a terminal: TIOCSTI
+  // works on any terminal (not only the controlling one) with CAP_SYS_ADMIN,
+  // and the tree inherits the user's terminal as stdin. The kernel reads the
+  // command as 32 bits, so the rules look at the low half and only a zero
+  // high half is allowed here; other values go to the supervisor.
+  for (scmp_datum_t cmd : {TIOCSTI, TIOCLINUX})
+    if (absl::Status s = Add(ctx, SCMP_ACT_ERRNO(EPERM), "ioctl",
+                             {SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, cmd)});
+        !s.ok())
+      return s;
+  if (absl::Status s =
+          Add(ctx, SCMP_ACT_ALLOW, "ioctl",
+              {SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffff00000000ull, 0)});
+      !s.ok())
+    return s;
   // Sockets of the three everyday families; netlink, packet and the rest go
   // to the supervisor.
   for (scmp_datum_t family : {AF_UNIX, AF_INET, AF_INET6})
