@@ -32,6 +32,9 @@ class Decider {
   virtual ~Decider() = default;
   // Decide returns true to allow `event` (whose `allowed` field is not yet
   // set). `requested` is the path as the program named it, made absolute.
+  // kRename and kLink name a second path in `detail` (the destination, the
+  // existing file): allow only if both may be written, or a rename or hard
+  // link would move a file across the policy's boundary.
   virtual bool Decide(const Event& event, std::string_view requested) = 0;
 };
 
