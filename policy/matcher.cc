@@ -235,6 +235,7 @@ class CompiledPolicy final : public PackagePolicy {
   const Grant* Allows(Access access, std::string_view target,
                       std::string_view requested) const override;
   bool AllowsEnv(std::string_view name) const override;
+  bool AllowsDirective(std::string_view key) const override;
   std::vector<std::string> Roots(Access access) const override;
   bool Mentioned() const override { return mentioned_; }
 
@@ -257,6 +258,7 @@ class CompiledPolicy final : public PackagePolicy {
   std::vector<NetRule> connect_;
   std::vector<NetRule> bind_;
   std::vector<std::string> env_;
+  std::vector<std::string> directives_;
   std::vector<std::string> unix_roots_[2];  // connect, bind
   bool mentioned_ = false;
 };
@@ -316,6 +318,14 @@ bool CompiledPolicy::AllowsEnv(std::string_view name) const {
   return std::any_of(env_.begin(), env_.end(), [&](const std::string& pattern) {
     return SegmentMatch(pattern, name);
   });
+}
+
+bool CompiledPolicy::AllowsDirective(std::string_view key) const {
+  if (key.substr(0, 6) != "rustc-" || key == "rustc-check-cfg") return true;
+  return std::any_of(directives_.begin(), directives_.end(),
+                     [&](const std::string& pattern) {
+                       return SegmentMatch(pattern, key);
+                     });
 }
 
 std::vector<std::string> CompiledPolicy::Roots(Access access) const {
@@ -455,6 +465,8 @@ absl::Status Compiler::AddEntry(const PackageEntry& entry,
         !s.ok())
       return s;
   for (const Rule& rule : entry.env) out_.env_.push_back(rule.value);
+  for (const Rule& rule : entry.directives)
+    out_.directives_.push_back(rule.value);
   return absl::OkStatus();
 }
 

@@ -59,6 +59,11 @@ class PackagePolicy {
   // AllowsEnv says whether the variable may be passed to the build script.
   virtual bool AllowsEnv(std::string_view name) const = 0;
 
+  // AllowsDirective says whether the build script may print "cargo:KEY=…".
+  // Only keys that change how other code is compiled or linked ("rustc-*",
+  // except rustc-check-cfg) need a `directives:` grant.
+  virtual bool AllowsDirective(std::string_view key) const = 0;
+
   // Roots lists, per access, the directories (or files) below which every
   // grant of that access lies, with variables expanded: the input for the
   // coarser Landlock layer. A glob's root is its longest literal prefix.

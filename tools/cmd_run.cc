@@ -209,6 +209,29 @@ void NoteUndeclared(const Workspace& ws, const Policy& proposed) {
               c.package.c_str(), c.kind.c_str(), c.value.c_str());
 }
 
+// CheckDirectives adds a denied kDirective event for every "cargo:rustc-*"
+// line a build script printed that its policy does not allow. cargo has
+// already acted on it, so the run fails instead.
+absl::Status CheckDirectives(const std::string& policy_path,
+                             std::vector<Observation>& observed) {
+  absl::StatusOr<Policy> policy = LoadPolicyWithOverride(policy_path);
+  if (!policy.ok()) return policy.status();
+  for (Observation& o : observed) {
+    absl::StatusOr<std::unique_ptr<PackagePolicy>> compiled =
+        CompilePackagePolicy(*policy, o.package, o.vars);
+    if (!compiled.ok()) return compiled.status();
+    for (const Directive& d : o.directives) {
+      if ((*compiled)->AllowsDirective(d.key)) continue;
+      Event e;
+      e.op = Op::kDirective;
+      e.target = d.key + "=" + d.value;
+      e.allowed = false;
+      o.events.push_back(std::move(e));
+    }
+  }
+  return absl::OkStatus();
+}
+
 int Run(RunOptions opts) {
   if (int rc = Preflight(opts.enforce); rc != kExitOk) return rc;
   absl::StatusOr<Workspace> ws = LoadWorkspace(opts.manifest_path, opts.cargo_args);
@@ -262,6 +285,7 @@ int Run(RunOptions opts) {
       absl::StrCat(kEnvDb, "=", opts.db_path),
       absl::StrCat(kEnvRunId, "=", *run_id),
       absl::StrCat(kEnvPolicy, "=", opts.enforce ? opts.policy_path : ""),
+      absl::StrCat(kEnvPolicyFile, "=", opts.policy_path),
       absl::StrCat(kEnvShim, "=", dir, "/warden-shim"),
       absl::StrCat(kEnvTargetDir, "=", ws->target_dir),
       absl::StrCat(kEnvWorkspace, "=", ws->root),
@@ -297,6 +321,8 @@ int Run(RunOptions opts) {
           opts.db_path.c_str());
 
   if (opts.enforce) {
+    if (absl::Status s = CheckDirectives(opts.policy_path, *observed); !s.ok())
+      return Environment(std::string(s.message()));
     size_t denied = PrintDenials(*observed, opts.policy_path, opts.format, stdout);
     if (denied > 0) return kExitFindings;
     return *cargo_status;

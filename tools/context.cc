@@ -63,6 +63,17 @@ absl::StatusOr<Policy> LoadPolicyWithOverride(const std::string& policy_path) {
   return MergePolicies(*policy, *human);
 }
 
+bool LearnDecider::Decide(const Event& event, std::string_view) {
+  if (AccessOf(event.op) != Access::kWrite) return true;
+  for (const std::string& path : protected_) {
+    for (const std::string& name : {event.target, event.detail}) {
+      if (name.size() >= path.size() && name.compare(0, path.size(), path) == 0)
+        return false;
+    }
+  }
+  return true;
+}
+
 bool PolicyDecider::Decide(const Event& event, std::string_view requested) {
   Access access = AccessOf(event.op);
   if (access == Access::kNone) return false;

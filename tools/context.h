@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "policy/matcher.h"
@@ -41,10 +42,17 @@ class PolicyDecider : public Decider {
   const PackagePolicy& policy_;
 };
 
-// AllowAllDecider is learn mode: everything proceeds and is recorded.
-class AllowAllDecider : public Decider {
+// LearnDecider is learn mode: everything proceeds and is recorded, except
+// writes to warden's own files (the database and the policy files), which no
+// legitimate build script makes and a hostile one would use to hide.
+class LearnDecider : public Decider {
  public:
-  bool Decide(const Event&, std::string_view) override { return true; }
+  explicit LearnDecider(std::vector<std::string> protected_paths)
+      : protected_(std::move(protected_paths)) {}
+  bool Decide(const Event& event, std::string_view requested) override;
+
+ private:
+  std::vector<std::string> protected_;
 };
 
 }  // namespace warden

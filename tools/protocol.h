@@ -14,6 +14,8 @@ inline constexpr const char kEnvMode[] = "WARDEN_MODE";        // learn|enforce
 inline constexpr const char kEnvDb[] = "WARDEN_DB";
 inline constexpr const char kEnvRunId[] = "WARDEN_RUN_ID";
 inline constexpr const char kEnvPolicy[] = "WARDEN_POLICY";    // enforce only
+// The policy file's path in both modes (learn protects it from writes).
+inline constexpr const char kEnvPolicyFile[] = "WARDEN_POLICY_FILE";
 inline constexpr const char kEnvShim[] = "WARDEN_SHIM";        // supervisor binary
 inline constexpr const char kEnvTargetDir[] = "WARDEN_TARGET_DIR";
 inline constexpr const char kEnvWorkspace[] = "WARDEN_WORKSPACE_ROOT";

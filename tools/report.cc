@@ -27,7 +27,10 @@ size_t PrintDenials(const std::vector<Observation>& observations,
     for (const Event& e : o.events) {
       if (e.allowed) continue;
       ++denied;
-      std::string rule = SuggestRule(e, o.vars);
+      std::string rule =
+          e.op == Op::kDirective
+              ? "directives: \"" + e.target.substr(0, e.target.find('=')) + "\""
+              : SuggestRule(e, o.vars);
       if (json) {
         nlohmann::json j = {{"code", "W001"},
                             {"kind", "denied"},

@@ -162,11 +162,16 @@ int Main(int argc, char** argv) {
   inv.started_ms = NowMs();
 
   EventLog log;
-  AllowAllDecider allow_all;
   std::unique_ptr<Decider> decider;
-  if (policy) decider = std::make_unique<PolicyDecider>(*policy);
-  absl::StatusOr<RunResult> result =
-      RunSupervised(spec, decider ? *decider : allow_all, log);
+  if (policy) {
+    decider = std::make_unique<PolicyDecider>(*policy);
+  } else {
+    // The database with its -wal/-shm files, and the policy files.
+    std::string policy_file = GetEnv(kEnvPolicyFile);
+    decider = std::make_unique<LearnDecider>(std::vector<std::string>{
+        GetEnv(kEnvDb), policy_file, OverridePath(policy_file)});
+  }
+  absl::StatusOr<RunResult> result = RunSupervised(spec, *decider, log);
   if (!result.ok()) return Fail(id, std::string(result.status().message()));
 
   inv.ended_ms = NowMs();

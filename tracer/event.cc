@@ -6,7 +6,7 @@
 namespace warden {
 namespace {
 
-constexpr std::array<std::pair<Op, std::string_view>, 18> kOpNames = {{
+constexpr std::array<std::pair<Op, std::string_view>, 19> kOpNames = {{
     {Op::kRead, "read"},       {Op::kWrite, "write"},
     {Op::kCreate, "create"},   {Op::kUnlink, "unlink"},
     {Op::kRename, "rename"},   {Op::kMkdir, "mkdir"},
@@ -16,6 +16,7 @@ constexpr std::array<std::pair<Op, std::string_view>, 18> kOpNames = {{
     {Op::kExec, "exec"},       {Op::kConnect, "connect"},
     {Op::kBind, "bind"},       {Op::kSocket, "socket"},
     {Op::kSignal, "signal"},   {Op::kSyscall, "syscall"},
+    {Op::kDirective, "directive"},
 }};
 
 }  // namespace
@@ -57,6 +58,7 @@ Access AccessOf(Op op) {
     case Op::kSocket:
     case Op::kSignal:
     case Op::kSyscall:
+    case Op::kDirective:
       return Access::kNone;
   }
   return Access::kNone;

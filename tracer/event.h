@@ -31,6 +31,7 @@ enum class Op {
   kSocket,    // socket() of a family outside unix/inet/inet6
   kSignal,    // signal aimed outside the sandboxed tree
   kSyscall,   // a syscall warden does not allow at all; target is its name
+  kDirective, // a "cargo:KEY=VALUE" line; target is "KEY=VALUE"
 };
 
 std::string_view OpName(Op op);

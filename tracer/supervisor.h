@@ -58,9 +58,9 @@ struct SandboxSpec {
   std::vector<std::string> argv;   // argv[0] included
   std::vector<std::string> env;    // "NAME=value", the complete environment
   LandlockPlan landlock;
-  // In learn mode the supervisor allows everything the Decider is asked
-  // about, and lets unknown syscalls through (recorded); in enforce mode
-  // unknown syscalls fail with ENOSYS and are recorded as denied.
+  // The Decider's answer always holds. Beyond it, learn mode lets unknown
+  // syscalls, other sockets and /proc of outsiders through (recorded); in
+  // enforce mode they fail and are recorded as denied.
   bool enforce = false;
 };
 

@@ -34,7 +34,8 @@ for _ in $(seq 50); do [ -s "$SCRATCH/port" ] && break; sleep 0.1; done
 cp "$SCRATCH/port" "$ws/evil/port.txt"
 port=$(cat "$SCRATCH/port")
 
-# learn
+# learn (a warden.yaml already exists: the build script will try to tamper)
+printf 'version: 1\n' > "$ws/warden.yaml"
 "$WARDEN" learn --manifest-path "$ws/Cargo.toml" --policy "$ws/warden.yaml" \
   -- build --offline > "$SCRATCH/learn.log" 2>&1
 rc=$?
@@ -45,7 +46,11 @@ q() { sqlite3 "$db" "select count(*) from events e join strings s on s.id = e.ta
 check "learn recorded the secret read" [ "$(q "e.op = 'read' and s.text = '$home/.warden-e2e-secret'")" -ge 1 ]
 check "learn recorded the connect" [ "$(q "e.op = 'connect' and s.text = 'tcp:127.0.0.1:$port'")" -ge 1 ]
 check "learn recorded the shell exec" [ "$(q "e.op = 'exec' and s.text like '%sh'")" -ge 1 ]
-check "learn proposed the three grants" grep -q "connect" "$ws/warden.yaml"
+check "learn proposed the three grants" grep -q "connect" "$ws/warden.proposed.yaml"
+check "learn kept the build script away from warden.yaml" bash -c "! grep -q tampered '$ws/warden.yaml'"
+check "learn kept the build script away from the database" \
+  bash -c "sqlite3 '$db' 'pragma integrity_check' | grep -qx ok && ! grep -qa tampered '$db'"
+check "learn recorded the tampering as denied" [ "$(sqlite3 "$db" "select count(*) from events where op = 'write' and allowed = 0")" -ge 2 ]
 check "learn let the connect through" [ "$(wc -l < "$accepts")" -ge 1 ]
 
 # enforce with a policy that grants nothing beyond the baseline

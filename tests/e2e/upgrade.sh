@@ -34,6 +34,16 @@ rc=$?
 check "diff of two runs with no change exits 0 (exit $rc)" [ $rc -eq 0 ]
 [ $rc -eq 0 ] || diag "$SCRATCH/same.txt"
 
+# enforce with the policy learned from 1.0.0 (warden.yaml; the 1.1.0
+# proposal went to warden.proposed.yaml): all three additions are denied.
+rm -rf target
+"$WARDEN" enforce -- build --offline > "$SCRATCH/enforce.log" 2>&1
+rc=$?
+check "enforce of the upgrade with the old policy fails (exit $rc)" [ $rc -eq 1 ]
+check "enforce reports the new link directive" grep -q 'denied directive rustc-link-arg=-Wl,--as-needed' "$SCRATCH/enforce.log"
+check "enforce reports the new shell" grep -qE 'denied exec .*/(sh|dash)' "$SCRATCH/enforce.log"
+grep -q 'denied directive' "$SCRATCH/enforce.log" || diag "$SCRATCH/enforce.log"
+
 # Two policy files work too.
 printf 'version: 1\n' > "$SCRATCH/a.yaml"
 printf 'version: 1\npackages:\n  dep:\n    exec: ["/bin/sh"]\n' > "$SCRATCH/b.yaml"
