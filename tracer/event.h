@@ -51,8 +51,9 @@ struct Event {
   // Second operand or context: rename destination, argv of an exec.
   std::string detail;
   bool allowed = true;
-  // errno the traced call returned (0 on success). ENOENT probes are kept so
-  // the learner can tell misses from grants.
+  // errno of the operation as performed (0 on success, and 0 when warden
+  // denied it before it ran). ENOENT probes and EEXIST of `mkdir -p` are
+  // kept so the learner can tell misses from grants.
   int error = 0;
   // How many identical requests this event stands for.
   uint64_t count = 1;

@@ -162,8 +162,16 @@ class Supervisor {
   std::string Requested(const seccomp_notif& n, int dirfd,
                         const std::string& path);
 
-  // Decide asks the Decider (after warden's own checks) and records.
-  bool Decide(const seccomp_notif& n, Event event, std::string_view requested);
+  // Decide asks the Decider (after warden's own checks), sets
+  // event.allowed, and records the event if it was denied.
+  bool Decide(const seccomp_notif& n, Event& event, std::string_view requested);
+  // Finish records an allowed event with the outcome of `reply` and
+  // returns it: the log says what really happened (EEXIST of mkdir -p).
+  Reply Finish(Event& event, Reply reply) {
+    event.error = reply.kind == Reply::kError ? static_cast<int>(reply.value) : 0;
+    Record(event);
+    return reply;
+  }
   bool InTree(pid_t pid) const {
     return pid != self_ && IsDescendant(pid, self_);
   }
@@ -477,7 +485,7 @@ Resolved Supervisor::ResolveParent(const seccomp_notif& n, int dirfd,
   return r;
 }
 
-bool Supervisor::Decide(const seccomp_notif& n, Event event,
+bool Supervisor::Decide(const seccomp_notif& n, Event& event,
                         std::string_view requested) {
   bool allowed;
   // /proc/N of a process outside the sandboxed tree (cargo's environ holds
@@ -495,8 +503,18 @@ bool Supervisor::Decide(const seccomp_notif& n, Event event,
     allowed = decider_.Decide(event, requested);
   }
   event.allowed = allowed;
-  Record(std::move(event));
+  if (!allowed) Record(event);
   return allowed;
+}
+
+// Result turns a libc return code into a reply.
+Reply Result(long rc) { return rc >= 0 ? Reply::Value(rc) : Reply::Error(errno); }
+
+// RestoreFlags drops the O_NONBLOCK the supervisor opened with, unless the
+// tracee asked for it; F_SETFL sets exactly these status flags.
+void RestoreFlags(int fd, int flags) {
+  if (flags & O_NONBLOCK) return;
+  fcntl(fd, F_SETFL, flags & (O_APPEND | O_ASYNC | O_DIRECT | O_NOATIME));
 }
 
 // ---------------------------------------------------------------------------
@@ -524,12 +542,12 @@ Reply Supervisor::Open(const seccomp_notif& n, int dirfd, uint64_t path_ptr,
   if (tmpfile) {
     Resolved dir = ResolveExisting(n, dirfd, *path, false);
     if (dir.error != 0) return Reply::Error(dir.error);
-    if (!Decide(n, Ev(Op::kCreate, dir.path, "O_TMPFILE"), dir.path))
-      return Reply::Error(EACCES);
+    Event event = Ev(Op::kCreate, dir.path, "O_TMPFILE");
+    if (!Decide(n, event, dir.path)) return Reply::Error(EACCES);
     UniqueFd fd(openat(dir.fd.get(), ".", (flags & ~O_CLOEXEC) | O_CLOEXEC,
                        mode & ~Umask(n.pid)));
-    if (!fd.valid()) return Reply::Error(errno);
-    return SendFd(n, fd.get(), cloexec);
+    if (!fd.valid()) return Finish(event, Reply::Error(errno));
+    return Finish(event, SendFd(n, fd.get(), cloexec));
   }
 
   for (int attempt = 0; attempt < 4; ++attempt) {
@@ -552,27 +570,24 @@ Reply Supervisor::Open(const seccomp_notif& n, int dirfd, uint64_t path_ptr,
       // Re-opening a pipe or socket the tree already holds through
       // /proc/<pid>/fd/N (cargo's jobserver) names no file: allowed.
       bool held_object = real.empty() || real[0] != '/';
+      Event event = Ev(writing ? Op::kWrite : Op::kRead, real,
+                       held_object ? requested : "");
       if (held_object && !InTree(ProcPid(requested)) &&
           ProcPid(requested) != static_cast<pid_t>(n.pid)) {
-        Decide(n, Ev(writing ? Op::kWrite : Op::kRead, real, requested),
-               requested);
+        event.allowed = !spec_.enforce;
+        Record(event);
         if (spec_.enforce) return Reply::Error(EACCES);
-      } else if (!held_object &&
-                 !Decide(n, Ev(writing ? Op::kWrite : Op::kRead, real),
-                         requested)) {
+      } else if (!held_object && !Decide(n, event, requested)) {
         return Reply::Error(EACCES);
       }
       if ((flags & O_TRUNC) && writing) {
         struct stat st;
         if (fstat(fd.get(), &st) == 0 && S_ISREG(st.st_mode) &&
             ftruncate(fd.get(), 0) != 0)
-          return Reply::Error(errno);
+          return Finish(event, Reply::Error(errno));
       }
-      if (!(flags & O_NONBLOCK)) {
-        int fl = fcntl(fd.get(), F_GETFL);
-        if (fl >= 0) fcntl(fd.get(), F_SETFL, fl & ~O_NONBLOCK);
-      }
-      return SendFd(n, fd.get(), cloexec);
+      RestoreFlags(fd.get(), flags);
+      return Finish(event, SendFd(n, fd.get(), cloexec));
     }
     int open_error = errno;
     if (open_error != ENOENT || !create) {
@@ -585,21 +600,18 @@ Reply Supervisor::Open(const seccomp_notif& n, int dirfd, uint64_t path_ptr,
       Record(Ev(Op::kCreate, parent.path, "", true, parent.error));
       return Reply::Error(parent.error);
     }
-    if (!Decide(n, Ev(Op::kCreate, parent.path), parent.path))
-      return Reply::Error(EACCES);
+    Event event = Ev(Op::kCreate, parent.path);
+    if (!Decide(n, event, parent.path)) return Reply::Error(EACCES);
     // O_EXCL|O_NOFOLLOW: the name must still be free, and a symlink planted
     // since the check cannot redirect the create.
     fd.reset(openat(parent.fd.get(), parent.name.c_str(),
                     open_flags | O_CREAT | O_EXCL | O_NOFOLLOW,
                     mode & ~Umask(n.pid)));
     if (fd.valid()) {
-      if (!(flags & O_NONBLOCK)) {
-        int fl = fcntl(fd.get(), F_GETFL);
-        if (fl >= 0) fcntl(fd.get(), F_SETFL, fl & ~O_NONBLOCK);
-      }
-      return SendFd(n, fd.get(), cloexec);
+      RestoreFlags(fd.get(), flags);
+      return Finish(event, SendFd(n, fd.get(), cloexec));
     }
-    if (errno != EEXIST || exclusive) return Reply::Error(errno);
+    if (errno != EEXIST || exclusive) return Finish(event, Reply::Error(errno));
     // Someone created it meanwhile: open it as an existing file.
   }
   return Reply::Error(EAGAIN);
@@ -623,7 +635,8 @@ Reply Supervisor::NameOp(const seccomp_notif& n, Op op, int dirfd,
       return Reply::Error(EPERM);
     }
   }
-  if (!Decide(n, Ev(op, r.path), r.path)) return Reply::Error(EACCES);
+  Event event = Ev(op, r.path);
+  if (!Decide(n, event, r.path)) return Reply::Error(EACCES);
   int rc = 0;
   mode_t mode = static_cast<mode_t>(arg) & ~Umask(n.pid);
   switch (op) {
@@ -643,7 +656,7 @@ Reply Supervisor::NameOp(const seccomp_notif& n, Op op, int dirfd,
     default:
       return Reply::Error(ENOSYS);
   }
-  return rc == 0 ? Reply::Value(0) : Reply::Error(errno);
+  return Finish(event, Result(rc));
 }
 
 Reply Supervisor::Rename(const seccomp_notif& n, int olddir, uint64_t old_ptr,
@@ -660,12 +673,11 @@ Reply Supervisor::Rename(const seccomp_notif& n, int olddir, uint64_t old_ptr,
     Record(Ev(Op::kRename, src.path, dst.path, true, e));
     return Reply::Error(e);
   }
-  if (!Decide(n, Ev(Op::kRename, src.path, dst.path), src.path))
-    return Reply::Error(EACCES);
-  if (syscall(SYS_renameat2, src.fd.get(), src.name.c_str(), dst.fd.get(),
-              dst.name.c_str(), flags) != 0)
-    return Reply::Error(errno);
-  return Reply::Value(0);
+  Event event = Ev(Op::kRename, src.path, dst.path);
+  if (!Decide(n, event, src.path)) return Reply::Error(EACCES);
+  return Finish(event, Result(syscall(SYS_renameat2, src.fd.get(),
+                                      src.name.c_str(), dst.fd.get(),
+                                      dst.name.c_str(), flags)));
 }
 
 Reply Supervisor::Link(const seccomp_notif& n, int olddir, uint64_t old_ptr,
@@ -685,13 +697,11 @@ Reply Supervisor::Link(const seccomp_notif& n, int olddir, uint64_t old_ptr,
     Record(Ev(Op::kLink, dst.path, src.path, true, e));
     return Reply::Error(e);
   }
-  if (!Decide(n, Ev(Op::kLink, dst.path, src.path), dst.path))
-    return Reply::Error(EACCES);
+  Event event = Ev(Op::kLink, dst.path, src.path);
+  if (!Decide(n, event, dst.path)) return Reply::Error(EACCES);
   std::string magic = absl::StrCat("/proc/self/fd/", src.fd.get());
-  if (linkat(AT_FDCWD, magic.c_str(), dst.fd.get(), dst.name.c_str(),
-             AT_SYMLINK_FOLLOW) != 0)
-    return Reply::Error(errno);
-  return Reply::Value(0);
+  return Finish(event, Result(linkat(AT_FDCWD, magic.c_str(), dst.fd.get(),
+                                     dst.name.c_str(), AT_SYMLINK_FOLLOW)));
 }
 
 Reply Supervisor::Symlink(const seccomp_notif& n, uint64_t text_ptr,
@@ -708,11 +718,10 @@ Reply Supervisor::Symlink(const seccomp_notif& n, uint64_t text_ptr,
   }
   // The link text is not resolved here: every open through the link is
   // decided on the file it reaches.
-  if (!Decide(n, Ev(Op::kSymlink, dst.path, *text), dst.path))
-    return Reply::Error(EACCES);
-  if (symlinkat(text->c_str(), dst.fd.get(), dst.name.c_str()) != 0)
-    return Reply::Error(errno);
-  return Reply::Value(0);
+  Event event = Ev(Op::kSymlink, dst.path, *text);
+  if (!Decide(n, event, dst.path)) return Reply::Error(EACCES);
+  return Finish(event,
+                Result(symlinkat(text->c_str(), dst.fd.get(), dst.name.c_str())));
 }
 
 Reply Supervisor::MetaOp(const seccomp_notif& n, Op op, int dirfd,
@@ -725,7 +734,8 @@ Reply Supervisor::MetaOp(const seccomp_notif& n, Op op, int dirfd,
     Record(Ev(op, r.path, "", true, r.error));
     return Reply::Error(r.error);
   }
-  if (!Decide(n, Ev(op, r.path), r.path)) return Reply::Error(EACCES);
+  Event event = Ev(op, r.path);
+  if (!Decide(n, event, r.path)) return Reply::Error(EACCES);
   // Perform the call through the fd we decided on: the path may have been
   // swapped since, the object cannot.
   const auto& a = n.data.args;
@@ -755,18 +765,19 @@ Reply Supervisor::MetaOp(const seccomp_notif& n, Op op, int dirfd,
       // the object is decided, so let the kernel run the call as asked.
       // The path could be swapped after the decision; these calls change
       // timestamps and extended attributes only, never contents.
-      return Reply::Continue();
+      return Finish(event, Reply::Continue());
   }
-  return rc == 0 ? Reply::Value(0) : Reply::Error(errno);
+  return Finish(event, Result(rc));
 }
 
 Reply Supervisor::FdMetaOp(const seccomp_notif& n, Op op, int fd) {
   UniqueFd own = TakeFd(n.pid, fd);
   if (!own.valid()) return Reply::Error(EBADF);
   std::string path = FdPath(own.get());
-  if (!Decide(n, Ev(op, path), path)) return Reply::Error(EACCES);
+  Event event = Ev(op, path);
+  if (!Decide(n, event, path)) return Reply::Error(EACCES);
   // The tracee's fd names a fixed object: the decision cannot go stale.
-  return Reply::Continue();
+  return Finish(event, Reply::Continue());
 }
 
 // ---------------------------------------------------------------------------
@@ -810,7 +821,7 @@ Reply Supervisor::Exec(const seccomp_notif& n, int dirfd, uint64_t path_ptr,
   // the new image runs under the same filter and Landlock domain, and
   // "ld.so /any/binary" needs no execve at all. Files, network, signals
   // and ptrace are the boundary.
-  return Reply::Continue();
+  return Finish(event, Reply::Continue());
 }
 
 // ---------------------------------------------------------------------------
@@ -842,8 +853,11 @@ Reply Supervisor::Network(const seccomp_notif& n, Op op, int fd,
     }
   }
   std::string target = SockaddrString(sa, addr_len, type);
-  if (!Decide(n, Ev(op, target), target)) return Reply::Error(EACCES);
-  if (!spec_.enforce) return Reply::Continue();  // learn: nothing is denied
+  Event event = Ev(op, target);
+  if (!Decide(n, event, target)) return Reply::Error(EACCES);
+  // Learn mode records what was named and lets the kernel connect, so a slow
+  // peer never stalls the supervisor; enforce acts on its own copy below.
+  if (!spec_.enforce) return Finish(event, Reply::Continue());
   // Act on our copy of the address, through the same socket.
   long rc;
   if (n.data.nr == SYS_connect) {
@@ -860,7 +874,7 @@ Reply Supervisor::Network(const seccomp_notif& n, Op op, int fd,
                 static_cast<int>(n.data.args[3]) | MSG_NOSIGNAL,
                 reinterpret_cast<sockaddr*>(&sa), addr_len);
   }
-  return rc >= 0 ? Reply::Value(rc) : Reply::Error(errno);
+  return Finish(event, Result(rc));
 }
 
 Reply Supervisor::SendMsg(const seccomp_notif& n) {
@@ -900,15 +914,14 @@ Reply Supervisor::SendMsg(const seccomp_notif& n) {
   }
   Event event = Ev(Op::kConnect, target, "sendmsg");
   if (!spec_.enforce) {
-    Decide(n, event, target);
-    return Reply::Continue();
+    if (!Decide(n, event, target)) return Reply::Error(EACCES);
+    return Finish(event, Reply::Continue());
   }
   // Enforce: a datagram message may carry its own destination, which the
   // kernel re-reads after any check of ours. Emulating it (copying iovecs and
   // control data) is not done yet, so such sends are refused and reported.
   event.detail = "sendmsg on a datagram socket";
   event.allowed = false;
-  event.error = EPERM;
   Record(event);
   return Reply::Error(EPERM);
 }
