@@ -10,6 +10,7 @@
 #include "learner/learner.h"
 #include "policy/yaml.h"
 #include "tools/cargo.h"
+#include "tools/cli.h"
 #include "tools/commands.h"
 #include "tools/context.h"
 #include "tools/observe.h"
@@ -132,23 +133,10 @@ int RunDiff(const std::vector<std::string>& args) {
       ("after", po::value(&opts.after_policy), "… and the new one")
       ("format", po::value(&opts.format), "human (default), markdown or json");
   po::variables_map vm;
-  std::vector<std::string> own;
-  bool after_dashes = false;
-  for (const std::string& a : args) {
-    if (!after_dashes && a == "--") after_dashes = true;
-    else (after_dashes ? opts.cargo_args : own).push_back(a);
-  }
-  try {
-    po::store(po::command_line_parser(own).options(desc).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "cargo-warden diff: " << e.what() << "\n\n" << desc;
-    return kExitUsage;
-  }
-  if (vm.count("help")) {
-    std::cout << desc;
-    return kExitOk;
-  }
+  int exit_code = kExitOk;
+  if (!ParseCommandLine(args, "diff", desc, nullptr, vm, opts.cargo_args,
+                        exit_code))
+    return exit_code;
   if (opts.format != "human" && opts.format != "markdown" && opts.format != "json")
     return Fail(kExitUsage, "--format must be human, markdown or json");
   if (opts.before_policy.empty() != opts.after_policy.empty())

@@ -17,6 +17,7 @@
 #include "learner/learner.h"
 #include "policy/yaml.h"
 #include "tools/cargo.h"
+#include "tools/cli.h"
 #include "tools/commands.h"
 #include "tools/context.h"
 #include "tools/observe.h"
@@ -46,21 +47,6 @@ int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-// SplitAtDashes separates warden's options from cargo's (after "--").
-std::vector<std::string> SplitAtDashes(const std::vector<std::string>& args,
-                                       std::vector<std::string>& cargo_args) {
-  std::vector<std::string> own;
-  bool after = false;
-  for (const std::string& a : args) {
-    if (!after && a == "--") {
-      after = true;
-    } else {
-      (after ? cargo_args : own).push_back(a);
-    }
-  }
-  return own;
 }
 
 // ParseOptions returns false (after printing help or an error) when the
@@ -94,19 +80,11 @@ bool ParseOptions(const std::vector<std::string>& args, RunOptions& opts,
                        po::bool_switch(&opts.merge),
                        "add what was learned to the existing policy in place");
   po::variables_map vm;
-  std::vector<std::string> own = SplitAtDashes(args, opts.cargo_args);
-  try {
-    po::store(po::command_line_parser(own).options(desc).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "cargo-warden " << name << ": " << e.what() << "\n\n" << desc;
-    exit_code = kExitUsage;
-    return false;
-  }
-  if (vm.count("help")) {
-    std::cout << desc << "\nexample:\n  cargo warden " << name
-              << " --manifest-path ws/Cargo.toml -- build --offline\n";
-    exit_code = kExitOk;
+  if (!ParseCommandLine(args, name, desc, nullptr, vm, opts.cargo_args,
+                        exit_code)) {
+    if (vm.count("help"))
+      std::cout << "\nexample:\n  cargo warden " << name
+                << " --manifest-path ws/Cargo.toml -- build --offline\n";
     return false;
   }
   if (opts.format != "human" && opts.format != "json") {

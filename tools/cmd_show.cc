@@ -10,6 +10,7 @@
 #include "db/store.h"
 #include "learner/learner.h"
 #include "tools/cargo.h"
+#include "tools/cli.h"
 #include "tools/commands.h"
 #include "tools/context.h"
 #include "tools/observe.h"
@@ -51,12 +52,7 @@ int Fail(int code, const std::string& message) {
 
 int RunShow(const std::vector<std::string>& args) {
   std::string manifest_path, policy_path, db_path, package;
-  std::vector<std::string> cargo_args, own;
-  bool after_dashes = false;
-  for (const std::string& a : args) {
-    if (!after_dashes && a == "--") after_dashes = true;
-    else (after_dashes ? cargo_args : own).push_back(a);
-  }
+  std::vector<std::string> cargo_args;
   po::options_description desc(
       "usage: cargo warden show [PACKAGE] [options] [-- CARGO_ARGS...]\n\n"
       "Per package with a build script: what its Cargo.toml declares under\n"
@@ -71,17 +67,10 @@ int RunShow(const std::vector<std::string>& args) {
   po::positional_options_description positional;
   positional.add("package", 1);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(own).options(desc).positional(positional).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "cargo-warden show: " << e.what() << "\n\n" << desc;
-    return kExitUsage;
-  }
-  if (vm.count("help")) {
-    std::cout << desc;
-    return kExitOk;
-  }
+  int exit_code = kExitOk;
+  if (!ParseCommandLine(args, "show", desc, &positional, vm, cargo_args,
+                        exit_code))
+    return exit_code;
   absl::StatusOr<Workspace> ws = LoadWorkspace(manifest_path, cargo_args);
   if (!ws.ok()) return Fail(kExitEnvironment, std::string(ws.status().message()));
   if (policy_path.empty()) policy_path = ws->root + "/warden.yaml";
