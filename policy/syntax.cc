@@ -169,7 +169,11 @@ absl::Status ValidateProgram(std::string_view value) {
 }
 
 bool IsNameStart(char c) { return absl::ascii_isalpha(c) || c == '_'; }
-bool IsNameChar(char c) { return absl::ascii_isalnum(c) || c == '_'; }
+// Cargo and cc spell per-target variables with the target triple
+// ("CC_x86_64-unknown-linux-gnu"), so '-' and '.' occur in real names.
+bool IsNameChar(char c) {
+  return absl::ascii_isalnum(c) || c == '_' || c == '-' || c == '.';
+}
 
 absl::Status ValidateEnvName(std::string_view value) {
   std::string_view body = value;
@@ -179,7 +183,7 @@ absl::Status ValidateEnvName(std::string_view value) {
   if (!ok)
     return Invalid(absl::StrCat("bad environment variable name ",
                                 Quoted(value)),
-                   "names match [A-Za-z_][A-Za-z0-9_]*, optionally ending in "
+                   "names match [A-Za-z_][A-Za-z0-9_.-]*, optionally ending in "
                    "'*' (\"PKG_CONFIG_*\")");
   return absl::OkStatus();
 }

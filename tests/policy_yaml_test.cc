@@ -157,6 +157,15 @@ TEST(LoadPolicyTest, EmptySectionsAreAllowed) {
   EXPECT_EQ(policy.packages[0].name, "cc");
 }
 
+// cc and bindgen read per-target variables spelled with the triple.
+TEST(LoadPolicyTest, EnvNamesMayCarryATargetTriple) {
+  Policy policy = MustLoad(
+      "version: 1\npackages:\n  zstd-sys:\n"
+      "    env: [\"BINDGEN_EXTRA_CLANG_ARGS_x86_64-unknown-linux-gnu\"]\n");
+  ASSERT_EQ(policy.packages.size(), 1u);
+  ASSERT_EQ(policy.packages[0].env.size(), 1u);
+}
+
 TEST(LoadPolicyTest, MissingFileIsNotFound) {
   absl::StatusOr<Policy> policy =
       LoadPolicyFile("/nonexistent/dir/warden.yaml");
