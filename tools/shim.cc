@@ -5,7 +5,7 @@
 // with cargo's build-script environment plus WARDEN_* (tools/protocol.h).
 // warden-shim compiles the package's policy, confines and supervises the
 // script, stores what it did in the database, and exits with its status.
-#include <openssl/evp.h>
+#include <nettle/sha2.h>
 #include <sys/time.h>
 
 #include <chrono>
@@ -33,20 +33,21 @@ int64_t NowMs() {
       .count();
 }
 
+// Sha256File hashes the build-script binary (nettle: no library
+// initialisation, a few KiB of memory, unlike OpenSSL 3's EVP layer).
 std::string Sha256File(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return "";
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(),
-                                                             EVP_MD_CTX_free);
-  EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
+  sha256_ctx ctx;
+  sha256_init(&ctx);
   char buf[1 << 16];
   while (in.read(buf, sizeof buf) || in.gcount() > 0)
-    EVP_DigestUpdate(ctx.get(), buf, static_cast<size_t>(in.gcount()));
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_DigestFinal_ex(ctx.get(), digest, &len);
+    sha256_update(&ctx, static_cast<size_t>(in.gcount()),
+                  reinterpret_cast<const uint8_t*>(buf));
+  uint8_t digest[SHA256_DIGEST_SIZE];
+  sha256_digest(&ctx, sizeof digest, digest);
   std::string hex;
-  for (unsigned int i = 0; i < len; ++i) absl::StrAppend(&hex, absl::Hex(digest[i], absl::kZeroPad2));
+  for (uint8_t byte : digest) absl::StrAppend(&hex, absl::Hex(byte, absl::kZeroPad2));
   return hex;
 }
 

@@ -7,7 +7,6 @@
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -968,6 +967,20 @@ Reply Supervisor::Unknown(const seccomp_notif& n) {
 // ---------------------------------------------------------------------------
 // Starting the child
 
+// PeakRssKb is this process image's peak RSS (VmHWM). Not getrusage's
+// ru_maxrss: Linux carries that across execve, so it would report cargo's
+// RSS, which the forked shim script inherited.
+int64_t PeakRssKb() {
+  FILE* f = fopen("/proc/self/status", "re");
+  if (f == nullptr) return 0;
+  char line[256];
+  long long kb = 0;
+  while (fgets(line, sizeof line, f) != nullptr)
+    if (sscanf(line, "VmHWM: %lld kB", &kb) == 1) break;
+  fclose(f);
+  return kb;
+}
+
 constexpr unsigned long kFilterFlags =
     SECCOMP_FILTER_FLAG_NEW_LISTENER | SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
 
@@ -1076,8 +1089,7 @@ absl::StatusOr<RunResult> RunSupervised(const SandboxSpec& spec,
     return status.status();
   }
   result.exit_status = *status;
-  rusage usage;
-  if (getrusage(RUSAGE_SELF, &usage) == 0) result.peak_rss_kb = usage.ru_maxrss;
+  result.peak_rss_kb = PeakRssKb();
   return result;
 }
 
