@@ -273,7 +273,7 @@ TEST(CompileTest, RejectsInvalidRulesBuiltInCode) {
 
 TEST(CompileTest, ReportsFilePositionOfInvalidRule) {
   Policy policy = MustLoad("version: 1\npackages:\n  ring:\n    env: [X]\n");
-  policy.packages[0].env[0].value = "X-Y";
+  policy.packages[0].env[0].value = "X=Y";
   absl::StatusOr<std::unique_ptr<PackagePolicy>> compiled =
       CompilePackagePolicy(policy, kRing, Vars());
   ASSERT_FALSE(compiled.ok());
