@@ -1,1 +1,313 @@
-// placeholder
+// ProposePolicy: observations → one generalised warden.yaml entry per package.
+//
+// Per package, in two passes over its observations:
+//  1. the baseline (an empty policy compiled for the run) tells which execs it
+//     does not already allow; those pick the shipped profiles;
+//  2. the entry with those profiles is compiled for each run, and every
+//     successful access it still does not allow becomes a grant candidate,
+//     with variables put back.
+// The candidates of all runs are then grouped (learner/generalize.h).
+#include "learner/learner.h"
+
+#include <algorithm>
+#include <cctype>
+#include <iterator>
+#include <memory>
+#include <optional>
+#include <set>
+#include <span>
+#include <string_view>
+#include <utility>
+
+#include "learner/generalize.h"
+
+namespace warden {
+namespace {
+
+using learner_internal::Absorb;
+using learner_internal::Basename;
+using learner_internal::Dirname;
+using learner_internal::GroupPaths;
+using learner_internal::Hits;
+using learner_internal::ProgramRule;
+using learner_internal::PutVarsBack;
+
+// Programs whose exec picks a shipped profile.
+constexpr std::string_view kCToolchain[] = {
+    "ar",      "as",       "c++", "cc",  "cc1", "cc1plus",     "clang",
+    "clang++", "collect2", "g++", "gcc", "ld",  "lto-wrapper", "ranlib"};
+constexpr std::string_view kPkgConfig[] = {"pkg-config", "pkgconf"};
+constexpr std::string_view kRustc[] = {"rustc"};
+// The shells, and coreutils as configure scripts and Makefiles run them.
+constexpr std::string_view kShell[] = {
+    "bash",   "dash",    "sh",       "basename", "cat",   "chmod",  "cp",
+    "cut",    "date",    "dirname",  "echo",     "env",   "expr",   "false",
+    "head",   "install", "ln",       "ls",       "mkdir", "mktemp", "mv",
+    "printf", "pwd",     "readlink", "rm",       "rmdir", "sleep",  "sort",
+    "stat",   "tail",    "tee",      "test",     "touch", "tr",     "true",
+    "uname",  "uniq",    "wc"};
+
+struct ProfilePrograms {
+  std::string_view profile;
+  std::span<const std::string_view> programs;
+};
+
+constexpr ProfilePrograms kProfilePrograms[] = {
+    {"c-toolchain", kCToolchain},
+    {"pkg-config", kPkgConfig},
+    {"rustc", kRustc},
+    {"shell", kShell},
+};
+
+// ProgramStem strips what distributions add to a program's file name: a
+// target triple in front and a version behind
+// ("x86_64-linux-gnu-gcc-12" → "gcc", "clang-14" → "clang").
+std::string_view ProgramStem(std::string_view name) {
+  constexpr std::string_view kOs = "-linux-";
+  if (const size_t os = name.find(kOs); os != std::string_view::npos) {
+    const size_t abi_end = name.find('-', os + kOs.size());
+    if (abi_end != std::string_view::npos) name.remove_prefix(abi_end + 1);
+  }
+  const size_t dash = name.rfind('-');
+  if (dash != std::string_view::npos && dash + 1 < name.size() &&
+      name.find_first_not_of("0123456789.", dash + 1) ==
+          std::string_view::npos) {
+    name.remove_suffix(name.size() - dash);
+  }
+  return name;
+}
+
+// ProfileFor names the shipped profile that covers running `program`.
+std::optional<std::string_view> ProfileFor(std::string_view program) {
+  const std::string_view stem = ProgramStem(Basename(program));
+  for (const auto& [profile, programs] : kProfilePrograms) {
+    if (std::find(programs.begin(), programs.end(), stem) != programs.end()) {
+      return profile;
+    }
+  }
+  return std::nullopt;
+}
+
+// IsBuildScript says whether an exec is of the build-script binary itself:
+// {target_dir}/<profile>/build/<pkg>-<hash>/build-script-<name>.
+bool IsBuildScript(std::string_view program) {
+  return Basename(program).starts_with("build-script-") &&
+         Basename(Dirname(Dirname(program))) == "build";
+}
+
+// Need is one (access, target) pair an event needs: a rename needs write
+// access to both its source and its destination.
+struct Need {
+  Access access;
+  std::string_view target;
+};
+
+// NeedsOf lists what a successful, allowed event needs; failures, denied
+// events, non-grantable ops and the build script's own exec need nothing.
+std::vector<Need> NeedsOf(const Event& event) {
+  const Access access = AccessOf(event.op);
+  if (event.error != 0 || !event.allowed || access == Access::kNone ||
+      (access == Access::kExec && IsBuildScript(event.target))) {
+    return {};
+  }
+  std::vector<Need> needs = {{access, event.target}};
+  if (event.op == Op::kRename) needs.push_back({access, event.detail});
+  return needs;
+}
+
+// Compiled is a package policy compiled for one run, with that run's
+// variables for writing rules. A policy that fails to compile allows
+// nothing, so every access becomes a grant rather than being lost.
+class Compiled {
+ public:
+  Compiled(const Policy& policy, const Observation& obs) : vars_(&obs.vars) {
+    auto compiled = CompilePackagePolicy(policy, obs.package, obs.vars);
+    if (compiled.ok()) policy_ = *std::move(compiled);
+  }
+
+  // Allows asks with the target as the requested path too: the event keeps
+  // only the path the program was executed by.
+  bool Allows(const Need& need) const {
+    return policy_ != nullptr &&
+           policy_->Allows(need.access, need.target, need.target) != nullptr;
+  }
+
+  bool AllowsEnv(std::string_view name) const {
+    return policy_ != nullptr && policy_->AllowsEnv(name);
+  }
+
+  // RuleValue is how a grant for `need` is written: programs and paths
+  // generalised, network addresses as observed.
+  std::string RuleValue(const Need& need) const {
+    switch (need.access) {
+      case Access::kExec:
+        return ProgramRule(need.target, *vars_);
+      case Access::kRead:
+      case Access::kWrite:
+        return PutVarsBack(need.target, *vars_);
+      default:
+        return std::string(need.target);
+    }
+  }
+
+ private:
+  const PathVars* vars_;
+  std::unique_ptr<PackagePolicy> policy_;
+};
+
+// Learned is what all runs of one package add up to.
+struct Learned {
+  std::string name;
+  std::set<std::string> sources;
+  int runs = 0;
+  uint64_t events = 0;
+  std::set<std::string> profiles;
+  std::map<Access, Hits> grants;
+  std::set<std::string> env;
+  std::set<std::string> directives;
+};
+
+// ProfileEntry is the entry for a learned package with its profiles and no
+// grants yet. Runs from different sources share one entry (warden.yaml keys
+// entries by name), which then names no source.
+PackageEntry ProfileEntry(const Learned& learned) {
+  PackageEntry entry;
+  entry.name = learned.name;
+  if (learned.sources.size() == 1) entry.source = *learned.sources.begin();
+  entry.profiles.assign(learned.profiles.begin(), learned.profiles.end());
+  return entry;
+}
+
+// NoteProfiles adds the profiles covering the execs of `obs` that the
+// baseline does not allow.
+void NoteProfiles(const Observation& obs, Learned& learned) {
+  const Compiled baseline(Policy{}, obs);
+  for (const Event& event : obs.events) {
+    for (const Need& need : NeedsOf(event)) {
+      if (need.access != Access::kExec || baseline.Allows(need)) continue;
+      if (const auto profile = ProfileFor(need.target)) {
+        learned.profiles.emplace(*profile);
+      }
+    }
+  }
+}
+
+// NoteGrants adds what `obs` did that the entry with the learned profiles
+// does not allow yet.
+void NoteGrants(const Observation& obs, Learned& learned) {
+  Policy policy;
+  policy.packages.push_back(ProfileEntry(learned));
+  const Compiled compiled(policy, obs);
+
+  ++learned.runs;
+  for (const Event& event : obs.events) {
+    learned.events += event.count;
+    for (const Need& need : NeedsOf(event)) {
+      if (compiled.Allows(need)) continue;
+      learned.grants[need.access][compiled.RuleValue(need)] += event.count;
+    }
+  }
+  for (const std::string& name : obs.env_used) {
+    if (!compiled.AllowsEnv(name)) learned.env.insert(name);
+  }
+  for (const Directive& directive : obs.directives) {
+    learned.directives.insert(directive.key);
+  }
+}
+
+// EnvRule is how a variable is granted: a name warden.yaml cannot spell
+// ("CC_x86_64-unknown-linux-gnu") becomes a glob on its longest spellable
+// prefix ("CC_x86_64*"); nullopt when no prefix is spellable.
+std::optional<std::string> EnvRule(std::string_view name) {
+  const auto spellable = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+  };
+  const size_t end =
+      std::find_if_not(name.begin(), name.end(), spellable) - name.begin();
+  if (end == 0 || std::isdigit(static_cast<unsigned char>(name[0]))) {
+    return std::nullopt;
+  }
+  return std::string(name.substr(0, end)) + (end < name.size() ? "*" : "");
+}
+
+// EnvRules turns variable names into rules, leaving out names a glob among
+// them already covers.
+std::set<std::string> EnvRules(const std::set<std::string>& names) {
+  std::set<std::string> rules;
+  for (const std::string& name : names) {
+    if (auto rule = EnvRule(name)) rules.insert(*std::move(rule));
+  }
+  auto covered = [&](const std::string& rule) {
+    return std::any_of(rules.begin(), rules.end(), [&](std::string_view glob) {
+      return glob != rule && glob.ends_with('*') &&
+             rule.starts_with(glob.substr(0, glob.size() - 1));
+    });
+  };
+  std::set<std::string> kept;
+  std::copy_if(rules.begin(), rules.end(), std::inserter(kept, kept.end()),
+               [&](const std::string& rule) { return !covered(rule); });
+  return kept;
+}
+
+std::string Plural(uint64_t n, std::string_view one, std::string_view many) {
+  return std::to_string(n) + " " + std::string(n == 1 ? one : many);
+}
+
+Rule MakeRule(const std::string& value, std::string comment = "") {
+  Rule rule;
+  rule.value = value;
+  rule.comment = std::move(comment);
+  return rule;
+}
+
+std::vector<Rule> CountedRules(const Hits& hits) {
+  std::vector<Rule> rules;
+  for (const auto& [value, count] : hits) {
+    rules.push_back(MakeRule(value, Plural(count, "access", "accesses")));
+  }
+  return rules;
+}
+
+std::vector<Rule> PlainRules(const std::set<std::string>& values) {
+  std::vector<Rule> rules;
+  for (const std::string& value : values) rules.push_back(MakeRule(value));
+  return rules;
+}
+
+PackageEntry MakeEntry(Learned& learned) {
+  PackageEntry entry = ProfileEntry(learned);
+  entry.comment = "learned from " + Plural(learned.runs, "run", "runs") + ", " +
+                  Plural(learned.events, "event", "events");
+  Hits writes = GroupPaths(learned.grants[Access::kWrite]);
+  const Hits reads = Absorb(GroupPaths(learned.grants[Access::kRead]), writes);
+  entry.read = CountedRules(reads);
+  entry.write = CountedRules(writes);
+  entry.exec = CountedRules(learned.grants[Access::kExec]);
+  entry.connect = CountedRules(learned.grants[Access::kConnect]);
+  entry.bind = CountedRules(learned.grants[Access::kBind]);
+  entry.env = PlainRules(EnvRules(learned.env));
+  entry.directives = PlainRules(learned.directives);
+  return entry;
+}
+
+}  // namespace
+
+Policy ProposePolicy(const std::vector<Observation>& observations) {
+  std::map<std::string, Learned> packages;
+  for (const Observation& obs : observations) {
+    Learned& learned = packages[obs.package.name];
+    learned.name = obs.package.name;
+    learned.sources.insert(obs.package.source);
+    NoteProfiles(obs, learned);
+  }
+  for (const Observation& obs : observations) {
+    NoteGrants(obs, packages[obs.package.name]);
+  }
+  Policy policy;
+  for (auto& [key, learned] : packages) {
+    policy.packages.push_back(MakeEntry(learned));
+  }
+  return policy;
+}
+
+}  // namespace warden

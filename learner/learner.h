@@ -32,6 +32,9 @@ struct Observation {
 //  - ENOENT probes and denied events never become grants;
 //  - accesses covered by the baseline or a profile are not repeated;
 //  - programs found through $PATH are written by name.
+// Runs of one package (several features, builds or sources) merge into one
+// entry, version-agnostic so upgrades diff cleanly. Rules carry an
+// "N accesses" comment, entries "learned from K runs, M events".
 // Output is deterministic: same observations, byte-identical SavePolicy.
 Policy ProposePolicy(const std::vector<Observation>& observations);
 
@@ -40,16 +43,22 @@ struct PolicyChange {
   std::string package;
   std::string old_version;
   std::string new_version;
-  std::string kind;   // "read", "write", "exec", "connect", "bind", "env",
-                      // "directive", "version"
+  std::string kind;  // "read", "write", "exec", "connect", "bind", "env",
+                     // "directive", "profile"; "version" when the version
+                     // requirement or source changed (value "OLD -> NEW");
+                     // "package" when the whole entry came or went
   std::string value;
   bool added = true;
-  std::string risk;   // "", or a label such as "network", "shell-exec",
-                      // "home-read", "write-outside-out-dir", "link-arg"
+  std::string risk;  // "", or a label such as "network", "shell-exec",
+                     // "downloader", "home-read", "write-outside-out-dir",
+                     // "link-arg", "new-package"
 };
 
 // DiffPolicies lists what `after` grants that `before` does not (added) and
-// the reverse (removed), sorted by package, kind, value.
+// the reverse (removed), sorted by package, kind, value. Entries are matched
+// by crate name alone, so an upgrade that changes the version requirement
+// still diffs grant by grant; `defaults:` is reported as package
+// "(defaults)". Only added grants carry a risk label.
 std::vector<PolicyChange> DiffPolicies(const Policy& before,
                                        const Policy& after);
 

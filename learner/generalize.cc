@@ -1,0 +1,499 @@
+#include "learner/generalize.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <functional>
+#include <optional>
+#include <set>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+namespace warden::learner_internal {
+namespace {
+
+constexpr std::string_view kOutDir = "{out_dir}";
+constexpr std::string_view kOutDirTree = "{out_dir}/**";
+constexpr std::string_view kTmp = "{tmp}";
+
+// More patterns than this for one access kind are folded by directory.
+constexpr size_t kMaxPatterns = 12;
+// Files of one extension in one directory before "dir/*.ext" is written.
+constexpr size_t kMinFilesPerExtension = 4;
+// Subdirectories holding files before their parent becomes "dir/**".
+constexpr size_t kMinSubdirsPerTree = 2;
+// Deepest fixed-depth listing written ("dir/*/*").
+constexpr size_t kMaxListingDepth = 2;
+// mkstemp replaces "XXXXXX": the random tail of a temporary name.
+constexpr size_t kRandomTailLength = 6;
+
+// Directories two components below the root that still hold unrelated
+// software, other users' data or private keys: never granted whole.
+constexpr std::array<std::string_view, 11> kSharedSystemDirs = {
+    "/dev/shm",   "/etc/ssh",   "/etc/ssl",     "/usr/lib",
+    "/usr/lib32", "/usr/lib64", "/usr/libexec", "/usr/local",
+    "/usr/share", "/var/lib",   "/var/tmp",
+};
+
+// Roots of installed software, public and free of secrets: what cannot be
+// granted whole below them may still be listed level by level.
+constexpr std::array<std::string_view, 7> kSoftwareRoots = {
+    "/bin", "/lib", "/lib32", "/lib64", "/opt", "/sbin", "/usr"};
+
+// Home directories: what is read there is named file by file, whether the
+// path got {home} back or belongs to another user.
+constexpr std::array<std::string_view, 3> kHomes = {"{home}", "/home", "/root"};
+
+// Variable roots whose files are never globbed together: scratch space shared
+// with every other program, and the directory holding registry credentials.
+constexpr std::array<std::string_view, 2> kSharedVarRoots = {"{tmp}",
+                                                             "{cargo_home}"};
+
+template <typename Container>
+bool Contains(const Container& c, std::string_view value) {
+  return std::find(c.begin(), c.end(), value) != c.end();
+}
+
+bool HasGlob(std::string_view s) {
+  return s.find_first_of("*?") != std::string_view::npos;
+}
+
+// LiteralDir is the directory part of a pattern before its first glob:
+// "/usr/include/openssl/*.h" → "/usr/include/openssl", "/a/b.h" → "/a".
+std::string_view LiteralDir(std::string_view pattern) {
+  return Dirname(pattern.substr(0, pattern.find_first_of("*?")));
+}
+
+// CanGlobFilesIn says whether files of `dir` may be named by a pattern
+// ("dir/*.h") rather than one by one.
+bool CanGlobFilesIn(std::string_view dir) {
+  return !dir.empty() && dir != "/" && !Contains(kSharedVarRoots, dir) &&
+         std::none_of(kHomes.begin(), kHomes.end(), [&](std::string_view home) {
+           return IsUnder(dir, home);
+         });
+}
+
+// CanGlobTree says whether "dir/**" may be granted.
+bool CanGlobTree(std::string_view dir) {
+  if (!CanGlobFilesIn(dir)) return false;
+  if (dir.starts_with('{')) return true;
+  return std::count(dir.begin(), dir.end(), '/') >= 2 &&
+         !Contains(kSharedSystemDirs, dir);
+}
+
+// TreeStart is where a pattern's grant starts: an exact path itself, a
+// glob's literal directory ("/a/*.h" → "/a").
+std::string_view TreeStart(std::string_view pattern) {
+  return HasGlob(pattern) ? LiteralDir(pattern) : pattern;
+}
+
+// Components splits a path or pattern at '/' ("{tmp}/cc*" → "{tmp}",
+// "cc*"; a leading '/' gives an empty first component).
+std::vector<std::string_view> Components(std::string_view s) {
+  std::vector<std::string_view> out;
+  for (size_t start = 0;;) {
+    const size_t slash = s.find('/', start);
+    out.push_back(s.substr(start, slash - start));
+    if (slash == std::string_view::npos) return out;
+    start = slash + 1;
+  }
+}
+
+// CoversGlob says, component by component, whether `pattern` allows all
+// that the glob `value` names: "**" covers the rest, "*" any one component
+// but "**", anything else only the same text.
+bool CoversGlob(std::string_view pattern, std::string_view value) {
+  const std::vector<std::string_view> p = Components(pattern);
+  const std::vector<std::string_view> v = Components(value);
+  for (size_t i = 0; i < p.size(); ++i) {
+    if (p[i] == "**") return true;
+    if (i >= v.size() || v[i] == "**" || (p[i] != "*" && p[i] != v[i])) {
+      return false;
+    }
+  }
+  return p.size() == v.size();
+}
+
+// Covers says whether `pattern` allows everything `value` names. An exact
+// value is matched as a path (variables as literal text, both rooted to look
+// absolute); a glob value must be covered component by component, as
+// matching it as a path would read its '*' as a file name.
+bool Covers(std::string_view pattern, std::string_view value) {
+  if (pattern == value) return true;
+  if (!HasGlob(pattern)) return false;
+  if (HasGlob(value)) return CoversGlob(pattern, value);
+  auto rooted = [](std::string_view s) {
+    return s.starts_with('{') ? "/" + std::string(s) : std::string(s);
+  };
+  return GlobMatch(rooted(pattern), rooted(value));
+}
+
+// Rename replaces each value of `hits` by `rename(value)`, adding up the
+// counts of values that end up equal.
+template <typename F>
+Hits Rename(const Hits& hits, F rename) {
+  Hits out;
+  for (const auto& [value, count] : hits) out[rename(value)] += count;
+  return out;
+}
+
+std::string FoldOutDir(const std::string& path) {
+  return IsUnder(path, kOutDir) ? std::string(kOutDirTree) : path;
+}
+
+using NameSplit = std::pair<std::string_view, std::string_view>;
+
+// SplitTail splits `s` into a non-empty prefix and a 6-character
+// alphanumeric tail.
+std::optional<NameSplit> SplitTail(std::string_view s) {
+  if (s.size() <= kRandomTailLength) return std::nullopt;
+  const std::string_view tail = s.substr(s.size() - kRandomTailLength);
+  if (!std::all_of(tail.begin(), tail.end(),
+                   [](unsigned char c) { return std::isalnum(c); })) {
+    return std::nullopt;
+  }
+  return NameSplit(s.substr(0, s.size() - kRandomTailLength), tail);
+}
+
+// SplitMkstempName splits a temporary name into its fixed prefix and the
+// 6 characters mkstemp filled in, which end the stem (the name before its
+// first extension) or else the whole name: "ccAbC123.s" → ("cc", "AbC123"),
+// "sh-thd.Xy12Zq" → ("sh-thd.", "Xy12Zq").
+std::optional<NameSplit> SplitMkstempName(std::string_view name) {
+  const auto in_stem = SplitTail(name.substr(0, name.find('.', 1)));
+  return in_stem ? in_stem : SplitTail(name);
+}
+
+// LooksRandom says whether a tail mixes lower case, upper case and digits
+// the way mkstemp's do, unlike a word ("output").
+bool LooksRandom(std::string_view tail) {
+  bool lower = false, upper = false, digit = false;
+  for (const unsigned char c : tail) {
+    lower = lower || std::islower(c);
+    upper = upper || std::isupper(c);
+    digit = digit || std::isdigit(c);
+  }
+  return lower + upper + digit >= 2;
+}
+
+// TmpEntry is the first component below {tmp} of a path, or "".
+std::string_view TmpEntry(std::string_view path) {
+  if (!IsUnder(path, kTmp) || path.size() == kTmp.size()) return {};
+  const std::string_view rel = path.substr(kTmp.size() + 1);
+  return rel.substr(0, rel.find('/'));
+}
+
+// GroupTmpNames turns temporary names in {tmp} into "{tmp}/PREFIX*" (and
+// "{tmp}/PREFIX*/**" for what lies inside such a directory). A prefix counts
+// once one name with it has a random-looking tail; then every name with that
+// prefix and an alphanumeric tail joins, even an unlucky "ccabcdef.s".
+Hits GroupTmpNames(const Hits& hits) {
+  std::set<std::string_view> prefixes;
+  for (const auto& [path, count] : hits) {
+    if (HasGlob(path)) continue;
+    const auto split = SplitMkstempName(TmpEntry(path));
+    if (split && LooksRandom(split->second)) prefixes.insert(split->first);
+  }
+  return Rename(hits, [&](const std::string& path) {
+    const std::string_view entry = TmpEntry(path);
+    const auto split = SplitMkstempName(entry);
+    if (HasGlob(path) || !split || !prefixes.contains(split->first)) {
+      return path;
+    }
+    const bool inside = path.size() > kTmp.size() + 1 + entry.size();
+    return std::string(kTmp) + "/" + std::string(split->first) + "*" +
+           (inside ? "/**" : "");
+  });
+}
+
+// GroupSpreadTrees turns the files below a directory whose files lie in two
+// or more of its subdirectories into "dir/**", taking the shallowest such
+// directory that may be granted whole.
+Hits GroupSpreadTrees(const Hits& hits) {
+  std::map<std::string_view, std::set<std::string_view>> subdirs;
+  for (const auto& [path, count] : hits) {
+    if (HasGlob(path)) continue;
+    for (std::string_view sub = Dirname(path); !Dirname(sub).empty();
+         sub = Dirname(sub)) {
+      subdirs[Dirname(sub)].insert(Basename(sub));
+    }
+  }
+  return Rename(hits, [&](const std::string& path) {
+    if (HasGlob(path)) return path;
+    std::string tree = path;
+    for (std::string_view dir = Dirname(path); !dir.empty();
+         dir = Dirname(dir)) {
+      const auto it = subdirs.find(dir);
+      if (it != subdirs.end() && it->second.size() >= kMinSubdirsPerTree &&
+          CanGlobTree(dir)) {
+        tree = std::string(dir) + "/**";
+      }
+    }
+    return tree;
+  });
+}
+
+// Extension is what follows the last '.' of a file name, "" for none or for a
+// dot file without one (".gitconfig").
+std::string_view Extension(std::string_view name) {
+  const size_t dot = name.rfind('.');
+  return dot == std::string_view::npos || dot == 0 ? std::string_view()
+                                                   : name.substr(dot + 1);
+}
+
+// GroupExtensions turns four or more files with one extension in one
+// directory into "dir/*.ext".
+Hits GroupExtensions(const Hits& hits) {
+  using DirExt = std::pair<std::string_view, std::string_view>;
+  auto key = [](std::string_view path) {
+    return DirExt(Dirname(path), Extension(Basename(path)));
+  };
+  std::map<DirExt, size_t> files;
+  for (const auto& [path, count] : hits) {
+    if (!HasGlob(path)) ++files[key(path)];
+  }
+  return Rename(hits, [&](const std::string& path) {
+    if (HasGlob(path)) return path;
+    const auto [dir, ext] = key(path);
+    if (ext.empty() || files.at(key(path)) < kMinFilesPerExtension ||
+        !CanGlobFilesIn(dir)) {
+      return path;
+    }
+    return std::string(dir) + "/*." + std::string(ext);
+  });
+}
+
+// FindCoverer returns the count of the first pattern of `by` that covers
+// `value`, or nullptr.
+uint64_t* FindCoverer(Hits& by, std::string_view value) {
+  for (auto& [pattern, count] : by) {
+    if (Covers(pattern, value)) return &count;
+  }
+  return nullptr;
+}
+
+// Broadest follows `value` up to the broadest pattern of `hits` that covers
+// it, or returns it when none does.
+std::string Broadest(const Hits& hits, std::string value) {
+  for (bool widened = true; widened;) {
+    widened = false;
+    for (const auto& [pattern, count] : hits) {
+      if (pattern != value && Covers(pattern, value) &&
+          !Covers(value, pattern)) {
+        value = pattern;
+        widened = true;
+        break;
+      }
+    }
+  }
+  return value;
+}
+
+// Dedupe folds every pattern covered by another one into the broadest.
+Hits Dedupe(const Hits& hits) {
+  return Rename(
+      hits, [&](const std::string& value) { return Broadest(hits, value); });
+}
+
+// Fold is one further grouping step: `pattern` replaces the `count`
+// patterns for which `covers` holds.
+struct Fold {
+  std::string pattern;
+  std::function<bool(std::string_view)> covers;
+  size_t count = 0;
+};
+
+size_t Depth(std::string_view path) {
+  return std::count(path.begin(), path.end(), '/');
+}
+
+// NarrowestTree is the "dir/**" of the deepest directory covering at least
+// two patterns (the one covering most on a tie): each such fold widens the
+// grant as little as possible.
+std::optional<Fold> NarrowestTree(const Hits& hits) {
+  std::map<std::string_view, size_t> covered;
+  for (const auto& [pattern, count] : hits) {
+    for (std::string_view dir = TreeStart(pattern); !dir.empty();
+         dir = Dirname(dir)) {
+      if (CanGlobTree(dir)) ++covered[dir];
+    }
+  }
+  std::optional<Fold> best;
+  std::string_view best_dir;
+  for (const auto& [dir, count] : covered) {
+    if (count >= 2 &&
+        (!best || std::make_pair(Depth(dir), count) >
+                      std::make_pair(Depth(best_dir), best->count))) {
+      best_dir = dir;
+      best = Fold{std::string(dir) + "/**",
+                  [dir = std::string(dir)](std::string_view pattern) {
+                    return IsUnder(TreeStart(pattern), dir);
+                  },
+                  count};
+    }
+  }
+  return best;
+}
+
+// CanList says whether entries at a fixed depth below `dir` may be granted
+// together ("/usr/lib/*", "/usr/lib/*/*"): for system software directories
+// that may not be granted whole, which a search such as libclang's walks
+// level by level.
+bool CanList(std::string_view dir) {
+  return !CanGlobTree(dir) && CanGlobFilesIn(dir) &&
+         std::any_of(kSoftwareRoots.begin(), kSoftwareRoots.end(),
+                     [&](std::string_view root) { return IsUnder(dir, root); });
+}
+
+// WidestListing is the "dir/*" or "dir/*/*" covering the most exact paths
+// (at least two; the shallower listing, then the deeper directory, on a tie).
+std::optional<Fold> WidestListing(const Hits& hits) {
+  using DirDepth = std::pair<std::string_view, size_t>;
+  std::map<DirDepth, size_t> covered;
+  for (const auto& [path, count] : hits) {
+    if (HasGlob(path)) continue;
+    std::string_view dir = Dirname(path);
+    for (size_t below = 1; below <= kMaxListingDepth && !dir.empty();
+         ++below, dir = Dirname(dir)) {
+      if (CanList(dir)) ++covered[{dir, below}];
+    }
+  }
+  std::optional<Fold> best;
+  DirDepth best_at;
+  auto score = [](const DirDepth& at, size_t count) {
+    return std::make_tuple(count, -static_cast<int>(at.second),
+                           Depth(at.first));
+  };
+  for (const auto& [at, count] : covered) {
+    if (count < 2 ||
+        (best && score(at, count) <= score(best_at, best->count))) {
+      continue;
+    }
+    best_at = at;
+    std::string pattern(at.first);
+    for (size_t i = 0; i < at.second; ++i) pattern += "/*";
+    best = Fold{std::move(pattern),
+                [dir = std::string(at.first),
+                 depth = Depth(at.first) + at.second](std::string_view path) {
+                  return !HasGlob(path) && IsUnder(path, dir) &&
+                         Depth(path) == depth;
+                },
+                count};
+  }
+  return best;
+}
+
+// NextFold picks the listing when it covers more than the narrowest tree.
+std::optional<Fold> NextFold(const Hits& hits) {
+  std::optional<Fold> tree = NarrowestTree(hits);
+  std::optional<Fold> listing = WidestListing(hits);
+  if (listing && (!tree || listing->count > tree->count)) return listing;
+  return tree;
+}
+
+Hits Apply(const Hits& hits, const Fold& fold) {
+  return Rename(hits, [&](const std::string& pattern) {
+    return fold.covers(pattern) ? fold.pattern : pattern;
+  });
+}
+
+// Unspellable replaces the characters a rule cannot contain with '?', the
+// glob for any one character.
+std::string Unspellable(std::string_view s, std::string_view unspellable) {
+  std::string out(s);
+  std::replace_if(
+      out.begin(), out.end(),
+      [&](char c) { return unspellable.find(c) != std::string_view::npos; },
+      '?');
+  return out;
+}
+
+std::string_view TrimTrailingSlashes(std::string_view path) {
+  while (path.ends_with('/')) path.remove_suffix(1);
+  return path;
+}
+
+}  // namespace
+
+bool IsUnder(std::string_view path, std::string_view dir) {
+  return path.starts_with(dir) &&
+         (path.size() == dir.size() || path[dir.size()] == '/' ||
+          dir.ends_with('/'));
+}
+
+std::string_view Dirname(std::string_view path) {
+  const size_t slash = path.rfind('/');
+  if (slash == std::string_view::npos || path == "/") return {};
+  return slash == 0 ? path.substr(0, 1) : path.substr(0, slash);
+}
+
+std::string_view Basename(std::string_view path) {
+  const size_t slash = path.rfind('/');
+  return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
+std::string PutVarsBack(std::string_view path, const PathVars& vars) {
+  const std::array<std::pair<std::string_view, const std::string*>, 9>
+      by_priority = {{
+          {"{out_dir}", &vars.out_dir},
+          {"{target_dir}", &vars.target_dir},
+          {"{manifest_dir}", &vars.manifest_dir},
+          {"{workspace_root}", &vars.workspace_root},
+          {"{cargo_home}", &vars.cargo_home},
+          {"{rustup_home}", &vars.rustup_home},
+          {"{sysroot}", &vars.sysroot},
+          {"{tmp}", &vars.tmp},
+          {"{home}", &vars.home},
+      }};
+  std::string_view best_name;
+  size_t best_length = 0;
+  for (const auto& [name, value] : by_priority) {
+    const std::string_view prefix = TrimTrailingSlashes(*value);
+    if (prefix.size() > best_length && IsUnder(path, prefix)) {
+      best_name = name;
+      best_length = prefix.size();
+    }
+  }
+  // Braces would read as a variable.
+  return std::string(best_name) + Unspellable(path.substr(best_length), "{}");
+}
+
+std::string ProgramRule(std::string_view program, const PathVars& vars) {
+  const std::string_view dir = Dirname(program);
+  const bool found_through_path = std::any_of(
+      vars.path_dirs.begin(), vars.path_dirs.end(),
+      [&](const std::string& path_dir) {
+        return path_dir == dir || TrimTrailingSlashes(path_dir) == dir;
+      });
+  return found_through_path ? Unspellable(Basename(program), "{} \t")
+                            : PutVarsBack(program, vars);
+}
+
+Hits GroupPaths(const Hits& paths) {
+  Hits hits = Rename(paths, FoldOutDir);
+  hits = GroupTmpNames(hits);
+  hits = GroupSpreadTrees(hits);
+  hits = GroupExtensions(hits);
+  hits = Dedupe(hits);
+  while (hits.size() > kMaxPatterns) {
+    const std::optional<Fold> fold = NextFold(hits);
+    if (!fold) break;
+    hits = Apply(hits, *fold);
+  }
+  return Dedupe(hits);
+}
+
+Hits Absorb(const Hits& rules, Hits& by) {
+  Hits rest;
+  for (const auto& [value, count] : rules) {
+    if (uint64_t* coverer = FindCoverer(by, value)) {
+      *coverer += count;
+    } else {
+      rest[value] = count;
+    }
+  }
+  return rest;
+}
+
+}  // namespace warden::learner_internal

@@ -1,0 +1,65 @@
+// Turning the concrete paths a build script touched into policy patterns:
+// variables put back, many files folded into a few globs. Private to the
+// learner (learner.cc and diff.cc); not part of warden's public interface.
+#ifndef WARDEN_LEARNER_GENERALIZE_H_
+#define WARDEN_LEARNER_GENERALIZE_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "policy/matcher.h"
+
+namespace warden::learner_internal {
+
+// Hits maps a rule value (a path pattern, a program, an address) to the number
+// of accesses it stands for. Ordered, so everything built from it is sorted.
+using Hits = std::map<std::string, uint64_t>;
+
+// IsUnder says whether `path` is `dir` or lies below it, comparing whole
+// components only ("/a/bc" is not under "/a/b").
+bool IsUnder(std::string_view path, std::string_view dir);
+
+// Dirname and Basename split a path at its last '/': Dirname("/a/b") is "/a",
+// Dirname("/a") is "/", Dirname("{tmp}") is "".
+std::string_view Dirname(std::string_view path);
+std::string_view Basename(std::string_view path);
+
+// PutVarsBack rewrites an absolute path with the variable whose value is its
+// longest whole-component prefix ("/t/debug/build/x-1/out/a.rs" →
+// "{out_dir}/a.rs"; on equal values the order out_dir, target_dir,
+// manifest_dir, workspace_root, cargo_home, rustup_home, sysroot, tmp, home
+// decides). Characters a rule cannot spell ('{', '}') become '?'.
+std::string PutVarsBack(std::string_view path, const PathVars& vars);
+
+// ProgramRule is how an exec grant names `program`: by name when it lies in
+// one of vars.path_dirs (so $PATH found it: "/usr/bin/cc" → "cc"), else by
+// its path with variables put back.
+std::string ProgramRule(std::string_view program, const PathVars& vars);
+
+// GroupPaths folds the paths of one access kind (with variables put back)
+// into as few patterns as stays safe:
+//  - anything under {out_dir} becomes "{out_dir}/**";
+//  - mkstemp-style names in {tmp} ("ccAbC123.s") become "{tmp}/cc*";
+//  - files in two or more subdirectories of a directory become "dir/**";
+//  - four or more files with one extension in a directory become "dir/*.ext";
+//  - while more than a dozen patterns remain, the deepest directory holding
+//    two or more of them becomes "dir/**" or, when that covers more, the
+//    entries at one depth below a software directory that may not be granted
+//    whole become "dir/*" or "dir/*/*" (libclang's search walks
+//    "/usr/lib/*/*").
+// A "dir/**" is only written for a directory at least two components below
+// the root that is not a shared system root ("/usr/lib", "/etc/ssl" …), or
+// below a variable other than {home}, {tmp} and {cargo_home}; paths in home
+// directories ({home}, /home, /root) always stay exact. Counts of folded paths
+// are added up.
+Hits GroupPaths(const Hits& paths);
+
+// Absorb moves every pattern of `rules` that a pattern of `by` covers into
+// that pattern (adding its count to `by`) and returns the rest.
+Hits Absorb(const Hits& rules, Hits& by);
+
+}  // namespace warden::learner_internal
+
+#endif  // WARDEN_LEARNER_GENERALIZE_H_
