@@ -506,6 +506,13 @@ bool Supervisor::Decide(const seccomp_notif& n, Event& event,
   return allowed;
 }
 
+// Exists says whether the name a Resolved parent points at is taken.
+bool Exists(const Resolved& r) {
+  struct stat st;
+  return !r.name.empty() &&
+         fstatat(r.fd.get(), r.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
 // Result turns a libc return code into a reply.
 Reply Result(long rc) { return rc >= 0 ? Reply::Value(rc) : Reply::Error(errno); }
 
@@ -634,6 +641,12 @@ Reply Supervisor::NameOp(const seccomp_notif& n, Op op, int dirfd,
       return Reply::Error(EPERM);
     }
   }
+  // Creating a name that exists fails with EEXIST whatever the policy says
+  // (`mkdir -p` walks every parent); the tracee can stat it anyway.
+  if ((op == Op::kMkdir || op == Op::kCreate) && Exists(r)) {
+    Record(Ev(op, r.path, "", true, EEXIST));
+    return Reply::Error(EEXIST);
+  }
   Event event = Ev(op, r.path);
   if (!Decide(n, event, r.path)) return Reply::Error(EACCES);
   int rc = 0;
@@ -717,6 +730,10 @@ Reply Supervisor::Symlink(const seccomp_notif& n, uint64_t text_ptr,
   }
   // The link text is not resolved here: every open through the link is
   // decided on the file it reaches.
+  if (Exists(dst)) {
+    Record(Ev(Op::kSymlink, dst.path, *text, true, EEXIST));
+    return Reply::Error(EEXIST);
+  }
   Event event = Ev(Op::kSymlink, dst.path, *text);
   if (!Decide(n, event, dst.path)) return Reply::Error(EACCES);
   return Finish(event,
