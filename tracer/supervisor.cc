@@ -78,6 +78,7 @@ struct Resolved {
   UniqueFd fd;
   std::string name;
   std::string path;
+  std::string requested;  // ResolveExisting: the name as given, absolute
   int error = 0;
 };
 
@@ -158,8 +159,9 @@ class Supervisor {
                            const std::string& path, bool nofollow);
   Resolved ResolveParent(const seccomp_notif& n, int dirfd,
                          const std::string& path);
-  std::string Requested(const seccomp_notif& n, int dirfd,
-                        const std::string& path);
+  // Requested names `path` as an absolute path, resolved lexically against
+  // `base` (the tracee's dirfd or cwd as BaseFd gave it).
+  static std::string Requested(const UniqueFd& base, const std::string& path);
 
   // Decide asks the Decider (after warden's own checks), sets
   // event.allowed, and records the event if it was denied.
@@ -437,11 +439,9 @@ UniqueFd Supervisor::BaseFd(const seccomp_notif& n, int dirfd,
   return base;
 }
 
-std::string Supervisor::Requested(const seccomp_notif& n, int dirfd,
+std::string Supervisor::Requested(const UniqueFd& base,
                                   const std::string& path) {
   if (!path.empty() && path[0] == '/') return JoinPath("/", path);
-  int error = 0;
-  UniqueFd base = BaseFd(n, dirfd, path, error);
   return JoinPath(base.valid() ? FdPath(base.get()) : "/", path);
 }
 
@@ -454,10 +454,11 @@ Resolved Supervisor::ResolveExisting(const seccomp_notif& n, int dirfd,
   r.fd.reset(openat(base.valid() ? base.get() : AT_FDCWD, path.c_str(), flags));
   if (!r.fd.valid()) {
     r.error = errno;
-    r.path = Requested(n, dirfd, path);
+    r.path = Requested(base, path);
     return r;
   }
   r.path = FdPath(r.fd.get());
+  r.requested = Requested(base, path);
   return r;
 }
 
@@ -477,7 +478,7 @@ Resolved Supervisor::ResolveParent(const seccomp_notif& n, int dirfd,
                     O_PATH | O_DIRECTORY | O_CLOEXEC));
   if (!r.fd.valid()) {
     r.error = errno;
-    r.path = Requested(n, dirfd, path);
+    r.path = Requested(base, path);
     return r;
   }
   r.path = JoinPath(FdPath(r.fd.get()), r.name);
@@ -564,7 +565,7 @@ Reply Supervisor::Open(const seccomp_notif& n, int dirfd, uint64_t path_ptr,
     if (fd.valid()) {
       if (exclusive) return Reply::Error(EEXIST);
       std::string real = FdPath(fd.get());
-      std::string requested = Requested(n, dirfd, *path);
+      std::string requested = Requested(base, *path);
       // /dev/tty opened here is the supervisor's controlling terminal (the
       // user's), not the tracee's: the sandboxed tree runs in a session of
       // its own without one, so answer as the kernel would answer it.
@@ -597,7 +598,7 @@ Reply Supervisor::Open(const seccomp_notif& n, int dirfd, uint64_t path_ptr,
     }
     int open_error = errno;
     if (open_error != ENOENT || !create) {
-      Record(Ev(writing ? Op::kWrite : Op::kRead, Requested(n, dirfd, *path), "",
+      Record(Ev(writing ? Op::kWrite : Op::kRead, Requested(base, *path), "",
               true, open_error));
       return Reply::Error(open_error);
     }
@@ -816,7 +817,7 @@ Reply Supervisor::Exec(const seccomp_notif& n, int dirfd, uint64_t path_ptr,
     std::optional<std::string> path = ReadPath(n, path_ptr, error);
     if (!path) return Reply::Error(error);
     Resolved r = ResolveExisting(n, dirfd, *path, false);
-    requested = Requested(n, dirfd, *path);
+    requested = r.error != 0 ? r.path : r.requested;
     if (r.error != 0) {
       // $PATH walks: the kernel would fail the same way.
       Record(Ev(Op::kExec, requested, "", true, r.error));
