@@ -103,13 +103,20 @@ struct Need {
 };
 
 // NeedsOf lists what a successful, allowed event needs; failures, denied
-// events, non-grantable ops and the build script's own exec need nothing.
+// events, non-grantable ops, held objects and the build script's own exec
+// need nothing.
 std::vector<Need> NeedsOf(const Event& event) {
   const Access access = AccessOf(event.op);
   if (event.error != 0 || !event.allowed || access == Access::kNone ||
       (access == Access::kExec && IsBuildScript(event.target))) {
     return {};
   }
+  // Files need absolute paths; "pipe:" and the like are objects the tree
+  // already held (cargo's jobserver reopened through /proc/self/fd), which
+  // the supervisor allows without a policy.
+  bool file = access == Access::kRead || access == Access::kWrite ||
+              access == Access::kExec;
+  if (file && (event.target.empty() || event.target[0] != '/')) return {};
   std::vector<Need> needs = {{access, event.target}};
   if (event.op == Op::kRename) needs.push_back({access, event.detail});
   return needs;

@@ -392,6 +392,17 @@ TEST(ProposePolicyTest, FailedAndDeniedEventsNeverBecomeGrants) {
   EXPECT_EQ(LineCount(entry), 0u) << SavePolicy(policy);
 }
 
+// The jobserver pipe reopened through /proc/self/fd/N is logged by kind
+// ("pipe:"); the supervisor allows held objects without a policy.
+TEST(ProposePolicyTest, HeldObjectsNeverBecomeGrants) {
+  Observation obs = Started("anyhow", "1.0.69");
+  obs.events.push_back(Ev(Op::kWrite, "pipe:", 0, 2));
+  obs.events.push_back(Ev(Op::kRead, "socket:"));
+  Policy policy;
+  const PackageEntry& entry = Learn(obs, policy);
+  EXPECT_EQ(LineCount(entry), 0u) << SavePolicy(policy);
+}
+
 TEST(ProposePolicyTest, ExecByNameOnlyWhenFoundThroughPath) {
   Observation obs = Started("mixed", "0.1.0");
   AddPathExec(obs, "/usr/bin", "protoc");

@@ -577,8 +577,10 @@ Reply Supervisor::Open(const seccomp_notif& n, int dirfd, uint64_t path_ptr,
       // Re-opening a pipe or socket the tree already holds through
       // /proc/<pid>/fd/N (cargo's jobserver) names no file: allowed.
       bool held_object = real.empty() || real[0] != '/';
-      Event event = Ev(writing ? Op::kWrite : Op::kRead, real,
-                       held_object ? requested : "");
+      // A held object's name ("pipe:[266279]") changes every run: keep its
+      // kind only, so logs and learned policies stay the same.
+      Event event = Ev(writing ? Op::kWrite : Op::kRead,
+                       held_object ? real.substr(0, real.find('[')) : real);
       if (held_object && !InTree(ProcPid(requested)) &&
           ProcPid(requested) != static_cast<pid_t>(n.pid)) {
         event.allowed = !spec_.enforce;
