@@ -5,7 +5,8 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 bash "$here/scripts/setup.sh"
-bash "$here/scripts/build.sh" >/dev/null
+bash "$here/scripts/build.sh" > /tmp/warden-build.log 2>&1 ||
+  { tail -40 /tmp/warden-build.log; echo "build failed"; exit 1; }
 command -v cargo >/dev/null || export PATH="$HOME/.cargo/bin:$PATH"
 export PATH="$here/build/tools:$PATH"   # so `cargo warden` finds cargo-warden
 demo="${DEMO_DIR:-/tmp/warden-demo}"

@@ -9,7 +9,9 @@ corpus="${WARDEN_CORPUS:-$here/../shared/corpus}"
 if [ -x "$corpus/setup.sh" ] || [ -f "$corpus/setup.sh" ]; then
   bash "$corpus/setup.sh" || exit 1
 fi
-bash "$here/scripts/build.sh" >/dev/null || exit 1
+if ! bash "$here/scripts/build.sh" > "$here/build.log" 2>&1; then
+  tail -40 "$here/build.log"; echo "build failed (full log: build.log)"; exit 1
+fi
 command -v cargo >/dev/null || export PATH="$HOME/.cargo/bin:$PATH"
 meson test -C "$here/build" --print-errorlogs --num-processes 2 "$@"
 rc=$?
