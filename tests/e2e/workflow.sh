@@ -54,6 +54,20 @@ db="$ws/target/warden/warden.db"
 runs=$(sqlite3 "$db" "select count(*) from invocations i join runs r on r.id = i.run_id where r.id = (select max(id) from runs) and i.package = 'demo-gen'")
 check "a build script compiled by plain cargo runs supervised under enforce" [ "$runs" -ge 1 ]
 
+# An existing RUSTC_WRAPPER (sccache and the like) is chained, not replaced.
+cat > "$SCRATCH/wrapper.sh" <<WRAP
+#!/bin/sh
+echo "\$*" >> "$SCRATCH/wrapper.log"
+exec "\$@"
+WRAP
+chmod +x "$SCRATCH/wrapper.sh"
+rm -rf "$ws/target"
+RUSTC_WRAPPER="$SCRATCH/wrapper.sh" "$WARDEN" learn -- build --offline > "$SCRATCH/chain.log" 2>&1
+check "learn with a user RUSTC_WRAPPER succeeds" [ $? -eq 0 ]
+check "the user's wrapper still ran for every crate" grep -q 'crate-name build_script_build' "$SCRATCH/wrapper.log"
+runs=$(sqlite3 "$ws/target/warden/warden.db" "select count(*) from invocations where run_id = (select max(id) from runs)")
+check "and build scripts were still supervised ($runs)" [ "$runs" -ge 3 ]
+
 # Bad input: never a silent allow-all.
 printf 'version: 1\npackages:\n  demo-gen:\n    reads: ["/etc/**"]\n' > "$SCRATCH/bad.yaml"
 "$WARDEN" enforce --manifest-path "$ws/Cargo.toml" --policy "$SCRATCH/bad.yaml" -- build --offline > "$SCRATCH/bad.log" 2>&1
