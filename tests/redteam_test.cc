@@ -29,6 +29,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -761,6 +762,57 @@ TEST_F(RedTeam, SymlinkSupervisorAlone) {
   Outcome o = Run("symlink", /*landlock=*/false);
   ExpectNothingEscaped(o, "symlink");
   EXPECT_TRUE(HasDenied(o, Op::kRead, secret_)) << Dump(o);
+}
+
+// Fail closed: when the supervisor dies (SIGKILL), its direct child dies
+// with it (PDEATHSIG) and a surviving grandchild's trapped calls fail, so it
+// cannot create the canary afterwards.
+TEST(FailClosed, SupervisorDeathKillsTheTreeAndTrappedCallsFail) {
+  char tmpl[] = "/tmp/warden-failclosed.XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  const std::string dir = tmpl;
+  const std::string canary = dir + "/canary";
+  const std::string started = dir + "/started";
+  int pids[2];
+  ASSERT_EQ(pipe(pids), 0);
+  pid_t supervisor = fork();
+  ASSERT_GE(supervisor, 0);
+  if (supervisor == 0) {
+    class AllowAll : public Decider {
+     public:
+      bool Decide(const Event&, std::string_view) override { return true; }
+    } allow;
+    SandboxSpec spec;
+    spec.program = "/bin/sh";
+    // The grandchild (subshell) waits, then tries to write the canary.
+    spec.argv = {"/bin/sh", "-c",
+                 absl::StrCat("(sleep 2; echo x > ", canary, ") & echo $$ > ",
+                              started, "; wait")};
+    spec.env = {"PATH=/usr/bin:/bin"};
+    spec.enforce = true;
+    EventLog log;
+    absl::StatusOr<RunResult> r = RunSupervised(spec, allow, log);
+    _exit(r.ok() ? 0 : 1);
+  }
+  close(pids[0]);
+  close(pids[1]);
+  for (int i = 0; i < 100 && !fs::exists(started); ++i) usleep(50 * 1000);
+  ASSERT_TRUE(fs::exists(started)) << "the script never started";
+  int shell = 0;
+  ASSERT_TRUE(absl::SimpleAtoi(absl::StripAsciiWhitespace(ReadAll(started)), &shell));
+  kill(supervisor, SIGKILL);
+  waitpid(supervisor, nullptr, 0);
+  usleep(300 * 1000);
+  // Gone, or a zombie waiting for whoever inherited it.
+  std::string stat = ReadAll(absl::StrCat("/proc/", shell, "/stat"));
+  size_t paren = stat.rfind(')');
+  bool alive = paren != std::string::npos && paren + 2 < stat.size() &&
+               stat[paren + 2] != 'Z';
+  EXPECT_FALSE(alive) << "the build script outlived its supervisor: " << stat;
+  sleep(3);  // past the grandchild's sleep
+  EXPECT_FALSE(fs::exists(canary))
+      << "a trapped call succeeded with no supervisor";
+  fs::remove_all(dir);
 }
 
 }  // namespace
