@@ -1,0 +1,148 @@
+// Private to tracer/: the Supervisor class that RunSupervised drives, split
+// over supervisor.cc (loop, dispatch, decisions, starting the child),
+// files.cc (paths, opens, name operations, exec) and network.cc (sockets).
+#ifndef WARDEN_TRACER_SUPERVISOR_INTERNAL_H_
+#define WARDEN_TRACER_SUPERVISOR_INTERNAL_H_
+
+#include <errno.h>
+#include <linux/seccomp.h>
+#include <sys/ioctl.h>
+#include <sys/types.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "tracer/event.h"
+#include "tracer/supervisor.h"
+#include "tracer/tracee.h"
+#include "tracer/unique_fd.h"
+
+namespace warden::internal {
+
+inline Event Ev(Op op, std::string target, std::string detail = "",
+         bool allowed = true, int error = 0) {
+  Event e;
+  e.op = op;
+  e.target = std::move(target);
+  e.detail = std::move(detail);
+  e.allowed = allowed;
+  e.error = error;
+  return e;
+}
+
+// Reply is how one notification is answered.
+struct Reply {
+  enum Kind { kContinue, kError, kValue, kAnswered } kind = kContinue;
+  int64_t value = 0;  // errno for kError, return value for kValue
+  static Reply Continue() { return {}; }
+  static Reply Error(int err) { return {kError, err}; }
+  static Reply Value(int64_t v) { return {kValue, v}; }
+  static Reply Answered() { return {kAnswered, 0}; }
+};
+
+// A file-system object the supervisor has resolved for a request: either an
+// existing object (fd is O_PATH on it) or a name in a directory (fd is the
+// directory, name the last component). `path` is what decisions look at.
+struct Resolved {
+  UniqueFd fd;
+  std::string name;
+  std::string path;
+  std::string requested;  // ResolveExisting: the name as given, absolute
+  int error = 0;
+};
+
+// Result turns a libc return code into a reply.
+inline Reply Result(long rc) {
+  return rc >= 0 ? Reply::Value(rc) : Reply::Error(errno);
+}
+
+class Supervisor {
+ public:
+  Supervisor(const SandboxSpec& spec, Decider& decider, EventLog& log,
+             int listener, pid_t child)
+      : spec_(spec),
+        decider_(decider),
+        log_(log),
+        listener_(listener),
+        child_(child),
+        self_(getpid()) {}
+
+  // Serve answers notifications until every process holding the filter has
+  // exited, and returns the child's exit status.
+  absl::StatusOr<int> Serve(uint64_t& notifications);
+
+ private:
+  Reply Handle(const seccomp_notif& n);
+
+  Reply Open(const seccomp_notif& n, int dirfd, uint64_t path_ptr, int flags,
+             mode_t mode);
+  Reply Exec(const seccomp_notif& n, int dirfd, uint64_t path_ptr,
+             uint64_t argv_ptr, int flags);
+  Reply NameOp(const seccomp_notif& n, Op op, int dirfd, uint64_t path_ptr,
+               uint64_t arg);
+  Reply Rename(const seccomp_notif& n, int olddir, uint64_t old_ptr,
+               int newdir, uint64_t new_ptr, unsigned flags);
+  Reply Link(const seccomp_notif& n, int olddir, uint64_t old_ptr, int newdir,
+             uint64_t new_ptr, int flags);
+  Reply Symlink(const seccomp_notif& n, uint64_t text_ptr, int newdir,
+                uint64_t new_ptr);
+  Reply MetaOp(const seccomp_notif& n, Op op, int dirfd, uint64_t path_ptr,
+               bool nofollow);
+  Reply FdMetaOp(const seccomp_notif& n, Op op, int fd);
+  Reply Network(const seccomp_notif& n, Op op, int fd, uint64_t addr_ptr,
+                socklen_t addr_len);
+  Reply SendMsg(const seccomp_notif& n);
+  Reply Socket(const seccomp_notif& n);
+  Reply Signal(const seccomp_notif& n, pid_t target);
+  Reply Ioctl(const seccomp_notif& n);
+  Reply Unknown(const seccomp_notif& n);
+
+  // Resolution of the tracee's names, with its cwd or dirfd.
+  std::optional<std::string> ReadPath(const seccomp_notif& n, uint64_t ptr,
+                                      int& error);
+  UniqueFd BaseFd(const seccomp_notif& n, int dirfd, const std::string& path,
+                  int& error);
+  Resolved ResolveExisting(const seccomp_notif& n, int dirfd,
+                           const std::string& path, bool nofollow);
+  Resolved ResolveParent(const seccomp_notif& n, int dirfd,
+                         const std::string& path);
+  // Requested names `path` as an absolute path, resolved lexically against
+  // `base` (the tracee's dirfd or cwd as BaseFd gave it).
+  static std::string Requested(const UniqueFd& base, const std::string& path);
+
+  // Decide asks the Decider (after warden's own checks), sets
+  // event.allowed, and records the event if it was denied.
+  bool Decide(const seccomp_notif& n, Event& event, std::string_view requested);
+  // Finish records an allowed event with the outcome of `reply` and
+  // returns it: the log says what really happened (EEXIST of mkdir -p).
+  Reply Finish(Event& event, Reply reply) {
+    event.error = reply.kind == Reply::kError ? static_cast<int>(reply.value) : 0;
+    Record(event);
+    return reply;
+  }
+  bool InTree(pid_t pid) const {
+    return pid != self_ && IsDescendant(pid, self_);
+  }
+  void Record(Event event) { log_.Add(event); }
+  bool StillValid(const seccomp_notif& n) const {
+    __u64 id = n.id;
+    return ioctl(listener_, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0;
+  }
+  Reply SendFd(const seccomp_notif& n, int fd, bool cloexec);
+  void Respond(const seccomp_notif& n, const Reply& reply);
+  void KillDescendants();
+
+  const SandboxSpec& spec_;
+  Decider& decider_;
+  EventLog& log_;
+  int listener_;
+  pid_t child_;
+  pid_t self_;
+  bool first_exec_seen_ = false;
+};
+
+}  // namespace warden::internal
+
+#endif  // WARDEN_TRACER_SUPERVISOR_INTERNAL_H_
