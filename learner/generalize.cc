@@ -496,4 +496,19 @@ Hits Absorb(const Hits& rules, Hits& by) {
   return rest;
 }
 
+Hits GroupPrograms(const Hits& programs) {
+  constexpr std::string_view kOutDir = "{out_dir}";
+  Hits grouped;
+  Hits in_out_dir;
+  for (const auto& [program, count] : programs)
+    (IsUnder(program, kOutDir) ? in_out_dir : grouped)[program] += count;
+  if (in_out_dir.size() < 2) {
+    grouped.insert(in_out_dir.begin(), in_out_dir.end());
+    return grouped;
+  }
+  uint64_t& folded = grouped[std::string(kOutDir) + "/**"];
+  for (const auto& [program, count] : in_out_dir) folded += count;
+  return grouped;
+}
+
 }  // namespace warden::learner_internal

@@ -56,6 +56,11 @@ std::string ProgramRule(std::string_view program, const PathVars& vars);
 // are added up.
 Hits GroupPaths(const Hits& paths);
 
+// GroupPrograms folds programs the build script runs from its own OUT_DIR
+// (configure's conftest, generated helper scripts) into "{out_dir}/**" when
+// there are two or more; other programs stay as they are.
+Hits GroupPrograms(const Hits& programs);
+
 // Absorb moves every pattern of `rules` that a pattern of `by` covers into
 // that pattern (adding its count to `by`) and returns the rest.
 Hits Absorb(const Hits& rules, Hits& by);

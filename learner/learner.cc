@@ -28,6 +28,7 @@ using learner_internal::Absorb;
 using learner_internal::Basename;
 using learner_internal::Dirname;
 using learner_internal::GroupPaths;
+using learner_internal::GroupPrograms;
 using learner_internal::Hits;
 using learner_internal::ProgramRule;
 using learner_internal::PutVarsBack;
@@ -139,6 +140,10 @@ class Compiled {
            policy_->Allows(need.access, need.target, need.target) != nullptr;
   }
 
+  bool AllowsDirective(std::string_view key) const {
+    return policy_ != nullptr && policy_->AllowsDirective(key);
+  }
+
   bool AllowsEnv(std::string_view name) const {
     return policy_ != nullptr && policy_->AllowsEnv(name);
   }
@@ -217,23 +222,29 @@ void NoteGrants(const Observation& obs, Learned& learned) {
   for (const std::string& name : obs.env_used) {
     if (!compiled.AllowsEnv(name)) learned.env.insert(name);
   }
+  // Only directives that change how other code is compiled or linked need a
+  // grant ("rustc-link-arg"); "rerun-if-changed" and metadata do not.
   for (const Directive& directive : obs.directives) {
-    learned.directives.insert(directive.key);
+    if (!compiled.AllowsDirective(directive.key))
+      learned.directives.insert(directive.key);
   }
 }
 
-// EnvRule is how a variable is granted: a name warden.yaml cannot spell
-// ("CC_x86_64-unknown-linux-gnu") becomes a glob on its longest spellable
-// prefix ("CC_x86_64*"); nullopt when no prefix is spellable.
+// EnvRule is how a variable is granted: as itself when warden.yaml can
+// spell it (target triples included: "CC_x86_64-unknown-linux-gnu"), else a
+// glob on its longest spellable prefix ("A$B" -> "A*"); nullopt when no
+// prefix is spellable.
 std::optional<std::string> EnvRule(std::string_view name) {
   const auto spellable = [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' ||
+           c == '-' || c == '.';
   };
   const size_t end =
       std::find_if_not(name.begin(), name.end(), spellable) - name.begin();
-  if (end == 0 || std::isdigit(static_cast<unsigned char>(name[0]))) {
-    return std::nullopt;
-  }
+  const auto starts_a_name = [](char c) {
+    return std::isalpha(static_cast<unsigned char>(c)) || c == '_';
+  };
+  if (end == 0 || !starts_a_name(name[0])) return std::nullopt;
   return std::string(name.substr(0, end)) + (end < name.size() ? "*" : "");
 }
 
@@ -289,7 +300,7 @@ PackageEntry MakeEntry(Learned& learned) {
   const Hits reads = Absorb(GroupPaths(learned.grants[Access::kRead]), writes);
   entry.read = CountedRules(reads);
   entry.write = CountedRules(writes);
-  entry.exec = CountedRules(learned.grants[Access::kExec]);
+  entry.exec = CountedRules(GroupPrograms(learned.grants[Access::kExec]));
   entry.connect = CountedRules(learned.grants[Access::kConnect]);
   entry.bind = CountedRules(learned.grants[Access::kBind]);
   entry.env = PlainRules(EnvRules(learned.env));
