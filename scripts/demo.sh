@@ -11,14 +11,17 @@ command -v cargo >/dev/null || export PATH="$HOME/.cargo/bin:$PATH"
 export PATH="$here/build/tools:$PATH"   # so `cargo warden` finds cargo-warden
 demo="${DEMO_DIR:-/tmp/warden-demo}"
 rm -rf "$demo" && cp -r "$here/examples/demo" "$demo"
+# As with plain cargo, .cargo/config.toml (Debian's crate registry) is found
+# from the current directory.
+cd "$demo"
 
 echo "== cargo warden learn"
-cargo warden learn --manifest-path "$demo/Cargo.toml" -- build --offline
+cargo warden learn -- build --offline
 echo
 echo "== proposed $demo/warden.yaml"
 cat "$demo/warden.yaml"
 echo
 echo "== cargo warden enforce (fresh target dir)"
 rm -rf "$demo/target"
-cargo warden enforce --manifest-path "$demo/Cargo.toml" -- build --offline
+cargo warden enforce -- build --offline
 "$demo/target/debug/demo-app"

@@ -180,7 +180,7 @@ void NoteUndeclared(const Workspace& ws, const Policy& proposed) {
     for (const PackageEntry& d : declared->packages)
       if (d.name == e.name) relevant.packages.push_back(e);
   for (const PolicyChange& c : DiffPolicies(*declared, relevant))
-    if (c.added)
+    if (c.added && c.kind != "version" && c.kind != "package")
       fprintf(stderr,
               "cargo-warden: note: %s's build script did what its "
               "[package.metadata.warden] does not declare: %s %s\n",
