@@ -15,6 +15,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_join.h"
 #include "policy/profiles.h"
 #include "policy/semver.h"
@@ -477,8 +478,14 @@ void WriteRules(const RuleList& spec, const std::vector<Rule>& rules,
   if (rules.empty()) return;
   absl::StrAppend(&out, Indent(level), Absl(spec.key), ":\n");
   for (const Rule& rule : CanonicalRules(rules)) {
-    if (rule.reason.empty() && rule.comment.empty()) {
-      absl::StrAppend(&out, Indent(level + 1), "- ", Scalar(rule.value), "\n");
+    // A rule without a reason stays on one line; its generated comment ("12
+    // accesses") becomes a YAML comment, which loading drops: learn writes
+    // it afresh each time.
+    if (rule.reason.empty()) {
+      absl::StrAppend(&out, Indent(level + 1), "- ", Scalar(rule.value));
+      if (!rule.comment.empty())
+        absl::StrAppend(&out, "  # ", absl::StrReplaceAll(rule.comment, {{"\n", " "}}));
+      absl::StrAppend(&out, "\n");
       continue;
     }
     absl::StrAppend(&out, Indent(level + 1), "- ", Absl(spec.value_key), ": ",

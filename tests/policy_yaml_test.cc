@@ -413,8 +413,19 @@ TEST(SavePolicyTest, LoadOfSaveIsIdentity) {
 
   std::string saved = SavePolicy(policy);
   Policy reloaded = MustLoad(saved);
-  ExpectSamePolicy(reloaded, policy);
-  EXPECT_EQ(SavePolicy(reloaded), saved);
+  // A rule without a reason keeps its generated comment as a YAML comment on
+  // its line, which loading drops.
+  Policy expected = policy;
+  for (std::vector<Rule>* rules :
+       {&expected.packages[1].read, &expected.packages[1].bind})
+    for (Rule& rule : *rules)
+      if (rule.reason.empty()) rule.comment.clear();
+  ExpectSamePolicy(reloaded, expected);
+  EXPECT_EQ(SavePolicy(reloaded), SavePolicy(expected));
+  EXPECT_NE(saved.find("      - \"tcp:[::1]:8080\"  # 1 access\n"),
+            std::string::npos)
+      << saved;
+  EXPECT_NE(saved.find("  # line break\n"), std::string::npos) << saved;
 }
 
 TEST(SavePolicyTest, WritesFixedLayout) {
