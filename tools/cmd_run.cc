@@ -43,12 +43,6 @@ struct RunOptions {
   std::vector<std::string> cargo_args;
 };
 
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 // ParseOptions returns false (after printing help or an error) when the
 // command should stop with `exit_code`.
 bool ParseOptions(const std::vector<std::string>& args, RunOptions& opts,
@@ -210,6 +204,94 @@ absl::Status CheckDirectives(const std::string& policy_path,
   return absl::OkStatus();
 }
 
+// CheckPolicy makes sure enforce has a policy that loads, before building.
+int CheckPolicy(const std::string& policy_path) {
+  std::error_code ec;
+  if (!fs::exists(policy_path, ec)) {
+    fprintf(stderr,
+            "cargo-warden: no policy at %s (hint: run `cargo warden learn` "
+            "first, review the proposal, commit it; or pass --policy)\n",
+            policy_path.c_str());
+    return kExitUsage;
+  }
+  absl::StatusOr<Policy> policy = LoadPolicyWithOverride(policy_path);
+  if (!policy.ok()) {
+    fprintf(stderr, "cargo-warden: %s\n",
+            std::string(policy.status().message()).c_str());
+    return kExitUsage;
+  }
+  return kExitOk;
+}
+
+// StartRun records the run and the workspace's packages.
+absl::StatusOr<int64_t> StartRun(Store& store, const RunOptions& opts,
+                                 const Workspace& ws) {
+  RunRecord run;
+  run.mode = opts.enforce ? "enforce" : "learn";
+  run.workspace_root = ws.root;
+  run.policy_path = opts.policy_path;
+  run.cargo_args = absl::StrJoin(opts.cargo_args, " ");
+  run.started_ms = NowMs();
+  absl::StatusOr<int64_t> run_id = store.BeginRun(run);
+  if (!run_id.ok()) return run_id.status();
+  std::vector<PackageRecord> packages;
+  for (const CargoPackage& p : ws.packages) packages.push_back(p.record);
+  if (absl::Status s = store.AddPackages(*run_id, packages); !s.ok()) return s;
+  return run_id;
+}
+
+// WardenEnvironment is what cargo runs with: warden-rustc as its
+// RUSTC_WRAPPER (chaining the user's) and the WARDEN_* protocol for the shims.
+std::vector<std::string> WardenEnvironment(const RunOptions& opts,
+                                           const Workspace& ws, int64_t run_id,
+                                           const std::string& sysroot) {
+  std::string dir = SelfDir();
+  return {
+      absl::StrCat(kEnvMode, "=", opts.enforce ? "enforce" : "learn"),
+      absl::StrCat(kEnvDb, "=", opts.db_path),
+      absl::StrCat(kEnvRunId, "=", run_id),
+      absl::StrCat(kEnvPolicy, "=", opts.enforce ? opts.policy_path : ""),
+      absl::StrCat(kEnvPolicyFile, "=", opts.policy_path),
+      absl::StrCat(kEnvShim, "=", dir, "/warden-shim"),
+      absl::StrCat(kEnvTargetDir, "=", ws.target_dir),
+      absl::StrCat(kEnvWorkspace, "=", ws.root),
+      absl::StrCat(kEnvSysroot, "=", sysroot),
+      absl::StrCat(kEnvInnerWrapper, "=", GetEnv("RUSTC_WRAPPER")),
+      absl::StrCat("RUSTC_WRAPPER=", dir, "/warden-rustc"),
+  };
+}
+
+std::vector<std::string> CargoCommand(const RunOptions& opts) {
+  std::vector<std::string> argv = {"cargo"};
+  argv.insert(argv.end(), opts.cargo_args.begin(), opts.cargo_args.end());
+  if (!opts.manifest_path.empty()) {
+    // After the subcommand's own options, before any "--" for the binary.
+    auto dashes = std::find(argv.begin(), argv.end(), "--");
+    argv.insert(dashes, {"--manifest-path", opts.manifest_path});
+  }
+  return argv;
+}
+
+// Conclude reports denials (enforce) or proposes the policy (learn), and
+// returns the exit status.
+int Conclude(const RunOptions& opts, const Workspace& ws, int cargo_status,
+             std::vector<Observation>& observed) {
+  if (opts.enforce) {
+    if (absl::Status s = CheckDirectives(opts.policy_path, observed); !s.ok())
+      return Environment(std::string(s.message()));
+    size_t denied = PrintDenials(observed, opts.policy_path, opts.format, stdout);
+    return denied > 0 ? kExitFindings : cargo_status;
+  }
+  if (cargo_status != 0) {
+    fprintf(stderr, "cargo-warden: cargo failed (exit %d); no policy proposed\n",
+            cargo_status);
+    return cargo_status;
+  }
+  Policy proposed = ProposePolicy(observed);
+  NoteUndeclared(ws, proposed);
+  return WriteProposal(opts, proposed);
+}
+
 int Run(RunOptions opts) {
   if (int rc = Preflight(opts.enforce); rc != kExitOk) return rc;
   absl::StatusOr<Workspace> ws = LoadWorkspace(opts.manifest_path, opts.cargo_args);
@@ -218,69 +300,24 @@ int Run(RunOptions opts) {
   if (opts.db_path.empty()) opts.db_path = ws->target_dir + "/warden/warden.db";
   opts.policy_path = fs::absolute(opts.policy_path).string();
   opts.db_path = fs::absolute(opts.db_path).string();
-
-  if (opts.enforce) {
-    std::error_code ec;
-    if (!fs::exists(opts.policy_path, ec)) {
-      fprintf(stderr,
-              "cargo-warden: no policy at %s (hint: run `cargo warden learn` "
-              "first, review the proposal, commit it; or pass --policy)\n",
-              opts.policy_path.c_str());
-      return kExitUsage;
-    }
-    absl::StatusOr<Policy> policy = LoadPolicyWithOverride(opts.policy_path);
-    if (!policy.ok()) {
-      fprintf(stderr, "cargo-warden: %s\n",
-              std::string(policy.status().message()).c_str());
-      return kExitUsage;
-    }
-  }
+  if (opts.enforce)
+    if (int rc = CheckPolicy(opts.policy_path); rc != kExitOk) return rc;
 
   absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(opts.db_path);
   if (!store.ok()) return Environment(std::string(store.status().message()));
-  RunRecord run;
-  run.mode = opts.enforce ? "enforce" : "learn";
-  run.workspace_root = ws->root;
-  run.policy_path = opts.policy_path;
-  run.cargo_args = absl::StrJoin(opts.cargo_args, " ");
-  run.started_ms = NowMs();
-  absl::StatusOr<int64_t> run_id = (*store)->BeginRun(run);
+  absl::StatusOr<int64_t> run_id = StartRun(**store, opts, *ws);
   if (!run_id.ok()) return Environment(std::string(run_id.status().message()));
-  std::vector<PackageRecord> packages;
-  for (const CargoPackage& p : ws->packages) packages.push_back(p.record);
-  if (absl::Status s = (*store)->AddPackages(*run_id, packages); !s.ok())
-    return Environment(std::string(s.message()));
-
   // Build scripts compiled by an earlier plain `cargo build` would run
   // unsupervised: put the shim in front of them first.
   absl::StatusOr<int> shimmed = ShimAllBuildScripts(ws->target_dir);
   if (!shimmed.ok()) return Environment(std::string(shimmed.status().message()));
 
-  std::string dir = SelfDir();
   std::string sysroot = RustSysroot();
-  std::vector<std::string> env = {
-      absl::StrCat(kEnvMode, "=", run.mode),
-      absl::StrCat(kEnvDb, "=", opts.db_path),
-      absl::StrCat(kEnvRunId, "=", *run_id),
-      absl::StrCat(kEnvPolicy, "=", opts.enforce ? opts.policy_path : ""),
-      absl::StrCat(kEnvPolicyFile, "=", opts.policy_path),
-      absl::StrCat(kEnvShim, "=", dir, "/warden-shim"),
-      absl::StrCat(kEnvTargetDir, "=", ws->target_dir),
-      absl::StrCat(kEnvWorkspace, "=", ws->root),
-      absl::StrCat(kEnvSysroot, "=", sysroot),
-      absl::StrCat(kEnvInnerWrapper, "=", GetEnv("RUSTC_WRAPPER")),
-      absl::StrCat("RUSTC_WRAPPER=", dir, "/warden-rustc"),
-  };
-  std::vector<std::string> argv = {"cargo"};
-  argv.insert(argv.end(), opts.cargo_args.begin(), opts.cargo_args.end());
-  if (!opts.manifest_path.empty()) {
-    // After the subcommand's own options, before any "--" for the binary.
-    auto dashes = std::find(argv.begin(), argv.end(), "--");
-    argv.insert(dashes, {"--manifest-path", opts.manifest_path});
-  }
-  fprintf(stderr, "cargo-warden: %s: %s\n", run.mode.c_str(),
+  std::vector<std::string> argv = CargoCommand(opts);
+  fprintf(stderr, "cargo-warden: %s: %s\n", opts.enforce ? "enforce" : "learn",
           absl::StrJoin(argv, " ").c_str());
-  absl::StatusOr<int> cargo_status = RunCommand(argv, env);
+  absl::StatusOr<int> cargo_status =
+      RunCommand(argv, WardenEnvironment(opts, *ws, *run_id, sysroot));
   if (!cargo_status.ok())
     return Environment(std::string(cargo_status.status().message()));
   if (absl::Status s = RecordDirectives(**store, *run_id); !s.ok())
@@ -297,23 +334,7 @@ int Run(RunOptions opts) {
           "distinct events recorded in %s\n",
           static_cast<long long>(*run_id), observed->size(), events,
           opts.db_path.c_str());
-
-  if (opts.enforce) {
-    if (absl::Status s = CheckDirectives(opts.policy_path, *observed); !s.ok())
-      return Environment(std::string(s.message()));
-    size_t denied = PrintDenials(*observed, opts.policy_path, opts.format, stdout);
-    if (denied > 0) return kExitFindings;
-    return *cargo_status;
-  }
-  if (*cargo_status != 0) {
-    fprintf(stderr,
-            "cargo-warden: cargo failed (exit %d); no policy proposed\n",
-            *cargo_status);
-    return *cargo_status;
-  }
-  Policy proposed = ProposePolicy(*observed);
-  NoteUndeclared(*ws, proposed);
-  return WriteProposal(opts, proposed);
+  return Conclude(opts, *ws, *cargo_status, *observed);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "tools/context.h"
 
+#include <chrono>
 #include <filesystem>
 
 #include "policy/yaml.h"
@@ -7,6 +8,12 @@
 #include "tools/protocol.h"
 
 namespace warden {
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
 PathVars MachineVars(const std::string& sysroot) {
   PathVars vars;

@@ -3,6 +3,7 @@
 #ifndef WARDEN_TOOLS_CONTEXT_H_
 #define WARDEN_TOOLS_CONTEXT_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -14,6 +15,9 @@
 #include "tracer/supervisor.h"
 
 namespace warden {
+
+// NowMs is the wall clock in Unix epoch milliseconds, as the database keeps it.
+int64_t NowMs();
 
 // MachineVars fills the variables that depend on the user and machine
 // ({home}, {cargo_home}, {rustup_home}, {tmp}, {sysroot}, $PATH) from the

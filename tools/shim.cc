@@ -27,12 +27,6 @@
 namespace warden {
 namespace {
 
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 // Sha256File hashes the build-script binary (nettle: no library
 // initialisation, a few KiB of memory, unlike OpenSSL 3's EVP layer).
 std::string Sha256File(const std::string& path) {
