@@ -8,7 +8,6 @@
 #include <nettle/sha2.h>
 #include <sys/time.h>
 
-#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <memory>
