@@ -23,6 +23,22 @@ rm -rf "$ws/target"
 check "a second learn leaves warden.yaml as it was" cmp -s "$ws/warden.yaml" "$SCRATCH/first.yaml"
 check "and says it is up to date" grep -q "up to date" "$SCRATCH/learn2.log"
 
+# A human edit, then a learn: the edit stays, the proposal goes beside it;
+# --merge adds what was learned to the file in place.
+printf '%s\n' '  demo-gen:' '    read: ["/etc/hostname"]' > "$SCRATCH/human.yaml"
+printf 'version: 1\npackages:\n' > "$ws/warden.yaml"
+cat "$SCRATCH/human.yaml" >> "$ws/warden.yaml"
+rm -rf "$ws/target"
+"$WARDEN" learn -- build --offline > "$SCRATCH/learn3.log" 2>&1
+check "learn leaves an edited warden.yaml alone" grep -q '/etc/hostname' "$ws/warden.yaml"
+check "and writes warden.proposed.yaml beside it" [ -s "$ws/warden.proposed.yaml" ]
+check "and says what differs" grep -q 'libz-sys' "$SCRATCH/learn3.log"
+rm -rf "$ws/target"
+"$WARDEN" learn --merge -- build --offline > "$SCRATCH/merge.log" 2>&1
+check "--merge keeps the human rule" grep -q '/etc/hostname' "$ws/warden.yaml"
+check "--merge adds the learned entries" grep -q '^  libz-sys' "$ws/warden.yaml"
+cp "$SCRATCH/first.yaml" "$ws/warden.yaml"
+
 rm -rf "$ws/target"
 "$WARDEN" enforce --manifest-path "$ws/Cargo.toml" -- build --offline > "$SCRATCH/enforce.log" 2>&1
 rc=$?
