@@ -38,6 +38,7 @@ constexpr std::string_view kCToolchain[] = {
     "ar",      "as",       "c++", "cc",  "cc1", "cc1plus",     "clang",
     "clang++", "collect2", "g++", "gcc", "ld",  "lto-wrapper", "ranlib"};
 constexpr std::string_view kPkgConfig[] = {"pkg-config", "pkgconf"};
+constexpr std::string_view kBindgen[] = {"llvm-config", "rustfmt"};
 constexpr std::string_view kRustc[] = {"rustc"};
 // The shells, and coreutils as configure scripts and Makefiles run them.
 constexpr std::string_view kShell[] = {
@@ -54,6 +55,7 @@ struct ProfilePrograms {
 };
 
 constexpr ProfilePrograms kProfilePrograms[] = {
+    {"bindgen", kBindgen},
     {"c-toolchain", kCToolchain},
     {"pkg-config", kPkgConfig},
     {"rustc", kRustc},

@@ -100,6 +100,26 @@ std::map<std::string, PackageEntry, std::less<>> Shipped() {
       /*env=*/
       {"PKG_CONFIG*", "DEB_HOST_GNU_TYPE", "*_NO_PKG_CONFIG", "*_STATIC",
        "*_DYNAMIC", "SYSROOT"}));
+  // bindgen at build time: libclang's search lists software directories
+  // (libclang's own loader walks /usr/*/* and the LD_LIBRARY_PATH dirs),
+  // clang and llvm-config run from LLVM's tree, rustfmt through rustup.
+  add(MakeProfile(
+      "bindgen",
+      /*read=*/
+      {"/usr/*", "/usr/*/*", "/usr/lib/*/*", "/usr/lib/llvm-*/**",
+       "/usr/lib/clang/**", "/usr/local/lib/**", "/usr/local/cuda*/**",
+       "/usr/lib/terminfo/**", "/usr/share/terminfo/**", "/usr/lib32/**",
+       "/opt", "/opt/*", "/etc/debian_version", "/etc/terminfo/**",
+       "{target_dir}/*", "{target_dir}/*/deps", "{rustup_home}/**",
+       "{cargo_home}/bin/*"},
+      /*write=*/{},
+      /*exec=*/
+      {"/usr/lib/llvm-*/bin/*", "clang", "llvm-config", "rustfmt", "rustup",
+       "{sysroot}/bin/rustfmt", "{cargo_home}/bin/*"},
+      /*env=*/
+      {"LIBCLANG_PATH", "LIBCLANG_STATIC_PATH", "LLVM_CONFIG_PATH",
+       "CLANG_PATH", "BINDGEN_*", "RUSTFMT", "RUSTUP_HOME",
+       "RUSTUP_TOOLCHAIN", "CARGO_HOME", "HOME"}));
   add(MakeProfile(
       "shell",
       /*read=*/{"/usr/bin/*", "/bin/*", "/usr/share/misc/**"},

@@ -411,8 +411,8 @@ TEST(GrantTest, ShellAndRustcProfiles) {
 
 TEST(ProfilesTest, KnownNamesAndValidRules) {
   std::vector<std::string> names = KnownProfileNames();
-  EXPECT_EQ(names, (std::vector<std::string>{"c-toolchain", "pkg-config",
-                                              "rustc", "shell"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"bindgen", "c-toolchain",
+                                              "pkg-config", "rustc", "shell"}));
   EXPECT_EQ(FindProfile("baseline"), nullptr);
   std::vector<const PackageEntry*> profiles = {&BaselineProfile()};
   for (const std::string& name : names) profiles.push_back(FindProfile(name));

@@ -293,7 +293,7 @@ std::vector<BadCase> BadCases() {
       {"BadProgram", Package("    exec: [\"{cc}\"]\n"), "4:12",
        "bad program name", "found on $PATH"},
       {"UnknownProfile", Package("    profiles: [c-toolchian]\n"), "4:16",
-       "unknown profile \"c-toolchian\"", "known profiles: c-toolchain"},
+       "unknown profile \"c-toolchian\"", "known profiles: bindgen, c-toolchain"},
       {"BadVersionReq", Package("    version: \"^abc\"\n"), "4:14",
        "bad version requirement \"^abc\"", "\"~1.2\""},
       {"ImpossibleVersionReq", Package("    version: \">=2, <1\"\n"), "4:14",
