@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <iostream>
 #include <sstream>
 
@@ -293,6 +294,9 @@ int Conclude(const RunOptions& opts, const Workspace& ws, int cargo_status,
 
 int Run(RunOptions opts) {
   if (int rc = Preflight(opts.enforce); rc != kExitOk) return rc;
+  // Two short-lived processes before any build: ask rustc while cargo
+  // resolves the workspace.
+  std::future<std::string> sysroot_query = std::async(std::launch::async, RustSysroot);
   absl::StatusOr<Workspace> ws = LoadWorkspace(opts.manifest_path, opts.cargo_args);
   if (!ws.ok()) return Environment(std::string(ws.status().message()));
   if (opts.policy_path.empty()) opts.policy_path = ws->root + "/warden.yaml";
@@ -311,7 +315,7 @@ int Run(RunOptions opts) {
   absl::StatusOr<int> shimmed = ShimAllBuildScripts(ws->target_dir);
   if (!shimmed.ok()) return Environment(std::string(shimmed.status().message()));
 
-  std::string sysroot = RustSysroot();
+  std::string sysroot = sysroot_query.get();
   std::vector<std::string> argv = CargoCommand(opts);
   fprintf(stderr, "cargo-warden: %s: %s\n", opts.enforce ? "enforce" : "learn",
           absl::StrJoin(argv, " ").c_str());
