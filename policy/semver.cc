@@ -85,17 +85,25 @@ struct Partial {
   std::vector<std::string> pre;
 };
 
-bool IsWildcard(std::string_view s) { return s == "*" || s == "x" || s == "X"; }
-
-// ParsePartial parses "1", "1.2", "1.2.3-pre+build", "1.*", "1.2.x".
-absl::StatusOr<Partial> ParsePartial(std::string_view text,
-                                     std::string_view whole) {
+// SplitPrerelease drops build metadata ("+…") and splits "1.2.3-rc.1" into
+// the numeric core and the pre-release ("1.2.3", "rc.1").
+std::pair<std::string_view, std::string_view> SplitPrerelease(
+    std::string_view text) {
   std::string_view core = text.substr(0, text.find('+'));
   std::string_view pre;
   if (size_t dash = core.find('-'); dash != std::string_view::npos) {
     pre = core.substr(dash + 1);
     core = core.substr(0, dash);
   }
+  return {core, pre};
+}
+
+bool IsWildcard(std::string_view s) { return s == "*" || s == "x" || s == "X"; }
+
+// ParsePartial parses "1", "1.2", "1.2.3-pre+build", "1.*", "1.2.x".
+absl::StatusOr<Partial> ParsePartial(std::string_view text,
+                                     std::string_view whole) {
+  auto [core, pre] = SplitPrerelease(text);
   std::vector<std::string_view> parts = Split(core, '.');
   if (parts.size() > 3) return BadReq(whole, "too many version parts");
   Partial partial;
@@ -208,12 +216,7 @@ std::string_view TakeOperator(std::string_view& text) {
 }  // namespace
 
 std::optional<Version> ParseVersion(std::string_view text) {
-  std::string_view core = text.substr(0, text.find('+'));
-  std::string_view pre;
-  if (size_t dash = core.find('-'); dash != std::string_view::npos) {
-    pre = core.substr(dash + 1);
-    core = core.substr(0, dash);
-  }
+  auto [core, pre] = SplitPrerelease(text);
   std::vector<std::string_view> parts = Split(core, '.');
   if (parts.size() != 3) return std::nullopt;
   Version v;
