@@ -301,8 +301,8 @@ int Run(RunOptions opts) {
   if (!ws.ok()) return Environment(std::string(ws.status().message()));
   if (opts.policy_path.empty()) opts.policy_path = ws->root + "/warden.yaml";
   if (opts.db_path.empty()) opts.db_path = ws->target_dir + "/warden/warden.db";
-  opts.policy_path = fs::absolute(opts.policy_path).string();
-  opts.db_path = fs::absolute(opts.db_path).string();
+  opts.policy_path = fs::weakly_canonical(fs::absolute(opts.policy_path)).string();
+  opts.db_path = fs::weakly_canonical(fs::absolute(opts.db_path)).string();
   if (opts.enforce)
     if (int rc = CheckPolicy(opts.policy_path); rc != kExitOk) return rc;
 
