@@ -117,44 +117,42 @@ std::string RewriteSelf(std::string_view path, pid_t tid) {
   return std::string(path);
 }
 
-mode_t Umask(pid_t tid) {
-  char path[64];
-  snprintf(path, sizeof path, "/proc/%d/status", tid);
-  FILE* f = fopen(path, "re");
-  if (f == nullptr) return 022;
-  char line[256];
-  mode_t mask = 022;
-  while (fgets(line, sizeof line, f) != nullptr) {
-    unsigned value;
-    if (sscanf(line, "Umask: %o", &value) == 1) {
-      mask = value;
-      break;
-    }
-  }
-  fclose(f);
-  return mask;
-}
-
 namespace {
 
-pid_t ParentOf(pid_t pid) {
+// ReadProc returns the start (up to 4 KiB) of /proc/<pid>/<name>, or "".
+std::string ReadProc(pid_t pid, const char* name) {
   char path[64];
-  snprintf(path, sizeof path, "/proc/%d/stat", pid);
+  snprintf(path, sizeof path, "/proc/%d/%s", pid, name);
   FILE* f = fopen(path, "re");
-  if (f == nullptr) return 0;
-  char buf[1024];
-  size_t n = fread(buf, 1, sizeof buf - 1, f);
+  if (f == nullptr) return "";
+  char buf[4096];
+  size_t n = fread(buf, 1, sizeof buf, f);
   fclose(f);
-  buf[n] = '\0';
+  return std::string(buf, n);
+}
+
+pid_t ParentOf(pid_t pid) {
+  std::string stat = ReadProc(pid, "stat");
   // "pid (comm) S ppid …": comm may hold spaces and parentheses.
-  const char* close_paren = strrchr(buf, ')');
+  size_t close_paren = stat.rfind(')');
   int ppid = 0;
-  if (close_paren == nullptr || sscanf(close_paren + 1, " %*c %d", &ppid) != 1)
+  if (close_paren == std::string::npos ||
+      sscanf(stat.c_str() + close_paren + 1, " %*c %d", &ppid) != 1)
     return 0;
   return ppid;
 }
 
 }  // namespace
+
+mode_t Umask(pid_t tid) {
+  std::string status = ReadProc(tid, "status");
+  size_t at = status.find("\nUmask:");
+  unsigned value;
+  if (at == std::string::npos ||
+      sscanf(status.c_str() + at, "\nUmask: %o", &value) != 1)
+    return 022;
+  return value;
+}
 
 bool IsDescendant(pid_t pid, pid_t root) {
   for (int depth = 0; pid > 1 && depth < 4096; ++depth) {
