@@ -95,6 +95,10 @@ CREATE TABLE directives (
 );
 CREATE INDEX directives_by_invocation ON directives(invocation_id);
 )sql",
+    // Runs written before this step had their packages before any build.
+    R"sql(
+ALTER TABLE runs ADD COLUMN packages_state INTEGER NOT NULL DEFAULT 1;
+)sql",
 };
 
 // How long a writer waits for the lock before giving up, both in SQLite's
@@ -299,6 +303,25 @@ int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
+}
+
+// UpdateRun runs an UPDATE of one run (its id bound last) and fails if there
+// is no such run.
+template <typename... Args>
+absl::Status UpdateRun(sqlite3* db, const char* purpose, const char* sql,
+                       const Args&... args) {
+  absl::StatusOr<Statement> update = Statement::Prepare(db, sql, purpose);
+  if (!update.ok()) return update.status();
+  WARDEN_RETURN_IF_ERROR(update->Run(args...));
+  if (sqlite3_changes(db) == 0)
+    return absl::NotFoundError(absl::StrCat(purpose, ": no such run"));
+  return absl::OkStatus();
+}
+
+absl::Status SetPackagesState(sqlite3* db, int64_t run_id, PackagesState state) {
+  return UpdateRun(db, "setting the run's package state",
+                   "UPDATE runs SET packages_state = ?1 WHERE id = ?2",
+                   static_cast<int>(state), run_id);
 }
 
 // UserVersion reads the schema version (PRAGMA user_version).
@@ -511,13 +534,14 @@ absl::StatusOr<int64_t> Store::BeginRun(const RunRecord& run) {
     absl::StatusOr<Statement> insert = Statement::Prepare(
         db_,
         "INSERT INTO runs(mode, workspace_root, policy_path, cargo_args, "
-        "started_ms, ended_ms, exit_status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-        "?7)",
+        "started_ms, ended_ms, exit_status, packages_state) VALUES (?1, ?2, "
+        "?3, ?4, ?5, ?6, ?7, ?8)",
         "inserting run");
     if (!insert.ok()) return insert.status();
     return insert->Run(run.mode, run.workspace_root, run.policy_path,
                        run.cargo_args, run.started_ms, run.ended_ms,
-                       run.exit_status);
+                       run.exit_status,
+                       static_cast<int>(PackagesState::kResolving));
   });
   if (!status.ok()) return status;
   return sqlite3_last_insert_rowid(db_);
@@ -525,15 +549,9 @@ absl::StatusOr<int64_t> Store::BeginRun(const RunRecord& run) {
 
 absl::Status Store::EndRun(int64_t run_id, int exit_status) {
   return InWriteTransaction(db_, "end of run", [&]() -> absl::Status {
-    absl::StatusOr<Statement> update = Statement::Prepare(
-        db_, "UPDATE runs SET ended_ms = ?1, exit_status = ?2 WHERE id = ?3",
-        "ending run");
-    if (!update.ok()) return update.status();
-    WARDEN_RETURN_IF_ERROR(update->Run(NowMs(), exit_status, run_id));
-    if (sqlite3_changes(db_) == 0) {
-      return absl::NotFoundError(absl::StrCat("ending run: no run ", run_id));
-    }
-    return absl::OkStatus();
+    return UpdateRun(db_, "ending run",
+                     "UPDATE runs SET ended_ms = ?1, exit_status = ?2 WHERE id = ?3",
+                     NowMs(), exit_status, run_id);
   });
 }
 
@@ -552,8 +570,28 @@ absl::Status Store::AddPackages(int64_t run_id,
       WARDEN_RETURN_IF_ERROR(
           insert->Run(run_id, p.name, p.version, p.source, p.manifest_dir));
     }
-    return absl::OkStatus();
+    return SetPackagesState(db_, run_id, PackagesState::kRecorded);
   });
+}
+
+absl::Status Store::FailPackages(int64_t run_id) {
+  return InWriteTransaction(db_, "packages", [&]() -> absl::Status {
+    return SetPackagesState(db_, run_id, PackagesState::kFailed);
+  });
+}
+
+absl::StatusOr<PackagesState> Store::GetPackagesState(int64_t run_id) {
+  absl::StatusOr<std::vector<int>> state = Query<int>(
+      db_, "SELECT packages_state FROM runs WHERE id = ?1",
+      "reading the run's package state",
+      [](const Statement& s) { return static_cast<int>(s.Int(0)); }, run_id);
+  if (!state.ok()) return state.status();
+  if (state->empty()) return absl::NotFoundError(absl::StrCat("no run ", run_id));
+  switch (state->front()) {
+    case static_cast<int>(PackagesState::kResolving): return PackagesState::kResolving;
+    case static_cast<int>(PackagesState::kRecorded): return PackagesState::kRecorded;
+    default: return PackagesState::kFailed;
+  }
 }
 
 absl::StatusOr<int64_t> Store::AddInvocation(const InvocationRecord& invocation,

@@ -22,7 +22,7 @@ struct sqlite3;
 
 namespace warden {
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 struct RunRecord {
   int64_t id = 0;
@@ -34,6 +34,10 @@ struct RunRecord {
   int64_t ended_ms = 0;        // 0 while running
   int exit_status = -1;
 };
+
+// Where a run's package list stands. cargo-warden resolves the package graph
+// while cargo builds; supervisors that need a package's source wait for it.
+enum class PackagesState { kResolving = 0, kRecorded = 1, kFailed = 2 };
 
 struct PackageRecord {
   std::string name;
@@ -80,10 +84,15 @@ class Store {
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
+  // BeginRun records a run whose packages are still being resolved.
   absl::StatusOr<int64_t> BeginRun(const RunRecord& run);
   absl::Status EndRun(int64_t run_id, int exit_status);
+  // AddPackages records the run's packages and marks them recorded.
   absl::Status AddPackages(int64_t run_id,
                            const std::vector<PackageRecord>& packages);
+  // FailPackages marks that the run's packages will never be recorded.
+  absl::Status FailPackages(int64_t run_id);
+  absl::StatusOr<PackagesState> GetPackagesState(int64_t run_id);
 
   // AddInvocation stores one invocation and all its events atomically and
   // returns the invocation id.

@@ -326,6 +326,57 @@ TEST_F(StoreTest, PackagesRoundTripAndDeduplicate) {
   EXPECT_EQ(got->size(), 1u);
 }
 
+TEST_F(StoreTest, PackagesAreResolvingUntilRecordedOrFailed) {
+  std::unique_ptr<Store> store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  absl::StatusOr<int64_t> recorded = store->BeginRun(MakeRun("/ws", 1));
+  absl::StatusOr<int64_t> failed = store->BeginRun(MakeRun("/ws", 2));
+  ASSERT_TRUE(recorded.ok() && failed.ok());
+  for (int64_t run : {*recorded, *failed}) {
+    absl::StatusOr<PackagesState> state = store->GetPackagesState(run);
+    ASSERT_TRUE(state.ok()) << state.status();
+    EXPECT_EQ(*state, PackagesState::kResolving);
+  }
+  ASSERT_TRUE(store->AddPackages(*recorded, {}).ok());
+  ASSERT_TRUE(store->FailPackages(*failed).ok());
+  EXPECT_EQ(*store->GetPackagesState(*recorded), PackagesState::kRecorded);
+  EXPECT_EQ(*store->GetPackagesState(*failed), PackagesState::kFailed);
+  EXPECT_EQ(store->GetPackagesState(*failed + 1).status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(store->FailPackages(*failed + 1).code(), absl::StatusCode::kNotFound);
+}
+
+// A database from schema 1 (before package states) opens, and its runs count
+// as having their packages.
+TEST_F(StoreTest, MigratesSchemaOneRunsAsRecorded) {
+  fs::create_directories(fs::path(path_).parent_path());
+  {
+    RawDb raw(path_);
+    raw.Exec(
+        "CREATE TABLE runs (id INTEGER PRIMARY KEY, mode TEXT NOT NULL, "
+        "workspace_root TEXT NOT NULL, policy_path TEXT NOT NULL, cargo_args "
+        "TEXT NOT NULL, started_ms INTEGER NOT NULL, ended_ms INTEGER NOT "
+        "NULL, exit_status INTEGER NOT NULL);"
+        "CREATE TABLE packages (id INTEGER PRIMARY KEY, run_id INTEGER NOT "
+        "NULL, name TEXT NOT NULL, version TEXT NOT NULL, source TEXT NOT "
+        "NULL, manifest_dir TEXT NOT NULL, UNIQUE (run_id, name, version, "
+        "source));"
+        "CREATE TABLE invocations (id INTEGER PRIMARY KEY);"
+        "CREATE TABLE strings (id INTEGER PRIMARY KEY);"
+        "CREATE TABLE events (id INTEGER PRIMARY KEY);"
+        "CREATE TABLE directives (id INTEGER PRIMARY KEY);"
+        "INSERT INTO runs VALUES (7, 'learn', '/ws', '/ws/warden.yaml', "
+        "'build', 1, 2, 0);"
+        "PRAGMA user_version = 1;");
+  }
+  std::unique_ptr<Store> store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(RawDb(path_).Int("PRAGMA user_version"), kSchemaVersion);
+  absl::StatusOr<PackagesState> state = store->GetPackagesState(7);
+  ASSERT_TRUE(state.ok()) << state.status();
+  EXPECT_EQ(*state, PackagesState::kRecorded);
+}
+
 TEST_F(StoreTest, InvocationsRoundTrip) {
   std::unique_ptr<Store> store = OpenStore();
   ASSERT_NE(store, nullptr);

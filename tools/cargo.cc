@@ -75,10 +75,17 @@ std::string SourceKind(const std::string& source_id) {
   return "registry";
 }
 
+std::string CargoProgram() {
+  std::string cargo = GetEnv("CARGO");
+  return cargo.empty() ? "cargo" : cargo;
+}
+
 absl::StatusOr<Workspace> LoadWorkspace(const std::string& manifest_path,
-                                        const std::vector<std::string>& args) {
-  std::vector<std::string> argv = {"cargo", "metadata", "--format-version",
-                                   "1"};
+                                        const std::vector<std::string>& args,
+                                        Packages which) {
+  std::vector<std::string> argv = {CargoProgram(), "metadata",
+                                   "--format-version", "1"};
+  if (which == Packages::kMembersOnly) argv.push_back("--no-deps");
   if (!manifest_path.empty()) {
     argv.push_back("--manifest-path");
     argv.push_back(manifest_path);

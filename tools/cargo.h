@@ -29,9 +29,20 @@ struct Workspace {
 // -Z, --manifest-path).
 std::vector<std::string> GlobalCargoArgs(const std::vector<std::string>& args);
 
+// CargoProgram is the cargo to run: $CARGO when cargo started us as
+// `cargo warden` (no rustup proxy in between), else "cargo" from PATH.
+std::string CargoProgram();
+
+// Which packages LoadWorkspace lists.
+enum class Packages {
+  kAll,          // the whole resolved graph
+  kMembersOnly,  // the workspace's own (--no-deps: no resolution, ~3x faster)
+};
+
 // LoadWorkspace runs `cargo metadata --format-version 1` and parses it.
 absl::StatusOr<Workspace> LoadWorkspace(const std::string& manifest_path,
-                                        const std::vector<std::string>& args);
+                                        const std::vector<std::string>& args,
+                                        Packages which);
 
 // SourceKind maps cargo's source id ("registry+…", "git+…", null) to
 // "registry", "git" or "path".

@@ -57,7 +57,8 @@ int DiffRuns(const DiffOptions& opts, std::vector<PolicyChange>& changes) {
   std::string db = opts.db_path;
   std::string workspace_root;
   if (db.empty() || (opts.from == 0 && opts.to == 0)) {
-    absl::StatusOr<Workspace> ws = LoadWorkspace(opts.manifest_path, opts.cargo_args);
+    absl::StatusOr<Workspace> ws = LoadWorkspace(opts.manifest_path, opts.cargo_args,
+                                                 Packages::kMembersOnly);
     if (!ws.ok()) return Fail(kExitEnvironment, std::string(ws.status().message()));
     if (db.empty()) db = ws->target_dir + "/warden/warden.db";
     workspace_root = ws->root;

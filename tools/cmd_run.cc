@@ -223,7 +223,7 @@ int CheckPolicy(const std::string& policy_path) {
   return kExitOk;
 }
 
-// StartRun records the run and the workspace's packages.
+// StartRun records the run; its packages follow from ResolvePackages.
 absl::StatusOr<int64_t> StartRun(Store& store, const RunOptions& opts,
                                  const Workspace& ws) {
   RunRecord run;
@@ -232,12 +232,27 @@ absl::StatusOr<int64_t> StartRun(Store& store, const RunOptions& opts,
   run.policy_path = opts.policy_path;
   run.cargo_args = absl::StrJoin(opts.cargo_args, " ");
   run.started_ms = NowMs();
-  absl::StatusOr<int64_t> run_id = store.BeginRun(run);
-  if (!run_id.ok()) return run_id.status();
+  return store.BeginRun(run);
+}
+
+// ResolvePackages runs the full `cargo metadata` while cargo builds (it takes
+// 70-110 ms on the corpus, most of warden's fixed cost when done first) and
+// records the packages; build scripts wait for them in the database.
+absl::StatusOr<Workspace> ResolvePackages(Store& store, int64_t run_id,
+                                          const RunOptions& opts) {
+  absl::StatusOr<Workspace> ws =
+      LoadWorkspace(opts.manifest_path, opts.cargo_args, Packages::kAll);
+  if (!ws.ok()) {
+    (void)store.FailPackages(run_id);
+    return ws.status();
+  }
   std::vector<PackageRecord> packages;
-  for (const CargoPackage& p : ws.packages) packages.push_back(p.record);
-  if (absl::Status s = store.AddPackages(*run_id, packages); !s.ok()) return s;
-  return run_id;
+  for (const CargoPackage& p : ws->packages) packages.push_back(p.record);
+  if (absl::Status s = store.AddPackages(run_id, packages); !s.ok()) {
+    (void)store.FailPackages(run_id);
+    return s;
+  }
+  return ws;
 }
 
 // WardenEnvironment is what cargo runs with: warden-rustc as its
@@ -262,7 +277,7 @@ std::vector<std::string> WardenEnvironment(const RunOptions& opts,
 }
 
 std::vector<std::string> CargoCommand(const RunOptions& opts) {
-  std::vector<std::string> argv = {"cargo"};
+  std::vector<std::string> argv = {CargoProgram()};
   argv.insert(argv.end(), opts.cargo_args.begin(), opts.cargo_args.end());
   if (!opts.manifest_path.empty()) {
     // After the subcommand's own options, before any "--" for the binary.
@@ -297,7 +312,8 @@ int Run(RunOptions opts) {
   // Two short-lived processes before any build: ask rustc while cargo
   // resolves the workspace.
   std::future<std::string> sysroot_query = std::async(std::launch::async, RustSysroot);
-  absl::StatusOr<Workspace> ws = LoadWorkspace(opts.manifest_path, opts.cargo_args);
+  absl::StatusOr<Workspace> ws =
+      LoadWorkspace(opts.manifest_path, opts.cargo_args, Packages::kMembersOnly);
   if (!ws.ok()) return Environment(std::string(ws.status().message()));
   if (opts.policy_path.empty()) opts.policy_path = ws->root + "/warden.yaml";
   if (opts.db_path.empty()) opts.db_path = ws->target_dir + "/warden/warden.db";
@@ -319,8 +335,13 @@ int Run(RunOptions opts) {
   std::vector<std::string> argv = CargoCommand(opts);
   fprintf(stderr, "cargo-warden: %s: %s\n", opts.enforce ? "enforce" : "learn",
           absl::StrJoin(argv, " ").c_str());
+  // The store is the resolver's alone until graph.get().
+  std::future<absl::StatusOr<Workspace>> graph = std::async(
+      std::launch::async, ResolvePackages, std::ref(**store), *run_id, opts);
   absl::StatusOr<int> cargo_status =
       RunCommand(argv, WardenEnvironment(opts, *ws, *run_id, sysroot));
+  ws = graph.get();
+  if (!ws.ok()) return Environment(std::string(ws.status().message()));
   if (!cargo_status.ok())
     return Environment(std::string(cargo_status.status().message()));
   if (absl::Status s = RecordDirectives(**store, *run_id); !s.ok())

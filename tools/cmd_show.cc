@@ -71,7 +71,7 @@ int RunShow(const std::vector<std::string>& args) {
   if (!ParseCommandLine(args, "show", desc, &positional, vm, cargo_args,
                         exit_code))
     return exit_code;
-  absl::StatusOr<Workspace> ws = LoadWorkspace(manifest_path, cargo_args);
+  absl::StatusOr<Workspace> ws = LoadWorkspace(manifest_path, cargo_args, Packages::kAll);
   if (!ws.ok()) return Fail(kExitEnvironment, std::string(ws.status().message()));
   if (policy_path.empty()) policy_path = ws->root + "/warden.yaml";
   if (db_path.empty()) db_path = ws->target_dir + "/warden/warden.db";

@@ -8,10 +8,13 @@
 #include <nettle/sha2.h>
 #include <sys/time.h>
 
+#include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <future>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/numbers.h"
@@ -44,15 +47,35 @@ std::string Sha256File(const std::string& path) {
   return hex;
 }
 
-// PackageSource looks up how cargo-warden recorded this package for the run.
-std::string PackageSource(Store& store, int64_t run_id, const PackageId& id,
-                          const std::string& manifest_dir) {
+// PackageSource looks up the package's source in the run's package list,
+// which cargo-warden resolves while cargo builds. The list is nearly always
+// there before the first build script runs; if not, wait rather than guess.
+absl::StatusOr<std::string> PackageSource(Store& store, int64_t run_id,
+                                          const PackageId& id,
+                                          const std::string& manifest_dir) {
+  constexpr auto kPoll = std::chrono::milliseconds(5);
+  constexpr auto kPatience = std::chrono::minutes(10);
+  const auto deadline = std::chrono::steady_clock::now() + kPatience;
+  for (;;) {
+    absl::StatusOr<PackagesState> state = store.GetPackagesState(run_id);
+    if (!state.ok()) return state.status();
+    if (*state == PackagesState::kFailed)
+      return absl::FailedPreconditionError(
+          "cargo-warden could not list the workspace's packages (see its "
+          "message about `cargo metadata`)");
+    if (*state == PackagesState::kRecorded) break;
+    if (std::chrono::steady_clock::now() > deadline)
+      return absl::DeadlineExceededError(
+          "cargo-warden has not listed the workspace's packages after 10 "
+          "minutes (is it still running?)");
+    std::this_thread::sleep_for(kPoll);
+  }
   absl::StatusOr<std::vector<PackageRecord>> packages = store.Packages(run_id);
-  if (packages.ok())
-    for (const PackageRecord& p : *packages)
-      if (p.name == id.name && p.version == id.version &&
-          p.manifest_dir == manifest_dir)
-        return p.source;
+  if (!packages.ok()) return packages.status();
+  for (const PackageRecord& p : *packages)
+    if (p.name == id.name && p.version == id.version &&
+        p.manifest_dir == manifest_dir)
+      return p.source;
   return "path";
 }
 
@@ -126,7 +149,10 @@ int Main(int argc, char** argv) {
   vars.manifest_dir = GetEnv("CARGO_MANIFEST_DIR");
   vars.target_dir = GetEnv(kEnvTargetDir);
   vars.workspace_root = GetEnv(kEnvWorkspace);
-  id.source = PackageSource(**store, run_id, id, vars.manifest_dir);
+  absl::StatusOr<std::string> source =
+      PackageSource(**store, run_id, id, vars.manifest_dir);
+  if (!source.ok()) return Fail(id, std::string(source.status().message()));
+  id.source = *source;
 
   std::unique_ptr<PackagePolicy> policy;
   if (enforce) {
@@ -152,8 +178,10 @@ int Main(int argc, char** argv) {
   inv.version = id.version;
   inv.manifest_dir = vars.manifest_dir;
   inv.out_dir = vars.out_dir;
-  inv.binary_sha256 = Sha256File(program);
   inv.started_ms = NowMs();
+  // Hashing a multi-MiB binary takes milliseconds: overlap it with the run.
+  std::future<std::string> sha256 =
+      std::async(std::launch::async, Sha256File, program);
 
   EventLog log;
   std::unique_ptr<Decider> decider;
@@ -168,6 +196,7 @@ int Main(int argc, char** argv) {
   absl::StatusOr<RunResult> result = RunSupervised(spec, *decider, log);
   if (!result.ok()) return Fail(id, std::string(result.status().message()));
 
+  inv.binary_sha256 = sha256.get();
   inv.ended_ms = NowMs();
   inv.exit_status = result->exit_status;
   inv.notifications = result->notifications;
