@@ -4,8 +4,9 @@
 //
 //   warden-microbench            # all cases
 // Each case runs the loop in a child: once unconfined, once under
-// RunSupervised in enforce mode with a decider that allows the file (or
-// denies it, for the "denied open" case). Min of several rounds.
+// RunSupervised (enforce mode unless the case says learn) with a decider that
+// allows the file (or denies it, for the "denied open" case). Min of several
+// rounds.
 #include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -64,7 +65,7 @@ class FileDecider : public warden::Decider {
 
 // Measure runs `self loop-* ARGS` and returns the child's printed figure.
 double Measure(const std::string& self, std::vector<std::string> args,
-               bool supervised, bool allow) {
+               bool supervised, bool allow, bool enforce) {
   int fds[2];
   if (pipe(fds) != 0) return -1;
   std::vector<std::string> argv = {self};
@@ -84,7 +85,7 @@ double Measure(const std::string& self, std::vector<std::string> args,
     spec.program = self;
     spec.argv = argv;
     for (char** e = environ; *e; ++e) spec.env.push_back(*e);
-    spec.enforce = true;
+    spec.enforce = enforce;
     spec.landlock.scope = true;
     warden::EventLog log;
     FileDecider decider(allow);
@@ -100,10 +101,10 @@ double Measure(const std::string& self, std::vector<std::string> args,
 }
 
 double MinOf(int rounds, const std::string& self, std::vector<std::string> args,
-             bool supervised, bool allow) {
+             bool supervised, bool allow, bool enforce) {
   double best = 1e9;
   for (int i = 0; i < rounds; ++i) {
-    double v = Measure(self, args, supervised, allow);
+    double v = Measure(self, args, supervised, allow, enforce);
     if (v > 0 && v < best) best = v;
   }
   return best;
@@ -128,15 +129,17 @@ int main(int argc, char** argv) {
     const char* name;
     std::vector<std::string> args;
     bool allow;
+    bool enforce;
   } cases[] = {
-      {"open (allowed)", {"loop-open", file, "20000"}, true},
-      {"open (denied)", {"loop-open", file, "20000"}, false},
-      {"open (ENOENT probe)", {"loop-open", "/nonexistent/x.so", "20000"}, true},
-      {"fork+exec /bin/true", {"loop-exec", "300"}, true},
+      {"open (allowed)", {"loop-open", file, "20000"}, true, true},
+      {"open (allowed, learn)", {"loop-open", file, "20000"}, true, false},
+      {"open (denied)", {"loop-open", file, "20000"}, false, true},
+      {"open (ENOENT probe)", {"loop-open", "/nonexistent/x.so", "20000"}, true, true},
+      {"fork+exec /bin/true", {"loop-exec", "300"}, true, true},
   };
   for (const Case& c : cases) {
-    double base = MinOf(rounds, self, c.args, false, true);
-    double sup = MinOf(rounds, self, c.args, true, c.allow);
+    double base = MinOf(rounds, self, c.args, false, true, true);
+    double sup = MinOf(rounds, self, c.args, true, c.allow, c.enforce);
     printf("%-22s %12.2f %12.2f %8.2f\n", c.name, sup, base, sup - base);
   }
   unlink(file.c_str());

@@ -784,6 +784,34 @@ struct Mode {
 static void m_daemon_plain(void) { m_daemon(0); }
 static void m_daemon_setsid(void) { m_daemon(1); }
 
+// Not an attack: the supervisor pins the caller to its own CPU while it
+// hands over an fd (ADDFD); the caller's CPU mask must come back unchanged.
+static void m_affinity(void) {
+  cpu_set_t before, after;
+  if (sched_getaffinity(0, sizeof before, &before) != 0) {
+    fail("sched_getaffinity");
+    return;
+  }
+  char* file = allowed_path("affinity-file");
+  int fd = open(file, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    fail("create affinity-file");
+    return;
+  }
+  close(fd);
+  int opened = 0, changed = 0;
+  for (int i = 0; i < 200; ++i) {
+    fd = open(file, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) continue;
+    ++opened;
+    close(fd);
+    if (sched_getaffinity(0, sizeof after, &after) != 0 ||
+        !CPU_EQUAL(&before, &after))
+      ++changed;
+  }
+  say("AFFINITY opened=%d changed=%d cpus=%d", opened, changed, CPU_COUNT(&before));
+}
+
 static const struct Mode kModes[] = {
     {"open", m_open},
     {"symlink", m_symlink},
@@ -817,6 +845,7 @@ static const struct Mode kModes[] = {
     {"daemon_setsid", m_daemon_setsid},
     {"tiocsti", m_tiocsti},
     {"race", m_race},
+    {"affinity", m_affinity},
 };
 
 int main(int argc, char** argv) {

@@ -744,6 +744,14 @@ TEST_F(RedTeam, PathSwapRace) {
                                                 << Dump(o);
 }
 
+// Handing over an fd pins the tracee to the supervisor's CPU for the round
+// trip (SameCpu in supervisor.cc); its own CPU mask must be as it was after.
+TEST_F(RedTeam, FdHandOverLeavesCpuMaskAlone) {
+  Outcome o = Run("affinity");
+  ExpectNothingEscaped(o, "affinity");
+  EXPECT_TRUE(Contains(o.output, "AFFINITY opened=200 changed=0")) << Dump(o);
+}
+
 // The same race with the supervisor as the only wall (no Landlock file rules).
 TEST_F(RedTeam, PathSwapRaceSupervisorAlone) {
   Outcome o = Run("race", /*landlock=*/false);

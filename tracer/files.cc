@@ -180,6 +180,12 @@ Reply Supervisor::Open(const seccomp_notif& n, int dirfd, uint64_t path_ptr,
       } else if (!held_object && !Decide(n, event, requested)) {
         return Reply::Error(EACCES);
       }
+      // Learn mode denies no read, so what the kernel opens when it redoes
+      // the call cannot be one it should not. That saves the fd hand-over
+      // (ADDFD wakes the tracee and waits for it: ~60 us of a read's ~75).
+      if (!spec_.enforce && !writing && !create && !(flags & O_TRUNC) &&
+          !held_object)
+        return Finish(event, Reply::Continue());
       if ((flags & O_TRUNC) && writing) {
         struct stat st;
         if (fstat(fd.get(), &st) == 0 && S_ISREG(st.st_mode) &&

@@ -71,7 +71,7 @@ struct RunResult {
 };
 
 // KernelSupport checks the kernel features the supervisor needs (seccomp user
-// notification with ADDFD SEND, pidfd_getfd) and returns FailedPrecondition
+// notification, pidfd_getfd) and returns FailedPrecondition
 // naming what is missing.
 absl::Status KernelSupport();
 

@@ -130,6 +130,7 @@ class Supervisor {
     __u64 id = n.id;
     return ioctl(listener_, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0;
   }
+  // SendFd installs `fd` in the caller and answers with its number.
   Reply SendFd(const seccomp_notif& n, int fd, bool cloexec);
   void Respond(const seccomp_notif& n, const Reply& reply);
   void KillDescendants();
