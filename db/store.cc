@@ -505,7 +505,8 @@ RunRecord RunFromRow(const Statement& s) {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path) {
+absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path,
+                                                   OnClose on_close) {
   WARDEN_RETURN_IF_ERROR(CreateParentDirectory(path));
   sqlite3* db = nullptr;
   const int rc = sqlite3_open_v2(
@@ -516,6 +517,8 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path) {
     return OpenError(db, rc, path);
   }
   sqlite3_busy_timeout(db, static_cast<int>(kBusyTimeout.count()));
+  if (on_close == OnClose::kLeaveWal)
+    sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
   WARDEN_RETURN_IF_ERROR(EnableWal(db, path));
   WARDEN_RETURN_IF_ERROR(Exec(db,
                               "PRAGMA synchronous = NORMAL; "

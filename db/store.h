@@ -76,10 +76,16 @@ struct Directive {
 
 class Store {
  public:
+  // What the last connection to close does with the write-ahead log.
+  // Checkpointing it into the database file costs an fsync; a supervisor
+  // leaves that to cargo-warden, whose connection outlives the build.
+  enum class OnClose { kCheckpoint, kLeaveWal };
+
   // Open opens or creates the database at `path` (creating its directory),
   // applies pending migrations and sets WAL mode. A database written by a
   // newer warden (schema version above kSchemaVersion) is FailedPrecondition.
-  static absl::StatusOr<std::unique_ptr<Store>> Open(const std::string& path);
+  static absl::StatusOr<std::unique_ptr<Store>> Open(
+      const std::string& path, OnClose on_close = OnClose::kCheckpoint);
   ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;

@@ -326,6 +326,28 @@ TEST_F(StoreTest, PackagesRoundTripAndDeduplicate) {
   EXPECT_EQ(got->size(), 1u);
 }
 
+// A supervisor's connection closes without the checkpoint (and its fsync);
+// the owner's, closing last, folds the log into the database file.
+TEST_F(StoreTest, OnlyTheOwnerCheckpointsOnClose) {
+  const std::string wal = path_ + "-wal";
+  {
+    absl::StatusOr<std::unique_ptr<Store>> supervisor =
+        Store::Open(path_, Store::OnClose::kLeaveWal);
+    ASSERT_TRUE(supervisor.ok()) << supervisor.status();
+    ASSERT_TRUE((*supervisor)->BeginRun(MakeRun("/ws", 1)).ok());
+  }
+  ASSERT_TRUE(fs::exists(wal));
+  EXPECT_GT(fs::file_size(wal), 0u);
+  {
+    std::unique_ptr<Store> owner = OpenStore();
+    ASSERT_NE(owner, nullptr);
+    absl::StatusOr<std::vector<RunRecord>> runs = owner->ListRuns("/ws");
+    ASSERT_TRUE(runs.ok()) << runs.status();
+    EXPECT_EQ(runs->size(), 1u);
+  }
+  EXPECT_FALSE(fs::exists(wal));
+}
+
 TEST_F(StoreTest, PackagesAreResolvingUntilRecordedOrFailed) {
   std::unique_ptr<Store> store = OpenStore();
   ASSERT_NE(store, nullptr);

@@ -141,7 +141,8 @@ int Main(int argc, char** argv) {
   if (!absl::SimpleAtoi(GetEnv(kEnvRunId), &run_id))
     return Fail(id, "WARDEN_RUN_ID is missing");
 
-  absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(GetEnv(kEnvDb));
+  absl::StatusOr<std::unique_ptr<Store>> store =
+      Store::Open(GetEnv(kEnvDb), Store::OnClose::kLeaveWal);
   if (!store.ok()) return Fail(id, std::string(store.status().message()));
 
   PathVars vars = MachineVars();
