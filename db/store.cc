@@ -95,9 +95,10 @@ CREATE TABLE directives (
 );
 CREATE INDEX directives_by_invocation ON directives(invocation_id);
 )sql",
-    // Runs written before this step had their packages before any build.
+    // Runs written before this step were resolved before their build.
     R"sql(
-ALTER TABLE runs ADD COLUMN packages_state INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE runs ADD COLUMN resolution INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE runs ADD COLUMN sysroot TEXT NOT NULL DEFAULT '';
 )sql",
 };
 
@@ -318,10 +319,15 @@ absl::Status UpdateRun(sqlite3* db, const char* purpose, const char* sql,
   return absl::OkStatus();
 }
 
-absl::Status SetPackagesState(sqlite3* db, int64_t run_id, PackagesState state) {
-  return UpdateRun(db, "setting the run's package state",
-                   "UPDATE runs SET packages_state = ?1 WHERE id = ?2",
-                   static_cast<int>(state), run_id);
+ResolutionState ResolutionFrom(int64_t value) {
+  switch (value) {
+    case static_cast<int>(ResolutionState::kResolving):
+      return ResolutionState::kResolving;
+    case static_cast<int>(ResolutionState::kRecorded):
+      return ResolutionState::kRecorded;
+    default:
+      return ResolutionState::kFailed;
+  }
 }
 
 // UserVersion reads the schema version (PRAGMA user_version).
@@ -488,7 +494,7 @@ absl::Status InsertEvents(sqlite3* db, int64_t invocation_id,
 
 constexpr char kRunColumns[] =
     "id, mode, workspace_root, policy_path, cargo_args, started_ms, ended_ms, "
-    "exit_status";
+    "exit_status, resolution, sysroot";
 
 RunRecord RunFromRow(const Statement& s) {
   RunRecord run;
@@ -500,6 +506,8 @@ RunRecord RunFromRow(const Statement& s) {
   run.started_ms = s.Int(5);
   run.ended_ms = s.Int(6);
   run.exit_status = static_cast<int>(s.Int(7));
+  run.resolution = ResolutionFrom(s.Int(8));
+  run.sysroot = s.Text(9);
   return run;
 }
 
@@ -537,14 +545,14 @@ absl::StatusOr<int64_t> Store::BeginRun(const RunRecord& run) {
     absl::StatusOr<Statement> insert = Statement::Prepare(
         db_,
         "INSERT INTO runs(mode, workspace_root, policy_path, cargo_args, "
-        "started_ms, ended_ms, exit_status, packages_state) VALUES (?1, ?2, "
+        "started_ms, ended_ms, exit_status, resolution) VALUES (?1, ?2, "
         "?3, ?4, ?5, ?6, ?7, ?8)",
         "inserting run");
     if (!insert.ok()) return insert.status();
     return insert->Run(run.mode, run.workspace_root, run.policy_path,
                        run.cargo_args, run.started_ms, run.ended_ms,
                        run.exit_status,
-                       static_cast<int>(PackagesState::kResolving));
+                       static_cast<int>(ResolutionState::kResolving));
   });
   if (!status.ok()) return status;
   return sqlite3_last_insert_rowid(db_);
@@ -558,43 +566,31 @@ absl::Status Store::EndRun(int64_t run_id, int exit_status) {
   });
 }
 
-absl::Status Store::AddPackages(int64_t run_id,
-                                const std::vector<PackageRecord>& packages) {
-  return InWriteTransaction(db_, "packages", [&]() -> absl::Status {
-    // A package listed twice for a run (same name, version and source) is
-    // stored once.
+absl::Status Store::Resolve(int64_t run_id, const Resolution& resolution) {
+  return InWriteTransaction(db_, "resolution", [&]() -> absl::Status {
     absl::StatusOr<Statement> insert = Statement::Prepare(
         db_,
         "INSERT INTO packages(run_id, name, version, source, manifest_dir) "
         "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
         "inserting package");
     if (!insert.ok()) return insert.status();
-    for (const PackageRecord& p : packages) {
+    for (const PackageRecord& p : resolution.packages) {
       WARDEN_RETURN_IF_ERROR(
           insert->Run(run_id, p.name, p.version, p.source, p.manifest_dir));
     }
-    return SetPackagesState(db_, run_id, PackagesState::kRecorded);
+    return UpdateRun(db_, "recording the resolution",
+                     "UPDATE runs SET resolution = ?1, sysroot = ?2 WHERE id = ?3",
+                     static_cast<int>(ResolutionState::kRecorded),
+                     resolution.sysroot, run_id);
   });
 }
 
-absl::Status Store::FailPackages(int64_t run_id) {
-  return InWriteTransaction(db_, "packages", [&]() -> absl::Status {
-    return SetPackagesState(db_, run_id, PackagesState::kFailed);
+absl::Status Store::FailResolution(int64_t run_id) {
+  return InWriteTransaction(db_, "resolution", [&]() -> absl::Status {
+    return UpdateRun(db_, "recording the failed resolution",
+                     "UPDATE runs SET resolution = ?1 WHERE id = ?2",
+                     static_cast<int>(ResolutionState::kFailed), run_id);
   });
-}
-
-absl::StatusOr<PackagesState> Store::GetPackagesState(int64_t run_id) {
-  absl::StatusOr<std::vector<int>> state = Query<int>(
-      db_, "SELECT packages_state FROM runs WHERE id = ?1",
-      "reading the run's package state",
-      [](const Statement& s) { return static_cast<int>(s.Int(0)); }, run_id);
-  if (!state.ok()) return state.status();
-  if (state->empty()) return absl::NotFoundError(absl::StrCat("no run ", run_id));
-  switch (state->front()) {
-    case static_cast<int>(PackagesState::kResolving): return PackagesState::kResolving;
-    case static_cast<int>(PackagesState::kRecorded): return PackagesState::kRecorded;
-    default: return PackagesState::kFailed;
-  }
 }
 
 absl::StatusOr<int64_t> Store::AddInvocation(const InvocationRecord& invocation,

@@ -24,6 +24,10 @@ namespace warden {
 
 inline constexpr int kSchemaVersion = 2;
 
+// What cargo-warden learns about a run while cargo builds (the package graph
+// and the toolchain's sysroot), and where that stands: supervisors wait for it.
+enum class ResolutionState { kResolving = 0, kRecorded = 1, kFailed = 2 };
+
 struct RunRecord {
   int64_t id = 0;
   std::string mode;            // "learn" or "enforce"
@@ -33,17 +37,20 @@ struct RunRecord {
   int64_t started_ms = 0;      // Unix epoch milliseconds
   int64_t ended_ms = 0;        // 0 while running
   int exit_status = -1;
+  ResolutionState resolution = ResolutionState::kResolving;
+  std::string sysroot;         // rustc's, once resolved
 };
-
-// Where a run's package list stands. cargo-warden resolves the package graph
-// while cargo builds; supervisors that need a package's source wait for it.
-enum class PackagesState { kResolving = 0, kRecorded = 1, kFailed = 2 };
 
 struct PackageRecord {
   std::string name;
   std::string version;
   std::string source;          // "registry", "path", "git"
   std::string manifest_dir;
+};
+
+struct Resolution {
+  std::string sysroot;
+  std::vector<PackageRecord> packages;
 };
 
 struct InvocationRecord {
@@ -90,15 +97,15 @@ class Store {
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
-  // BeginRun records a run whose packages are still being resolved.
+  // BeginRun records a run that is still being resolved (run.resolution and
+  // run.sysroot are ignored).
   absl::StatusOr<int64_t> BeginRun(const RunRecord& run);
   absl::Status EndRun(int64_t run_id, int exit_status);
-  // AddPackages records the run's packages and marks them recorded.
-  absl::Status AddPackages(int64_t run_id,
-                           const std::vector<PackageRecord>& packages);
-  // FailPackages marks that the run's packages will never be recorded.
-  absl::Status FailPackages(int64_t run_id);
-  absl::StatusOr<PackagesState> GetPackagesState(int64_t run_id);
+  // Resolve records the run's packages and sysroot and marks it recorded.
+  // A package listed twice (same name, version and source) is stored once.
+  absl::Status Resolve(int64_t run_id, const Resolution& resolution);
+  // FailResolution marks that the run will never be resolved.
+  absl::Status FailResolution(int64_t run_id);
 
   // AddInvocation stores one invocation and all its events atomically and
   // returns the invocation id.

@@ -31,7 +31,8 @@ namespace fs = std::filesystem;
 // Field-wise views of the records, so EXPECT_EQ can compare and print them.
 auto Tie(const RunRecord& r) {
   return std::tie(r.id, r.mode, r.workspace_root, r.policy_path, r.cargo_args,
-                  r.started_ms, r.ended_ms, r.exit_status);
+                  r.started_ms, r.ended_ms, r.exit_status, r.resolution,
+                  r.sysroot);
 }
 auto Tie(const PackageRecord& p) {
   return std::tie(p.name, p.version, p.source, p.manifest_dir);
@@ -311,9 +312,9 @@ TEST_F(StoreTest, PackagesRoundTripAndDeduplicate) {
       {"libz-sys", "1.1.8", "git", "/git/libz-sys"},
       {"my-build", "0.1.0", "path", "/ws/my-build"},
   };
-  ASSERT_TRUE(store->AddPackages(*run, packages).ok());
-  ASSERT_TRUE(store->AddPackages(*run, {packages[0], packages[1]}).ok());
-  ASSERT_TRUE(store->AddPackages(*other, {packages[4]}).ok());
+  ASSERT_TRUE(store->Resolve(*run, {"/sysroot", packages}).ok());
+  ASSERT_TRUE(store->Resolve(*run, {"/sysroot", {packages[0], packages[1]}}).ok());
+  ASSERT_TRUE(store->Resolve(*other, {"/sysroot", {packages[4]}}).ok());
 
   absl::StatusOr<std::vector<PackageRecord>> got = store->Packages(*run);
   ASSERT_TRUE(got.ok()) << got.status();
@@ -348,28 +349,30 @@ TEST_F(StoreTest, OnlyTheOwnerCheckpointsOnClose) {
   EXPECT_FALSE(fs::exists(wal));
 }
 
-TEST_F(StoreTest, PackagesAreResolvingUntilRecordedOrFailed) {
+TEST_F(StoreTest, RunsAreResolvingUntilRecordedOrFailed) {
   std::unique_ptr<Store> store = OpenStore();
   ASSERT_NE(store, nullptr);
   absl::StatusOr<int64_t> recorded = store->BeginRun(MakeRun("/ws", 1));
   absl::StatusOr<int64_t> failed = store->BeginRun(MakeRun("/ws", 2));
   ASSERT_TRUE(recorded.ok() && failed.ok());
-  for (int64_t run : {*recorded, *failed}) {
-    absl::StatusOr<PackagesState> state = store->GetPackagesState(run);
-    ASSERT_TRUE(state.ok()) << state.status();
-    EXPECT_EQ(*state, PackagesState::kResolving);
-  }
-  ASSERT_TRUE(store->AddPackages(*recorded, {}).ok());
-  ASSERT_TRUE(store->FailPackages(*failed).ok());
-  EXPECT_EQ(*store->GetPackagesState(*recorded), PackagesState::kRecorded);
-  EXPECT_EQ(*store->GetPackagesState(*failed), PackagesState::kFailed);
-  EXPECT_EQ(store->GetPackagesState(*failed + 1).status().code(),
-            absl::StatusCode::kNotFound);
-  EXPECT_EQ(store->FailPackages(*failed + 1).code(), absl::StatusCode::kNotFound);
+  auto run = [&](int64_t id) {
+    absl::StatusOr<std::optional<RunRecord>> r = store->GetRun(id);
+    EXPECT_TRUE(r.ok() && r->has_value());
+    return r.ok() && r->has_value() ? **r : RunRecord{};
+  };
+  EXPECT_EQ(run(*recorded).resolution, ResolutionState::kResolving);
+  EXPECT_EQ(run(*failed).resolution, ResolutionState::kResolving);
+  ASSERT_TRUE(store->Resolve(*recorded, {"/toolchain", {}}).ok());
+  ASSERT_TRUE(store->FailResolution(*failed).ok());
+  EXPECT_EQ(run(*recorded).resolution, ResolutionState::kRecorded);
+  EXPECT_EQ(run(*recorded).sysroot, "/toolchain");
+  EXPECT_EQ(run(*failed).resolution, ResolutionState::kFailed);
+  EXPECT_EQ(store->FailResolution(*failed + 1).code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(store->Resolve(*failed + 1, {}).code(), absl::StatusCode::kNotFound);
 }
 
-// A database from schema 1 (before package states) opens, and its runs count
-// as having their packages.
+// A database from schema 1 (before resolution states) opens, and its runs
+// count as resolved.
 TEST_F(StoreTest, MigratesSchemaOneRunsAsRecorded) {
   fs::create_directories(fs::path(path_).parent_path());
   {
@@ -394,9 +397,10 @@ TEST_F(StoreTest, MigratesSchemaOneRunsAsRecorded) {
   std::unique_ptr<Store> store = OpenStore();
   ASSERT_NE(store, nullptr);
   EXPECT_EQ(RawDb(path_).Int("PRAGMA user_version"), kSchemaVersion);
-  absl::StatusOr<PackagesState> state = store->GetPackagesState(7);
-  ASSERT_TRUE(state.ok()) << state.status();
-  EXPECT_EQ(*state, PackagesState::kRecorded);
+  absl::StatusOr<std::optional<RunRecord>> run = store->GetRun(7);
+  ASSERT_TRUE(run.ok() && run->has_value()) << run.status();
+  EXPECT_EQ((*run)->resolution, ResolutionState::kRecorded);
+  EXPECT_EQ((*run)->sysroot, "");
 }
 
 TEST_F(StoreTest, InvocationsRoundTrip) {
@@ -622,7 +626,7 @@ TEST_F(StoreTest, ConcurrentWritersLoseNothing) {
         packages.push_back({absl::StrCat("pkg", p), "1.0.0", "registry",
                             absl::StrCat("/reg/pkg", p)});
       }
-      if (!report((*store)->AddPackages(*id, packages))) return false;
+      if (!report((*store)->Resolve(*id, {"/sysroot", packages}))) return false;
       if (!report((*store)->EndRun(*id, 0))) return false;
     }
     return true;

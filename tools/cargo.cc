@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/str_cat.h"
@@ -80,6 +82,101 @@ std::string CargoProgram() {
   return cargo.empty() ? "cargo" : cargo;
 }
 
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string ReadText(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// ArgsSteerCargo is true when an argument could change the manifest, the
+// current directory, the config or the target directory cargo uses.
+bool ArgsSteerCargo(const std::vector<std::string>& args) {
+  for (const std::string& a : args)
+    for (const char* option : {"--target-dir", "--config", "--manifest-path", "-Z", "-C"})
+      if (a.rfind(option, 0) == 0) return true;
+  return false;
+}
+
+// ConfigNamesTargetDir looks through every cargo config file cargo would
+// read from `cwd` (a plain text search: a false alarm only costs speed).
+bool ConfigNamesTargetDir(const fs::path& cwd) {
+  std::vector<fs::path> dirs;
+  for (fs::path d = cwd;; d = d.parent_path()) {
+    dirs.push_back(d / ".cargo");
+    if (d == d.parent_path()) break;
+  }
+  std::string cargo_home = GetEnv("CARGO_HOME");
+  if (cargo_home.empty() && !GetEnv("HOME").empty())
+    cargo_home = GetEnv("HOME") + "/.cargo";
+  if (!cargo_home.empty()) dirs.push_back(cargo_home);
+  for (const fs::path& dir : dirs)
+    for (const char* name : {"config", "config.toml"}) {
+      std::error_code ec;
+      if (fs::is_regular_file(dir / name, ec) &&
+          ReadText(dir / name).find("target-dir") != std::string::npos)
+        return true;
+    }
+  return false;
+}
+
+// IsOwnWorkspaceRoot is true when the manifest has a [workspace] (or
+// [workspace.…]) table, false when it says nothing of workspaces; nullopt
+// when it names one elsewhere (package.workspace, `workspace = true`).
+std::optional<bool> IsOwnWorkspaceRoot(const std::string& manifest) {
+  std::istringstream lines(manifest);
+  std::string line;
+  bool mentioned = false;
+  while (std::getline(lines, line)) {
+    size_t start = line.find_first_not_of(" \t");
+    if (start != std::string::npos && line.compare(start, 10, "[workspace") == 0)
+      return true;
+    if (line.find("workspace") != std::string::npos) mentioned = true;
+  }
+  if (mentioned) return std::nullopt;
+  return false;
+}
+
+}  // namespace
+
+std::optional<WorkspaceDirs> FindWorkspaceDirs(
+    const std::string& manifest_path, const std::vector<std::string>& args) {
+  std::error_code ec;
+  const fs::path cwd = fs::current_path(ec);
+  if (ec || ArgsSteerCargo(args) || ConfigNamesTargetDir(cwd))
+    return std::nullopt;
+  fs::path manifest;
+  if (!manifest_path.empty()) {
+    manifest = fs::weakly_canonical(cwd / manifest_path, ec);
+  } else {
+    for (fs::path d = cwd;; d = d.parent_path()) {
+      if (fs::is_regular_file(d / "Cargo.toml", ec)) {
+        manifest = d / "Cargo.toml";
+        break;
+      }
+      if (d == d.parent_path()) return std::nullopt;
+    }
+  }
+  if (ec || !fs::is_regular_file(manifest, ec)) return std::nullopt;
+  std::optional<bool> own_root = IsOwnWorkspaceRoot(ReadText(manifest));
+  if (!own_root) return std::nullopt;
+  const fs::path root = manifest.parent_path();
+  if (!*own_root)
+    for (fs::path d = root; d != d.parent_path();) {
+      d = d.parent_path();
+      if (fs::exists(d / "Cargo.toml", ec)) return std::nullopt;
+    }
+  std::string target = GetEnv("CARGO_TARGET_DIR");
+  if (target.empty()) target = GetEnv("CARGO_BUILD_TARGET_DIR");
+  fs::path target_dir = target.empty() ? root / "target" : cwd / target;
+  return WorkspaceDirs{fs::weakly_canonical(root, ec).string(),
+                       fs::weakly_canonical(target_dir, ec).string()};
+}
+
 absl::StatusOr<Workspace> LoadWorkspace(const std::string& manifest_path,
                                         const std::vector<std::string>& args,
                                         Packages which) {
@@ -136,8 +233,8 @@ absl::StatusOr<Policy> DeclaredPolicy(const Workspace& workspace) {
   return declared;
 }
 
-absl::StatusOr<int> RunCommand(const std::vector<std::string>& argv,
-                               const std::vector<std::string>& extra_env) {
+absl::StatusOr<pid_t> StartCommand(const std::vector<std::string>& argv,
+                                   const std::vector<std::string>& extra_env) {
   std::vector<std::string> env = CurrentEnvironment();
   env.insert(env.end(), extra_env.begin(), extra_env.end());
   std::vector<char*> cargv = CStrings(argv), cenv = CStrings(env);
@@ -147,8 +244,10 @@ absl::StatusOr<int> RunCommand(const std::vector<std::string>& argv,
   if (rc != 0)
     return absl::FailedPreconditionError(
         absl::StrCat("cannot run ", argv[0], ": ", strerror(rc)));
-  return WaitStatus(pid);
+  return pid;
 }
+
+int WaitCommand(pid_t pid) { return WaitStatus(pid); }
 
 absl::StatusOr<std::string> CaptureCommand(
     const std::vector<std::string>& argv) {

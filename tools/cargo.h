@@ -2,7 +2,10 @@
 #ifndef WARDEN_TOOLS_CARGO_H_
 #define WARDEN_TOOLS_CARGO_H_
 
+#include <sys/types.h>
+
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +32,22 @@ struct Workspace {
 // -Z, --manifest-path).
 std::vector<std::string> GlobalCargoArgs(const std::vector<std::string>& args);
 
+// The two directories everything else is found from.
+struct WorkspaceDirs {
+  std::string root;        // canonical
+  std::string target_dir;  // canonical (weakly: it may not exist yet)
+};
+
+// FindWorkspaceDirs works out, without running cargo, the workspace root and
+// target directory cargo would use, where that is certain: nothing names a
+// target directory but $CARGO_TARGET_DIR or $CARGO_BUILD_TARGET_DIR (no
+// argument, no "target-dir" in any cargo config file from the current
+// directory up or in $CARGO_HOME), and the manifest is its own workspace
+// root (it has a [workspace] table, or says nothing of workspaces and has no
+// Cargo.toml above it). nullopt means "ask cargo metadata".
+std::optional<WorkspaceDirs> FindWorkspaceDirs(
+    const std::string& manifest_path, const std::vector<std::string>& args);
+
 // CargoProgram is the cargo to run: $CARGO when cargo started us as
 // `cargo warden` (no rustup proxy in between), else "cargo" from PATH.
 std::string CargoProgram();
@@ -53,10 +72,13 @@ std::string SourceKind(const std::string& source_id);
 // Errors name the package whose table is malformed.
 absl::StatusOr<Policy> DeclaredPolicy(const Workspace& workspace);
 
-// RunCommand runs argv with extra environment, inheriting stdio, and returns
-// its exit status (128 + signal if killed).
-absl::StatusOr<int> RunCommand(const std::vector<std::string>& argv,
-                               const std::vector<std::string>& extra_env);
+// StartCommand starts argv with extra environment, inheriting stdio.
+absl::StatusOr<pid_t> StartCommand(const std::vector<std::string>& argv,
+                                   const std::vector<std::string>& extra_env);
+
+// WaitCommand waits for a started command and returns its exit status (128 +
+// signal if killed).
+int WaitCommand(pid_t pid);
 
 // CaptureCommand runs argv and returns its stdout; non-zero exit is an error
 // carrying its stderr.

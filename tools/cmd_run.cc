@@ -1,5 +1,6 @@
 // `cargo warden learn` and `cargo warden enforce`: run cargo with every build
 // script under the supervisor, then propose a policy or report denials.
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -223,43 +224,78 @@ int CheckPolicy(const std::string& policy_path) {
   return kExitOk;
 }
 
-// StartRun records the run; its packages follow from ResolvePackages.
+// LocateWorkspace finds the workspace root and target directory: without
+// cargo where that is certain (FindWorkspaceDirs; Resolve checks it against
+// cargo metadata while cargo builds), else with `cargo metadata --no-deps`
+// (20-30 ms before the build can start).
+absl::StatusOr<WorkspaceDirs> LocateWorkspace(const RunOptions& opts) {
+  if (std::optional<WorkspaceDirs> dirs =
+          FindWorkspaceDirs(opts.manifest_path, opts.cargo_args))
+    return *dirs;
+  absl::StatusOr<Workspace> ws =
+      LoadWorkspace(opts.manifest_path, opts.cargo_args, Packages::kMembersOnly);
+  if (!ws.ok()) return ws.status();
+  return WorkspaceDirs{fs::weakly_canonical(ws->root).string(),
+                       fs::weakly_canonical(ws->target_dir).string()};
+}
+
 absl::StatusOr<int64_t> StartRun(Store& store, const RunOptions& opts,
-                                 const Workspace& ws) {
+                                 const WorkspaceDirs& dirs) {
   RunRecord run;
   run.mode = opts.enforce ? "enforce" : "learn";
-  run.workspace_root = ws.root;
+  run.workspace_root = dirs.root;
   run.policy_path = opts.policy_path;
   run.cargo_args = absl::StrJoin(opts.cargo_args, " ");
   run.started_ms = NowMs();
   return store.BeginRun(run);
 }
 
-// ResolvePackages runs the full `cargo metadata` while cargo builds (it takes
-// 70-110 ms on the corpus, most of warden's fixed cost when done first) and
-// records the packages; build scripts wait for them in the database.
-absl::StatusOr<Workspace> ResolvePackages(Store& store, int64_t run_id,
-                                          const RunOptions& opts) {
+struct Resolved {
+  Workspace workspace;  // every package
+  std::string sysroot;
+};
+
+// Resolve asks cargo for the package graph (70-110 ms on the corpus) and
+// rustc for its sysroot while cargo builds, checks the workspace against the
+// directories the build started with, and records the result: build scripts
+// wait for it in the database. On failure the run is marked failed, so
+// waiting build scripts fail, and cargo is killed.
+absl::StatusOr<Resolved> Resolve(Store& store, int64_t run_id,
+                                 const RunOptions& opts,
+                                 const WorkspaceDirs& dirs, pid_t cargo) {
+  std::future<std::string> sysroot = std::async(std::launch::async, RustSysroot);
   absl::StatusOr<Workspace> ws =
       LoadWorkspace(opts.manifest_path, opts.cargo_args, Packages::kAll);
-  if (!ws.ok()) {
-    (void)store.FailPackages(run_id);
-    return ws.status();
+  absl::Status status = ws.status();
+  if (ws.ok() && (fs::weakly_canonical(ws->root).string() != dirs.root ||
+                  fs::weakly_canonical(ws->target_dir).string() != dirs.target_dir))
+    status = absl::InternalError(absl::StrCat(
+        "cargo metadata puts the workspace at ", ws->root, " (target ",
+        ws->target_dir, "), not at ", dirs.root, " (target ", dirs.target_dir,
+        ") as cargo-warden's own lookup said; the build was stopped. This is "
+        "a bug in warden: please report it with your cargo config"));
+  Resolved resolved;
+  resolved.sysroot = sysroot.get();
+  if (status.ok()) {
+    Resolution resolution{resolved.sysroot, {}};
+    for (const CargoPackage& p : ws->packages)
+      resolution.packages.push_back(p.record);
+    status = store.Resolve(run_id, resolution);
   }
-  std::vector<PackageRecord> packages;
-  for (const CargoPackage& p : ws->packages) packages.push_back(p.record);
-  if (absl::Status s = store.AddPackages(run_id, packages); !s.ok()) {
-    (void)store.FailPackages(run_id);
-    return s;
+  if (!status.ok()) {
+    (void)store.FailResolution(run_id);
+    kill(cargo, SIGKILL);
+    return status;
   }
-  return ws;
+  resolved.workspace = *std::move(ws);
+  return resolved;
 }
 
 // WardenEnvironment is what cargo runs with: warden-rustc as its
 // RUSTC_WRAPPER (chaining the user's) and the WARDEN_* protocol for the shims.
 std::vector<std::string> WardenEnvironment(const RunOptions& opts,
-                                           const Workspace& ws, int64_t run_id,
-                                           const std::string& sysroot) {
+                                           const WorkspaceDirs& dirs,
+                                           int64_t run_id) {
   std::string dir = SelfDir();
   return {
       absl::StrCat(kEnvMode, "=", opts.enforce ? "enforce" : "learn"),
@@ -268,9 +304,8 @@ std::vector<std::string> WardenEnvironment(const RunOptions& opts,
       absl::StrCat(kEnvPolicy, "=", opts.enforce ? opts.policy_path : ""),
       absl::StrCat(kEnvPolicyFile, "=", opts.policy_path),
       absl::StrCat(kEnvShim, "=", dir, "/warden-shim"),
-      absl::StrCat(kEnvTargetDir, "=", ws.target_dir),
-      absl::StrCat(kEnvWorkspace, "=", ws.root),
-      absl::StrCat(kEnvSysroot, "=", sysroot),
+      absl::StrCat(kEnvTargetDir, "=", dirs.target_dir),
+      absl::StrCat(kEnvWorkspace, "=", dirs.root),
       absl::StrCat(kEnvInnerWrapper, "=", GetEnv("RUSTC_WRAPPER")),
       absl::StrCat("RUSTC_WRAPPER=", dir, "/warden-rustc"),
   };
@@ -309,14 +344,10 @@ int Conclude(const RunOptions& opts, const Workspace& ws, int cargo_status,
 
 int Run(RunOptions opts) {
   if (int rc = Preflight(opts.enforce); rc != kExitOk) return rc;
-  // Two short-lived processes before any build: ask rustc while cargo
-  // resolves the workspace.
-  std::future<std::string> sysroot_query = std::async(std::launch::async, RustSysroot);
-  absl::StatusOr<Workspace> ws =
-      LoadWorkspace(opts.manifest_path, opts.cargo_args, Packages::kMembersOnly);
-  if (!ws.ok()) return Environment(std::string(ws.status().message()));
-  if (opts.policy_path.empty()) opts.policy_path = ws->root + "/warden.yaml";
-  if (opts.db_path.empty()) opts.db_path = ws->target_dir + "/warden/warden.db";
+  absl::StatusOr<WorkspaceDirs> dirs = LocateWorkspace(opts);
+  if (!dirs.ok()) return Environment(std::string(dirs.status().message()));
+  if (opts.policy_path.empty()) opts.policy_path = dirs->root + "/warden.yaml";
+  if (opts.db_path.empty()) opts.db_path = dirs->target_dir + "/warden/warden.db";
   opts.policy_path = fs::weakly_canonical(fs::absolute(opts.policy_path)).string();
   opts.db_path = fs::weakly_canonical(fs::absolute(opts.db_path)).string();
   if (opts.enforce)
@@ -324,32 +355,35 @@ int Run(RunOptions opts) {
 
   absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(opts.db_path);
   if (!store.ok()) return Environment(std::string(store.status().message()));
-  absl::StatusOr<int64_t> run_id = StartRun(**store, opts, *ws);
+  absl::StatusOr<int64_t> run_id = StartRun(**store, opts, *dirs);
   if (!run_id.ok()) return Environment(std::string(run_id.status().message()));
   // Build scripts compiled by an earlier plain `cargo build` would run
   // unsupervised: put the shim in front of them first.
-  absl::StatusOr<int> shimmed = ShimAllBuildScripts(ws->target_dir);
+  absl::StatusOr<int> shimmed = ShimAllBuildScripts(dirs->target_dir);
   if (!shimmed.ok()) return Environment(std::string(shimmed.status().message()));
 
-  std::string sysroot = sysroot_query.get();
   std::vector<std::string> argv = CargoCommand(opts);
   fprintf(stderr, "cargo-warden: %s: %s\n", opts.enforce ? "enforce" : "learn",
           absl::StrJoin(argv, " ").c_str());
-  // The store is the resolver's alone until graph.get().
-  std::future<absl::StatusOr<Workspace>> graph = std::async(
-      std::launch::async, ResolvePackages, std::ref(**store), *run_id, opts);
-  absl::StatusOr<int> cargo_status =
-      RunCommand(argv, WardenEnvironment(opts, *ws, *run_id, sysroot));
-  ws = graph.get();
-  if (!ws.ok()) return Environment(std::string(ws.status().message()));
-  if (!cargo_status.ok())
-    return Environment(std::string(cargo_status.status().message()));
+  absl::StatusOr<pid_t> cargo =
+      StartCommand(argv, WardenEnvironment(opts, *dirs, *run_id));
+  if (!cargo.ok()) {
+    (void)(*store)->FailResolution(*run_id);
+    return Environment(std::string(cargo.status().message()));
+  }
+  // The store is the resolver's alone until resolving.get().
+  std::future<absl::StatusOr<Resolved>> resolving =
+      std::async(std::launch::async, Resolve, std::ref(**store), *run_id,
+                 std::cref(opts), std::cref(*dirs), *cargo);
+  int cargo_status = WaitCommand(*cargo);
+  absl::StatusOr<Resolved> resolved = resolving.get();
+  if (!resolved.ok()) return Environment(std::string(resolved.status().message()));
   if (absl::Status s = RecordDirectives(**store, *run_id); !s.ok())
     return Environment(std::string(s.message()));
-  (void)(*store)->EndRun(*run_id, *cargo_status);
+  (void)(*store)->EndRun(*run_id, cargo_status);
 
   absl::StatusOr<std::vector<Observation>> observed =
-      Observations(**store, *run_id, sysroot);
+      Observations(**store, *run_id, resolved->sysroot);
   if (!observed.ok()) return Environment(std::string(observed.status().message()));
   size_t events = 0;
   for (const Observation& o : *observed) events += o.events.size();
@@ -358,7 +392,7 @@ int Run(RunOptions opts) {
           "distinct events recorded in %s\n",
           static_cast<long long>(*run_id), observed->size(), events,
           opts.db_path.c_str());
-  return Conclude(opts, *ws, *cargo_status, *observed);
+  return Conclude(opts, resolved->workspace, cargo_status, *observed);
 }
 
 }  // namespace

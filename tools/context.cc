@@ -29,7 +29,7 @@ PathVars MachineVars(const std::string& sysroot) {
   std::string tmp = GetEnv("TMPDIR");
   vars.tmp = tmp.empty() ? "/tmp" : tmp;
   while (vars.tmp.size() > 1 && vars.tmp.back() == '/') vars.tmp.pop_back();
-  vars.sysroot = sysroot.empty() ? GetEnv(kEnvSysroot) : sysroot;
+  vars.sysroot = sysroot;
   std::string path = GetEnv("PATH");
   size_t start = 0;
   while (start <= path.size()) {

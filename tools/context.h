@@ -19,10 +19,10 @@ namespace warden {
 // NowMs is the wall clock in Unix epoch milliseconds, as the database keeps it.
 int64_t NowMs();
 
-// MachineVars fills the variables that depend on the user and machine
-// ({home}, {cargo_home}, {rustup_home}, {tmp}, {sysroot}, $PATH) from the
-// environment; `sysroot` may be empty to read WARDEN_SYSROOT.
-PathVars MachineVars(const std::string& sysroot = "");
+// MachineVars fills the variables that depend on the user and machine:
+// {home}, {cargo_home}, {rustup_home}, {tmp} and $PATH from the environment,
+// and {sysroot}.
+PathVars MachineVars(const std::string& sysroot);
 
 // RustSysroot asks rustc ($RUSTC, else rustc on PATH) for its sysroot; ""
 // when it cannot.

@@ -19,7 +19,6 @@ inline constexpr const char kEnvPolicyFile[] = "WARDEN_POLICY_FILE";
 inline constexpr const char kEnvShim[] = "WARDEN_SHIM";        // supervisor binary
 inline constexpr const char kEnvTargetDir[] = "WARDEN_TARGET_DIR";
 inline constexpr const char kEnvWorkspace[] = "WARDEN_WORKSPACE_ROOT";
-inline constexpr const char kEnvSysroot[] = "WARDEN_SYSROOT";
 // A RUSTC_WRAPPER that was set before warden's (sccache …), chained.
 inline constexpr const char kEnvInnerWrapper[] = "WARDEN_INNER_RUSTC_WRAPPER";
 

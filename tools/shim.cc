@@ -47,29 +47,35 @@ std::string Sha256File(const std::string& path) {
   return hex;
 }
 
-// PackageSource looks up the package's source in the run's package list,
-// which cargo-warden resolves while cargo builds. The list is nearly always
-// there before the first build script runs; if not, wait rather than guess.
-absl::StatusOr<std::string> PackageSource(Store& store, int64_t run_id,
-                                          const PackageId& id,
-                                          const std::string& manifest_dir) {
+// AwaitResolution returns the run once cargo-warden has recorded what it
+// resolves while cargo builds (packages, sysroot). That is nearly always done
+// before the first build script runs; if not, wait rather than guess.
+absl::StatusOr<RunRecord> AwaitResolution(Store& store, int64_t run_id) {
   constexpr auto kPoll = std::chrono::milliseconds(5);
   constexpr auto kPatience = std::chrono::minutes(10);
   const auto deadline = std::chrono::steady_clock::now() + kPatience;
   for (;;) {
-    absl::StatusOr<PackagesState> state = store.GetPackagesState(run_id);
-    if (!state.ok()) return state.status();
-    if (*state == PackagesState::kFailed)
+    absl::StatusOr<std::optional<RunRecord>> run = store.GetRun(run_id);
+    if (!run.ok()) return run.status();
+    if (!run->has_value())
+      return absl::NotFoundError(absl::StrCat("no run ", run_id, " in the database"));
+    if ((*run)->resolution == ResolutionState::kRecorded) return **run;
+    if ((*run)->resolution == ResolutionState::kFailed)
       return absl::FailedPreconditionError(
-          "cargo-warden could not list the workspace's packages (see its "
-          "message about `cargo metadata`)");
-    if (*state == PackagesState::kRecorded) break;
+          "cargo-warden could not resolve the workspace (see its message)");
     if (std::chrono::steady_clock::now() > deadline)
       return absl::DeadlineExceededError(
-          "cargo-warden has not listed the workspace's packages after 10 "
-          "minutes (is it still running?)");
+          "cargo-warden has not resolved the workspace after 10 minutes (is "
+          "it still running?)");
     std::this_thread::sleep_for(kPoll);
   }
+}
+
+// PackageSource is how cargo metadata describes the package: "path" when it
+// does not list it.
+absl::StatusOr<std::string> PackageSource(Store& store, int64_t run_id,
+                                          const PackageId& id,
+                                          const std::string& manifest_dir) {
   absl::StatusOr<std::vector<PackageRecord>> packages = store.Packages(run_id);
   if (!packages.ok()) return packages.status();
   for (const PackageRecord& p : *packages)
@@ -145,7 +151,9 @@ int Main(int argc, char** argv) {
       Store::Open(GetEnv(kEnvDb), Store::OnClose::kLeaveWal);
   if (!store.ok()) return Fail(id, std::string(store.status().message()));
 
-  PathVars vars = MachineVars();
+  absl::StatusOr<RunRecord> run = AwaitResolution(**store, run_id);
+  if (!run.ok()) return Fail(id, std::string(run.status().message()));
+  PathVars vars = MachineVars(run->sysroot);
   vars.out_dir = GetEnv("OUT_DIR");
   vars.manifest_dir = GetEnv("CARGO_MANIFEST_DIR");
   vars.target_dir = GetEnv(kEnvTargetDir);

@@ -94,6 +94,23 @@ check "the error names file, line and column" grep -qE "bad.yaml:4:[0-9]+" "$SCR
 "$WARDEN" enforce --manifest-path "$ws/Cargo.toml" --policy "$SCRATCH/missing.yaml" -- build --offline > "$SCRATCH/missing.log" 2>&1
 check "a missing policy is an error, not an empty allow-list" [ $? -eq 2 ]
 
+# cargo-warden finds the workspace itself when that is certain and checks it
+# against cargo metadata while cargo builds. A manifest that fools the lookup
+# ("[workspace]" inside a string, while the real root is the directory above)
+# must stop the build before any build script runs.
+fooled="$SCRATCH/fooled"
+mkdir -p "$fooled/p/src"
+printf '[workspace]\nmembers = ["p"]\n' > "$fooled/Cargo.toml"
+printf '[package]\nname = "p"\nversion = "0.1.0"\nedition = "2021"\ndescription = """\n[workspace]\n"""\n' > "$fooled/p/Cargo.toml"
+printf 'fn main() {}\n' > "$fooled/p/src/main.rs"
+printf 'fn main() { std::fs::write("%s/ran", "").unwrap(); }\n' "$fooled" > "$fooled/p/build.rs"
+(cd "$fooled/p" && "$WARDEN" learn -- build --offline) > "$SCRATCH/fooled.log" 2>&1
+rc=$?
+check "a workspace lookup that cargo contradicts is an error (exit $rc)" [ $rc -eq 3 ]
+check "which says where cargo puts the workspace" grep -q "cargo metadata puts the workspace at $fooled" "$SCRATCH/fooled.log"
+check "and no build script ran" [ ! -e "$fooled/ran" ]
+[ $rc -eq 3 ] || diag "$SCRATCH/fooled.log"
+
 "$WARDEN" --help > "$SCRATCH/help.txt"
 check "--help lists the commands" grep -q "enforce" "$SCRATCH/help.txt"
 "$WARDEN" learn --help > "$SCRATCH/help2.txt"
