@@ -95,10 +95,19 @@ CREATE TABLE directives (
 );
 CREATE INDEX directives_by_invocation ON directives(invocation_id);
 )sql",
-    // Runs written before this step were resolved before their build.
+    // Runs written before this step were resolved before their build. Each
+    // invocation now carries its package's source, which the supervisor
+    // reads from Cargo.lock; the per-run package list had only that use.
     R"sql(
 ALTER TABLE runs ADD COLUMN resolution INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE runs ADD COLUMN sysroot TEXT NOT NULL DEFAULT '';
+ALTER TABLE invocations ADD COLUMN source TEXT NOT NULL DEFAULT 'path';
+UPDATE invocations SET source = coalesce((
+  SELECT p.source FROM packages p
+  WHERE p.run_id = invocations.run_id AND p.name = invocations.package AND
+        p.version = invocations.version AND
+        p.manifest_dir = invocations.manifest_dir), 'path');
+DROP TABLE packages;
 )sql",
 };
 
@@ -566,22 +575,12 @@ absl::Status Store::EndRun(int64_t run_id, int exit_status) {
   });
 }
 
-absl::Status Store::Resolve(int64_t run_id, const Resolution& resolution) {
+absl::Status Store::Resolve(int64_t run_id, const std::string& sysroot) {
   return InWriteTransaction(db_, "resolution", [&]() -> absl::Status {
-    absl::StatusOr<Statement> insert = Statement::Prepare(
-        db_,
-        "INSERT INTO packages(run_id, name, version, source, manifest_dir) "
-        "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
-        "inserting package");
-    if (!insert.ok()) return insert.status();
-    for (const PackageRecord& p : resolution.packages) {
-      WARDEN_RETURN_IF_ERROR(
-          insert->Run(run_id, p.name, p.version, p.source, p.manifest_dir));
-    }
     return UpdateRun(db_, "recording the resolution",
                      "UPDATE runs SET resolution = ?1, sysroot = ?2 WHERE id = ?3",
-                     static_cast<int>(ResolutionState::kRecorded),
-                     resolution.sysroot, run_id);
+                     static_cast<int>(ResolutionState::kRecorded), sysroot,
+                     run_id);
   });
 }
 
@@ -600,17 +599,18 @@ absl::StatusOr<int64_t> Store::AddInvocation(const InvocationRecord& invocation,
       InWriteTransaction(db_, "invocation", [&]() -> absl::Status {
         absl::StatusOr<Statement> insert = Statement::Prepare(
             db_,
-            "INSERT INTO invocations(run_id, package, version, manifest_dir, "
-            "out_dir, binary_sha256, started_ms, ended_ms, exit_status, "
-            "notifications, peak_rss_kb) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-            "?8, ?9, ?10, ?11)",
+            "INSERT INTO invocations(run_id, package, version, source, "
+            "manifest_dir, out_dir, binary_sha256, started_ms, ended_ms, "
+            "exit_status, notifications, peak_rss_kb) VALUES (?1, ?2, ?3, "
+            "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             "inserting invocation");
         if (!insert.ok()) return insert.status();
         const InvocationRecord& i = invocation;
         WARDEN_RETURN_IF_ERROR(
-            insert->Run(i.run_id, i.package, i.version, i.manifest_dir,
-                        i.out_dir, i.binary_sha256, i.started_ms, i.ended_ms,
-                        i.exit_status, i.notifications, i.peak_rss_kb));
+            insert->Run(i.run_id, i.package, i.version, i.source,
+                        i.manifest_dir, i.out_dir, i.binary_sha256,
+                        i.started_ms, i.ended_ms, i.exit_status,
+                        i.notifications, i.peak_rss_kb));
         id = sqlite3_last_insert_rowid(db_);
         return InsertEvents(db_, id, events);
       });
@@ -652,25 +652,13 @@ absl::StatusOr<std::vector<RunRecord>> Store::ListRuns(
                           workspace_root);
 }
 
-absl::StatusOr<std::vector<PackageRecord>> Store::Packages(int64_t run_id) {
-  return Query<PackageRecord>(
-      db_,
-      "SELECT name, version, source, manifest_dir FROM packages "
-      "WHERE run_id = ?1 ORDER BY id",
-      "reading packages",
-      [](const Statement& s) {
-        return PackageRecord{s.Text(0), s.Text(1), s.Text(2), s.Text(3)};
-      },
-      run_id);
-}
-
 absl::StatusOr<std::vector<InvocationRecord>> Store::Invocations(
     int64_t run_id) {
   return Query<InvocationRecord>(
       db_,
       "SELECT id, run_id, package, version, manifest_dir, out_dir, "
       "binary_sha256, started_ms, ended_ms, exit_status, notifications, "
-      "peak_rss_kb FROM invocations WHERE run_id = ?1 ORDER BY id",
+      "peak_rss_kb, source FROM invocations WHERE run_id = ?1 ORDER BY id",
       "reading invocations",
       [](const Statement& s) {
         InvocationRecord i;
@@ -686,6 +674,7 @@ absl::StatusOr<std::vector<InvocationRecord>> Store::Invocations(
         i.exit_status = static_cast<int>(s.Int(9));
         i.notifications = static_cast<uint64_t>(s.Int(10));
         i.peak_rss_kb = s.Int(11);
+        i.source = s.Text(12);
         return i;
       },
       run_id);

@@ -41,23 +41,12 @@ struct RunRecord {
   std::string sysroot;         // rustc's, once resolved
 };
 
-struct PackageRecord {
-  std::string name;
-  std::string version;
-  std::string source;          // "registry", "path", "git"
-  std::string manifest_dir;
-};
-
-struct Resolution {
-  std::string sysroot;
-  std::vector<PackageRecord> packages;
-};
-
 struct InvocationRecord {
   int64_t id = 0;
   int64_t run_id = 0;
   std::string package;         // name
   std::string version;
+  std::string source;          // "registry", "path", "git" (from Cargo.lock)
   std::string manifest_dir;
   std::string out_dir;
   std::string binary_sha256;   // of the real build-script binary
@@ -101,9 +90,8 @@ class Store {
   // run.sysroot are ignored).
   absl::StatusOr<int64_t> BeginRun(const RunRecord& run);
   absl::Status EndRun(int64_t run_id, int exit_status);
-  // Resolve records the run's packages and sysroot and marks it recorded.
-  // A package listed twice (same name, version and source) is stored once.
-  absl::Status Resolve(int64_t run_id, const Resolution& resolution);
+  // Resolve records the run's sysroot and marks it resolved.
+  absl::Status Resolve(int64_t run_id, const std::string& sysroot);
   // FailResolution marks that the run will never be resolved.
   absl::Status FailResolution(int64_t run_id);
 
@@ -117,7 +105,6 @@ class Store {
   // Runs of a workspace, newest first.
   absl::StatusOr<std::vector<RunRecord>> ListRuns(
       const std::string& workspace_root);
-  absl::StatusOr<std::vector<PackageRecord>> Packages(int64_t run_id);
   absl::StatusOr<std::vector<InvocationRecord>> Invocations(int64_t run_id);
   absl::StatusOr<std::vector<StoredEvent>> Events(int64_t run_id);
   absl::StatusOr<std::vector<Directive>> Directives(int64_t run_id);

@@ -7,6 +7,7 @@ PKGS=(
   meson ninja-build g++ pkg-config
   libseccomp-dev libboost-program-options-dev libyaml-cpp-dev libsqlite3-dev
   libabsl-dev libgtest-dev libgmock-dev nlohmann-json3-dev nettle-dev
+  libtomlplusplus-dev
   # the example workspace (libz-sys from Debian's crate registry) and tests
   zlib1g-dev librust-libz-sys-dev sqlite3 python3 strace
 )

@@ -34,13 +34,10 @@ auto Tie(const RunRecord& r) {
                   r.started_ms, r.ended_ms, r.exit_status, r.resolution,
                   r.sysroot);
 }
-auto Tie(const PackageRecord& p) {
-  return std::tie(p.name, p.version, p.source, p.manifest_dir);
-}
 auto Tie(const InvocationRecord& i) {
-  return std::tie(i.id, i.run_id, i.package, i.version, i.manifest_dir,
-                  i.out_dir, i.binary_sha256, i.started_ms, i.ended_ms,
-                  i.exit_status, i.notifications, i.peak_rss_kb);
+  return std::tie(i.id, i.run_id, i.package, i.version, i.source,
+                  i.manifest_dir, i.out_dir, i.binary_sha256, i.started_ms,
+                  i.ended_ms, i.exit_status, i.notifications, i.peak_rss_kb);
 }
 auto Tie(const Event& e) {
   return std::tie(e.op, e.target, e.detail, e.allowed, e.error, e.count);
@@ -68,6 +65,7 @@ InvocationRecord MakeInvocation(int64_t run_id, const std::string& package) {
   inv.run_id = run_id;
   inv.package = package;
   inv.version = "1.2.3";
+  inv.source = "registry";
   inv.manifest_dir = "/home/dev/.cargo/registry/src/" + package + "-1.2.3";
   inv.out_dir = "/home/dev/proj/target/debug/build/" + package + "-9f8e/out";
   inv.binary_sha256 = std::string(64, 'a');
@@ -165,7 +163,7 @@ TEST_F(StoreTest, OpenCreatesDirectoryAndSchema) {
   EXPECT_EQ(raw.Int("PRAGMA user_version"), kSchemaVersion);
   EXPECT_EQ(raw.Text("PRAGMA journal_mode"), "wal");
   for (const char* name :
-       {"runs", "packages", "invocations", "strings", "events", "directives",
+       {"runs", "invocations", "strings", "events", "directives",
         "events_by_invocation", "invocations_by_run"}) {
     EXPECT_EQ(
         raw.Int(absl::StrCat(
@@ -299,34 +297,6 @@ TEST_F(StoreTest, ListRunsIsNewestFirstPerWorkspace) {
   EXPECT_TRUE(runs->empty());
 }
 
-TEST_F(StoreTest, PackagesRoundTripAndDeduplicate) {
-  std::unique_ptr<Store> store = OpenStore();
-  ASSERT_NE(store, nullptr);
-  absl::StatusOr<int64_t> run = store->BeginRun(MakeRun("/ws", 1));
-  absl::StatusOr<int64_t> other = store->BeginRun(MakeRun("/ws", 2));
-  ASSERT_TRUE(run.ok() && other.ok());
-  const std::vector<PackageRecord> packages = {
-      {"libz-sys", "1.1.8", "registry", "/reg/libz-sys-1.1.8"},
-      {"openssl-sys", "0.9.90", "registry", "/reg/openssl-sys-0.9.90"},
-      {"libz-sys", "1.1.9", "registry", "/reg/libz-sys-1.1.9"},
-      {"libz-sys", "1.1.8", "git", "/git/libz-sys"},
-      {"my-build", "0.1.0", "path", "/ws/my-build"},
-  };
-  ASSERT_TRUE(store->Resolve(*run, {"/sysroot", packages}).ok());
-  ASSERT_TRUE(store->Resolve(*run, {"/sysroot", {packages[0], packages[1]}}).ok());
-  ASSERT_TRUE(store->Resolve(*other, {"/sysroot", {packages[4]}}).ok());
-
-  absl::StatusOr<std::vector<PackageRecord>> got = store->Packages(*run);
-  ASSERT_TRUE(got.ok()) << got.status();
-  ASSERT_EQ(got->size(), packages.size());
-  for (size_t i = 0; i < packages.size(); ++i) {
-    EXPECT_EQ(Tie((*got)[i]), Tie(packages[i]));
-  }
-  got = store->Packages(*other);
-  ASSERT_TRUE(got.ok());
-  EXPECT_EQ(got->size(), 1u);
-}
-
 // A supervisor's connection closes without the checkpoint (and its fsync);
 // the owner's, closing last, folds the log into the database file.
 TEST_F(StoreTest, OnlyTheOwnerCheckpointsOnClose) {
@@ -362,17 +332,18 @@ TEST_F(StoreTest, RunsAreResolvingUntilRecordedOrFailed) {
   };
   EXPECT_EQ(run(*recorded).resolution, ResolutionState::kResolving);
   EXPECT_EQ(run(*failed).resolution, ResolutionState::kResolving);
-  ASSERT_TRUE(store->Resolve(*recorded, {"/toolchain", {}}).ok());
+  ASSERT_TRUE(store->Resolve(*recorded, "/toolchain").ok());
   ASSERT_TRUE(store->FailResolution(*failed).ok());
   EXPECT_EQ(run(*recorded).resolution, ResolutionState::kRecorded);
   EXPECT_EQ(run(*recorded).sysroot, "/toolchain");
   EXPECT_EQ(run(*failed).resolution, ResolutionState::kFailed);
   EXPECT_EQ(store->FailResolution(*failed + 1).code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(store->Resolve(*failed + 1, {}).code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(store->Resolve(*failed + 1, "/toolchain").code(),
+            absl::StatusCode::kNotFound);
 }
 
-// A database from schema 1 (before resolution states) opens, and its runs
-// count as resolved.
+// A database from schema 1 (package lists per run, no resolution states)
+// opens; its runs count as resolved.
 TEST_F(StoreTest, MigratesSchemaOneRunsAsRecorded) {
   fs::create_directories(fs::path(path_).parent_path());
   {
@@ -386,12 +357,23 @@ TEST_F(StoreTest, MigratesSchemaOneRunsAsRecorded) {
         "NULL, name TEXT NOT NULL, version TEXT NOT NULL, source TEXT NOT "
         "NULL, manifest_dir TEXT NOT NULL, UNIQUE (run_id, name, version, "
         "source));"
-        "CREATE TABLE invocations (id INTEGER PRIMARY KEY);"
+        "CREATE TABLE invocations (id INTEGER PRIMARY KEY, run_id INTEGER "
+        "NOT NULL, package TEXT NOT NULL, version TEXT NOT NULL, manifest_dir "
+        "TEXT NOT NULL, out_dir TEXT NOT NULL, binary_sha256 TEXT NOT NULL, "
+        "started_ms INTEGER NOT NULL, ended_ms INTEGER NOT NULL, exit_status "
+        "INTEGER NOT NULL, notifications INTEGER NOT NULL, peak_rss_kb "
+        "INTEGER NOT NULL);"
         "CREATE TABLE strings (id INTEGER PRIMARY KEY);"
         "CREATE TABLE events (id INTEGER PRIMARY KEY);"
         "CREATE TABLE directives (id INTEGER PRIMARY KEY);"
         "INSERT INTO runs VALUES (7, 'learn', '/ws', '/ws/warden.yaml', "
         "'build', 1, 2, 0);"
+        "INSERT INTO packages VALUES (1, 7, 'ring', '0.17.8', 'registry', "
+        "'/reg/ring');"
+        "INSERT INTO invocations VALUES (3, 7, 'ring', '0.17.8', '/reg/ring', "
+        "'/o', 'aa', 1, 2, 0, 5, 6);"
+        "INSERT INTO invocations VALUES (4, 7, 'mine', '0.1.0', '/ws/mine', "
+        "'/o', 'aa', 1, 2, 0, 5, 6);"
         "PRAGMA user_version = 1;");
   }
   std::unique_ptr<Store> store = OpenStore();
@@ -401,6 +383,15 @@ TEST_F(StoreTest, MigratesSchemaOneRunsAsRecorded) {
   ASSERT_TRUE(run.ok() && run->has_value()) << run.status();
   EXPECT_EQ((*run)->resolution, ResolutionState::kRecorded);
   EXPECT_EQ((*run)->sysroot, "");
+  // Each invocation took its source from the run's package list, now gone.
+  absl::StatusOr<std::vector<InvocationRecord>> invs = store->Invocations(7);
+  ASSERT_TRUE(invs.ok()) << invs.status();
+  ASSERT_EQ(invs->size(), 2u);
+  EXPECT_EQ((*invs)[0].source, "registry");
+  EXPECT_EQ((*invs)[1].source, "path");
+  EXPECT_EQ(RawDb(path_).Int(
+                "SELECT count(*) FROM sqlite_master WHERE name = 'packages'"),
+            0);
 }
 
 TEST_F(StoreTest, InvocationsRoundTrip) {
@@ -573,7 +564,6 @@ TEST_F(StoreTest, ConcurrentWritersLoseNothing) {
   constexpr int kInvocationsPerWriter = 50;
   constexpr int kEventsPerInvocation = 200;
   constexpr int kExtraRuns = 50;
-  constexpr int kPackagesPerRun = 5;
 
   int64_t run_id = 0;
   {
@@ -621,12 +611,7 @@ TEST_F(StoreTest, ConcurrentWritersLoseNothing) {
       absl::StatusOr<int64_t> id =
           (*store)->BeginRun(MakeRun("/concurrent", 1000 + r));
       if (!report(id.status())) return false;
-      std::vector<PackageRecord> packages;
-      for (int p = 0; p < kPackagesPerRun; ++p) {
-        packages.push_back({absl::StrCat("pkg", p), "1.0.0", "registry",
-                            absl::StrCat("/reg/pkg", p)});
-      }
-      if (!report((*store)->Resolve(*id, {"/sysroot", packages}))) return false;
+      if (!report((*store)->Resolve(*id, "/sysroot"))) return false;
       if (!report((*store)->EndRun(*id, 0))) return false;
     }
     return true;
@@ -664,10 +649,8 @@ TEST_F(StoreTest, ConcurrentWritersLoseNothing) {
   ASSERT_EQ(runs->size(), size_t{kExtraRuns});
   for (const RunRecord& run : *runs) {
     EXPECT_EQ(run.exit_status, 0);
-    absl::StatusOr<std::vector<PackageRecord>> packages =
-        store->Packages(run.id);
-    ASSERT_TRUE(packages.ok()) << packages.status();
-    EXPECT_EQ(packages->size(), size_t{kPackagesPerRun});
+    EXPECT_EQ(run.resolution, ResolutionState::kRecorded);
+    EXPECT_EQ(run.sysroot, "/sysroot");
   }
 }
 

@@ -177,6 +177,16 @@ std::optional<WorkspaceDirs> FindWorkspaceDirs(
                        fs::weakly_canonical(target_dir, ec).string()};
 }
 
+absl::StatusOr<WorkspaceDirs> WorkspaceDirsFromCargo(
+    const std::string& manifest_path, const std::vector<std::string>& args) {
+  absl::StatusOr<Workspace> ws =
+      LoadWorkspace(manifest_path, args, Packages::kMembersOnly);
+  if (!ws.ok()) return ws.status();
+  std::error_code ec;
+  return WorkspaceDirs{fs::weakly_canonical(ws->root, ec).string(),
+                       fs::weakly_canonical(ws->target_dir, ec).string()};
+}
+
 absl::StatusOr<Workspace> LoadWorkspace(const std::string& manifest_path,
                                         const std::vector<std::string>& args,
                                         Packages which) {
@@ -198,12 +208,12 @@ absl::StatusOr<Workspace> LoadWorkspace(const std::string& manifest_path,
   ws.target_dir = meta.value("target_directory", "");
   for (const nlohmann::json& p : meta.value("packages", nlohmann::json::array())) {
     CargoPackage pkg;
-    pkg.record.name = p.value("name", "");
-    pkg.record.version = p.value("version", "");
-    pkg.record.source =
+    pkg.id.name = p.value("name", "");
+    pkg.id.version = p.value("version", "");
+    pkg.id.source =
         SourceKind(p["source"].is_string() ? p["source"].get<std::string>() : "");
     std::string manifest = p.value("manifest_path", "");
-    pkg.record.manifest_dir =
+    pkg.manifest_dir =
         std::filesystem::path(manifest).parent_path().string();
     for (const nlohmann::json& t : p.value("targets", nlohmann::json::array()))
       for (const nlohmann::json& kind : t.value("kind", nlohmann::json::array()))
@@ -218,15 +228,15 @@ absl::StatusOr<Workspace> LoadWorkspace(const std::string& manifest_path,
   return ws;
 }
 
-absl::StatusOr<Policy> DeclaredPolicy(const Workspace& workspace) {
+absl::StatusOr<Policy> DeclaredPolicy(const std::vector<CargoPackage>& packages) {
   Policy declared;
-  for (const CargoPackage& p : workspace.packages) {
+  for (const CargoPackage& p : packages) {
     if (p.declared_yaml.empty()) continue;
     // JSON is YAML flow syntax: reuse the policy loader and its checks.
-    std::string text = "version: 1\npackages:\n  \"" + p.record.name +
+    std::string text = "version: 1\npackages:\n  \"" + p.id.name +
                        "\": " + p.declared_yaml + "\n";
     absl::StatusOr<Policy> one = LoadPolicyText(
-        text, p.record.manifest_dir + "/Cargo.toml [package.metadata.warden]");
+        text, p.manifest_dir + "/Cargo.toml [package.metadata.warden]");
     if (!one.ok()) return one.status();
     declared = MergePolicies(declared, *one);
   }

@@ -10,13 +10,14 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "db/store.h"
+#include "policy/matcher.h"
 #include "policy/policy.h"
 
 namespace warden {
 
 struct CargoPackage {
-  PackageRecord record;        // name, version, source, manifest_dir
+  PackageId id;
+  std::string manifest_dir;
   bool has_build_script = false;
   std::string declared_yaml;   // [package.metadata.warden], as JSON text
 };
@@ -48,6 +49,10 @@ struct WorkspaceDirs {
 std::optional<WorkspaceDirs> FindWorkspaceDirs(
     const std::string& manifest_path, const std::vector<std::string>& args);
 
+// WorkspaceDirsFromCargo asks `cargo metadata --no-deps`.
+absl::StatusOr<WorkspaceDirs> WorkspaceDirsFromCargo(
+    const std::string& manifest_path, const std::vector<std::string>& args);
+
 // CargoProgram is the cargo to run: $CARGO when cargo started us as
 // `cargo warden` (no rustup proxy in between), else "cargo" from PATH.
 std::string CargoProgram();
@@ -67,10 +72,10 @@ absl::StatusOr<Workspace> LoadWorkspace(const std::string& manifest_path,
 // "registry", "git" or "path".
 std::string SourceKind(const std::string& source_id);
 
-// DeclaredPolicy turns the [package.metadata.warden] tables of the
-// workspace's packages into a policy (one entry per declaring package).
-// Errors name the package whose table is malformed.
-absl::StatusOr<Policy> DeclaredPolicy(const Workspace& workspace);
+// DeclaredPolicy turns the [package.metadata.warden] tables of packages into
+// a policy (one entry per declaring package). Errors name the package whose
+// table is malformed.
+absl::StatusOr<Policy> DeclaredPolicy(const std::vector<CargoPackage>& packages);
 
 // StartCommand starts argv with extra environment, inheriting stdio.
 absl::StatusOr<pid_t> StartCommand(const std::vector<std::string>& argv,

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <future>
 #include <iostream>
+#include <set>
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
@@ -18,6 +19,7 @@
 #include "learner/learner.h"
 #include "policy/yaml.h"
 #include "tools/cargo.h"
+#include "tools/cargo_files.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
 #include "tools/context.h"
@@ -163,8 +165,24 @@ int WriteProposal(const RunOptions& opts, const Policy& proposed) {
 
 // NoteUndeclared flags behaviour that a package's own
 // [package.metadata.warden] table does not declare.
-void NoteUndeclared(const Workspace& ws, const Policy& proposed) {
-  absl::StatusOr<Policy> declared = DeclaredPolicy(ws);
+void NoteUndeclared(const std::vector<Observation>& observed,
+                    const Policy& proposed) {
+  std::vector<CargoPackage> packages;
+  std::set<std::string> seen;
+  for (const Observation& o : observed) {
+    if (!seen.insert(o.vars.manifest_dir).second) continue;
+    CargoPackage p{o.package, o.vars.manifest_dir, true, ""};
+    absl::StatusOr<std::string> table =
+        DeclaredTable(o.vars.manifest_dir + "/Cargo.toml");
+    if (!table.ok()) {
+      fprintf(stderr, "cargo-warden: warning: %s\n",
+              std::string(table.status().message()).c_str());
+      continue;
+    }
+    p.declared_yaml = *table;
+    packages.push_back(std::move(p));
+  }
+  absl::StatusOr<Policy> declared = DeclaredPolicy(packages);
   if (!declared.ok()) {
     fprintf(stderr, "cargo-warden: warning: %s\n",
             std::string(declared.status().message()).c_str());
@@ -224,19 +242,24 @@ int CheckPolicy(const std::string& policy_path) {
   return kExitOk;
 }
 
+// Where the workspace is, and whether cargo still has to confirm it.
+struct Located {
+  WorkspaceDirs dirs;
+  bool unconfirmed = false;
+};
+
 // LocateWorkspace finds the workspace root and target directory: without
-// cargo where that is certain (FindWorkspaceDirs; Resolve checks it against
-// cargo metadata while cargo builds), else with `cargo metadata --no-deps`
-// (20-30 ms before the build can start).
-absl::StatusOr<WorkspaceDirs> LocateWorkspace(const RunOptions& opts) {
+// cargo where that is certain (FindWorkspaceDirs; Resolve has cargo confirm
+// it while it builds), else with `cargo metadata --no-deps` (20-30 ms before
+// the build can start).
+absl::StatusOr<Located> LocateWorkspace(const RunOptions& opts) {
   if (std::optional<WorkspaceDirs> dirs =
           FindWorkspaceDirs(opts.manifest_path, opts.cargo_args))
-    return *dirs;
-  absl::StatusOr<Workspace> ws =
-      LoadWorkspace(opts.manifest_path, opts.cargo_args, Packages::kMembersOnly);
-  if (!ws.ok()) return ws.status();
-  return WorkspaceDirs{fs::weakly_canonical(ws->root).string(),
-                       fs::weakly_canonical(ws->target_dir).string()};
+    return Located{*dirs, true};
+  absl::StatusOr<WorkspaceDirs> dirs =
+      WorkspaceDirsFromCargo(opts.manifest_path, opts.cargo_args);
+  if (!dirs.ok()) return dirs.status();
+  return Located{*dirs, false};
 }
 
 absl::StatusOr<int64_t> StartRun(Store& store, const RunOptions& opts,
@@ -250,44 +273,39 @@ absl::StatusOr<int64_t> StartRun(Store& store, const RunOptions& opts,
   return store.BeginRun(run);
 }
 
-struct Resolved {
-  Workspace workspace;  // every package
-  std::string sysroot;
-};
-
-// Resolve asks cargo for the package graph (70-110 ms on the corpus) and
-// rustc for its sysroot while cargo builds, checks the workspace against the
-// directories the build started with, and records the result: build scripts
-// wait for it in the database. On failure the run is marked failed, so
-// waiting build scripts fail, and cargo is killed.
-absl::StatusOr<Resolved> Resolve(Store& store, int64_t run_id,
-                                 const RunOptions& opts,
-                                 const WorkspaceDirs& dirs, pid_t cargo) {
+// Resolve asks rustc for its sysroot while cargo builds, and cargo to
+// confirm the workspace cargo-warden found by itself, then records the
+// sysroot: build scripts wait for it in the database. Both are tens of
+// milliseconds that no longer delay the build; the full package graph (cargo
+// metadata without --no-deps, 70-110 ms and the package cache lock) is not
+// needed: supervisors read their package's source from Cargo.lock. On
+// failure the run is marked failed, so waiting build scripts fail, and cargo
+// is killed.
+absl::StatusOr<std::string> Resolve(Store& store, int64_t run_id,
+                                    const RunOptions& opts,
+                                    const Located& located, pid_t cargo) {
   std::future<std::string> sysroot = std::async(std::launch::async, RustSysroot);
-  absl::StatusOr<Workspace> ws =
-      LoadWorkspace(opts.manifest_path, opts.cargo_args, Packages::kAll);
-  absl::Status status = ws.status();
-  if (ws.ok() && (fs::weakly_canonical(ws->root).string() != dirs.root ||
-                  fs::weakly_canonical(ws->target_dir).string() != dirs.target_dir))
-    status = absl::InternalError(absl::StrCat(
-        "cargo metadata puts the workspace at ", ws->root, " (target ",
-        ws->target_dir, "), not at ", dirs.root, " (target ", dirs.target_dir,
-        ") as cargo-warden's own lookup said; the build was stopped. This is "
-        "a bug in warden: please report it with your cargo config"));
-  Resolved resolved;
-  resolved.sysroot = sysroot.get();
-  if (status.ok()) {
-    Resolution resolution{resolved.sysroot, {}};
-    for (const CargoPackage& p : ws->packages)
-      resolution.packages.push_back(p.record);
-    status = store.Resolve(run_id, resolution);
+  absl::Status status;
+  if (located.unconfirmed) {
+    absl::StatusOr<WorkspaceDirs> dirs =
+        WorkspaceDirsFromCargo(opts.manifest_path, opts.cargo_args);
+    status = dirs.status();
+    if (dirs.ok() && (dirs->root != located.dirs.root ||
+                      dirs->target_dir != located.dirs.target_dir))
+      status = absl::InternalError(absl::StrCat(
+          "cargo metadata puts the workspace at ", dirs->root, " (target ",
+          dirs->target_dir, "), not at ", located.dirs.root, " (target ",
+          located.dirs.target_dir,
+          ") as cargo-warden's own lookup said; the build was stopped. This "
+          "is a bug in warden: please report it with your cargo config"));
   }
+  std::string resolved = sysroot.get();
+  if (status.ok()) status = store.Resolve(run_id, resolved);
   if (!status.ok()) {
     (void)store.FailResolution(run_id);
     kill(cargo, SIGKILL);
     return status;
   }
-  resolved.workspace = *std::move(ws);
   return resolved;
 }
 
@@ -324,7 +342,7 @@ std::vector<std::string> CargoCommand(const RunOptions& opts) {
 
 // Conclude reports denials (enforce) or proposes the policy (learn), and
 // returns the exit status.
-int Conclude(const RunOptions& opts, const Workspace& ws, int cargo_status,
+int Conclude(const RunOptions& opts, int cargo_status,
              std::vector<Observation>& observed) {
   if (opts.enforce) {
     if (absl::Status s = CheckDirectives(opts.policy_path, observed); !s.ok())
@@ -338,14 +356,15 @@ int Conclude(const RunOptions& opts, const Workspace& ws, int cargo_status,
     return cargo_status;
   }
   Policy proposed = ProposePolicy(observed);
-  NoteUndeclared(ws, proposed);
+  NoteUndeclared(observed, proposed);
   return WriteProposal(opts, proposed);
 }
 
 int Run(RunOptions opts) {
   if (int rc = Preflight(opts.enforce); rc != kExitOk) return rc;
-  absl::StatusOr<WorkspaceDirs> dirs = LocateWorkspace(opts);
-  if (!dirs.ok()) return Environment(std::string(dirs.status().message()));
+  absl::StatusOr<Located> located = LocateWorkspace(opts);
+  if (!located.ok()) return Environment(std::string(located.status().message()));
+  const WorkspaceDirs* dirs = &located->dirs;
   if (opts.policy_path.empty()) opts.policy_path = dirs->root + "/warden.yaml";
   if (opts.db_path.empty()) opts.db_path = dirs->target_dir + "/warden/warden.db";
   opts.policy_path = fs::weakly_canonical(fs::absolute(opts.policy_path)).string();
@@ -372,18 +391,18 @@ int Run(RunOptions opts) {
     return Environment(std::string(cargo.status().message()));
   }
   // The store is the resolver's alone until resolving.get().
-  std::future<absl::StatusOr<Resolved>> resolving =
+  std::future<absl::StatusOr<std::string>> resolving =
       std::async(std::launch::async, Resolve, std::ref(**store), *run_id,
-                 std::cref(opts), std::cref(*dirs), *cargo);
+                 std::cref(opts), std::cref(*located), *cargo);
   int cargo_status = WaitCommand(*cargo);
-  absl::StatusOr<Resolved> resolved = resolving.get();
-  if (!resolved.ok()) return Environment(std::string(resolved.status().message()));
+  absl::StatusOr<std::string> sysroot = resolving.get();
+  if (!sysroot.ok()) return Environment(std::string(sysroot.status().message()));
   if (absl::Status s = RecordDirectives(**store, *run_id); !s.ok())
     return Environment(std::string(s.message()));
   (void)(*store)->EndRun(*run_id, cargo_status);
 
   absl::StatusOr<std::vector<Observation>> observed =
-      Observations(**store, *run_id, resolved->sysroot);
+      Observations(**store, *run_id, *sysroot);
   if (!observed.ok()) return Environment(std::string(observed.status().message()));
   size_t events = 0;
   for (const Observation& o : *observed) events += o.events.size();
@@ -392,7 +411,7 @@ int Run(RunOptions opts) {
           "distinct events recorded in %s\n",
           static_cast<long long>(*run_id), observed->size(), events,
           opts.db_path.c_str());
-  return Conclude(opts, resolved->workspace, cargo_status, *observed);
+  return Conclude(opts, cargo_status, *observed);
 }
 
 }  // namespace

@@ -76,7 +76,7 @@ int RunShow(const std::vector<std::string>& args) {
   if (policy_path.empty()) policy_path = ws->root + "/warden.yaml";
   if (db_path.empty()) db_path = ws->target_dir + "/warden/warden.db";
 
-  absl::StatusOr<Policy> declared = DeclaredPolicy(*ws);
+  absl::StatusOr<Policy> declared = DeclaredPolicy(ws->packages);
   if (!declared.ok()) return Fail(kExitUsage, std::string(declared.status().message()));
   Policy granted;
   if (std::filesystem::exists(policy_path)) {
@@ -104,19 +104,19 @@ int RunShow(const std::vector<std::string>& args) {
 
   bool any = false;
   for (const CargoPackage& p : ws->packages) {
-    if (!p.has_build_script || (!package.empty() && p.record.name != package))
+    if (!p.has_build_script || (!package.empty() && p.id.name != package))
       continue;
     any = true;
-    std::set<std::string> d = Lines(*declared, p.record.name);
-    std::set<std::string> o = Lines(observed, p.record.name);
+    std::set<std::string> d = Lines(*declared, p.id.name);
+    std::set<std::string> o = Lines(observed, p.id.name);
     std::set<std::string> undeclared;
     for (const std::string& line : o)
       if (!d.count(line)) undeclared.insert(line);
-    printf("%s %s (%s)\n", p.record.name.c_str(), p.record.version.c_str(),
-           p.record.source.c_str());
+    printf("%s %s (%s)\n", p.id.name.c_str(), p.id.version.c_str(),
+           p.id.source.c_str());
     PrintSection("declared (Cargo.toml [package.metadata.warden])", d,
                  p.declared_yaml.empty() ? "nothing declared" : "declares baseline only");
-    PrintSection("granted (warden.yaml)", Lines(granted, p.record.name), "baseline only");
+    PrintSection("granted (warden.yaml)", Lines(granted, p.id.name), "baseline only");
     PrintSection(observed_title.c_str(), o, "baseline only");
     if (!p.declared_yaml.empty())
       PrintSection("observed but not declared", undeclared, "none");

@@ -69,17 +69,11 @@ absl::StatusOr<std::vector<Observation>> Observations(
   if (!events.ok()) return events.status();
   absl::StatusOr<std::vector<Directive>> directives = store.Directives(run_id);
   if (!directives.ok()) return directives.status();
-  absl::StatusOr<std::vector<PackageRecord>> packages = store.Packages(run_id);
-  if (!packages.ok()) return packages.status();
 
   std::map<int64_t, Observation> by_inv;
   for (const InvocationRecord& inv : *invs) {
     Observation& o = by_inv[inv.id];
-    o.package = {inv.package, inv.version, "path"};
-    for (const PackageRecord& p : *packages)
-      if (p.name == inv.package && p.version == inv.version &&
-          p.manifest_dir == inv.manifest_dir)
-        o.package.source = p.source;
+    o.package = {inv.package, inv.version, inv.source};
     // The target dir is the out dir's ancestor: <target>/<profile>/build/x/out.
     std::filesystem::path out(inv.out_dir);
     std::string target_dir =

@@ -21,6 +21,7 @@
 #include "absl/strings/str_cat.h"
 #include "db/store.h"
 #include "policy/matcher.h"
+#include "tools/cargo_files.h"
 #include "tools/context.h"
 #include "tools/protocol.h"
 #include "tracer/landlock.h"
@@ -69,20 +70,6 @@ absl::StatusOr<RunRecord> AwaitResolution(Store& store, int64_t run_id) {
           "it still running?)");
     std::this_thread::sleep_for(kPoll);
   }
-}
-
-// PackageSource is how cargo metadata describes the package: "path" when it
-// does not list it.
-absl::StatusOr<std::string> PackageSource(Store& store, int64_t run_id,
-                                          const PackageId& id,
-                                          const std::string& manifest_dir) {
-  absl::StatusOr<std::vector<PackageRecord>> packages = store.Packages(run_id);
-  if (!packages.ok()) return packages.status();
-  for (const PackageRecord& p : *packages)
-    if (p.name == id.name && p.version == id.version &&
-        p.manifest_dir == manifest_dir)
-      return p.source;
-  return "path";
 }
 
 // BuildEnvironment is what the build script sees: no WARDEN_* ever, and in
@@ -158,8 +145,9 @@ int Main(int argc, char** argv) {
   vars.manifest_dir = GetEnv("CARGO_MANIFEST_DIR");
   vars.target_dir = GetEnv(kEnvTargetDir);
   vars.workspace_root = GetEnv(kEnvWorkspace);
+  // cargo has written Cargo.lock before it runs any build script.
   absl::StatusOr<std::string> source =
-      PackageSource(**store, run_id, id, vars.manifest_dir);
+      LockedSource(vars.workspace_root + "/Cargo.lock", id.name, id.version);
   if (!source.ok()) return Fail(id, std::string(source.status().message()));
   id.source = *source;
 
@@ -185,6 +173,7 @@ int Main(int argc, char** argv) {
   inv.run_id = run_id;
   inv.package = id.name;
   inv.version = id.version;
+  inv.source = id.source;
   inv.manifest_dir = vars.manifest_dir;
   inv.out_dir = vars.out_dir;
   inv.started_ms = NowMs();

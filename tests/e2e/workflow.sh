@@ -94,6 +94,17 @@ check "the error names file, line and column" grep -qE "bad.yaml:4:[0-9]+" "$SCR
 "$WARDEN" enforce --manifest-path "$ws/Cargo.toml" --policy "$SCRATCH/missing.yaml" -- build --offline > "$SCRATCH/missing.log" 2>&1
 check "a missing policy is an error, not an empty allow-list" [ $? -eq 2 ]
 
+# A build script doing more than its [package.metadata.warden] declares:
+# learn points it out (the declaration is read from the crate's Cargo.toml).
+extra="$SCRATCH/extra"
+cp -r "$REPO/examples/demo" "$extra"
+rm -rf "$extra/target" "$extra/warden.yaml" "$extra/Cargo.lock"
+sed -i 's|fn main() {|fn main() {\n    let _ = fs::read_to_string("/etc/hostname");|' "$extra/demo-gen/build.rs"
+(cd "$extra" && "$WARDEN" learn -- build --offline) > "$SCRATCH/extra.log" 2>&1
+check "learn notes what a crate does beyond its declaration" \
+  grep -q "note: demo-gen's build script did what its \[package.metadata.warden\] does not declare: read /etc/hostname" "$SCRATCH/extra.log"
+grep -q "note: demo-gen" "$SCRATCH/extra.log" || diag "$SCRATCH/extra.log"
+
 # cargo-warden finds the workspace itself when that is certain and checks it
 # against cargo metadata while cargo builds. A manifest that fools the lookup
 # ("[workspace]" inside a string, while the real root is the directory above)
