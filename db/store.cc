@@ -97,11 +97,12 @@ CREATE INDEX directives_by_invocation ON directives(invocation_id);
 )sql",
     // Runs written before this step were resolved before their build. Each
     // invocation now carries its package's source, which the supervisor
-    // reads from Cargo.lock; the per-run package list had only that use.
+    // reads from Cargo.lock (the per-run package list had only that use),
+    // and rustc's sysroot ('' before: callers then ask rustc).
     R"sql(
 ALTER TABLE runs ADD COLUMN resolution INTEGER NOT NULL DEFAULT 1;
-ALTER TABLE runs ADD COLUMN sysroot TEXT NOT NULL DEFAULT '';
 ALTER TABLE invocations ADD COLUMN source TEXT NOT NULL DEFAULT 'path';
+ALTER TABLE invocations ADD COLUMN sysroot TEXT NOT NULL DEFAULT '';
 UPDATE invocations SET source = coalesce((
   SELECT p.source FROM packages p
   WHERE p.run_id = invocations.run_id AND p.name = invocations.package AND
@@ -503,7 +504,7 @@ absl::Status InsertEvents(sqlite3* db, int64_t invocation_id,
 
 constexpr char kRunColumns[] =
     "id, mode, workspace_root, policy_path, cargo_args, started_ms, ended_ms, "
-    "exit_status, resolution, sysroot";
+    "exit_status, resolution";
 
 RunRecord RunFromRow(const Statement& s) {
   RunRecord run;
@@ -516,7 +517,6 @@ RunRecord RunFromRow(const Statement& s) {
   run.ended_ms = s.Int(6);
   run.exit_status = static_cast<int>(s.Int(7));
   run.resolution = ResolutionFrom(s.Int(8));
-  run.sysroot = s.Text(9);
   return run;
 }
 
@@ -575,12 +575,11 @@ absl::Status Store::EndRun(int64_t run_id, int exit_status) {
   });
 }
 
-absl::Status Store::Resolve(int64_t run_id, const std::string& sysroot) {
+absl::Status Store::Resolve(int64_t run_id) {
   return InWriteTransaction(db_, "resolution", [&]() -> absl::Status {
     return UpdateRun(db_, "recording the resolution",
-                     "UPDATE runs SET resolution = ?1, sysroot = ?2 WHERE id = ?3",
-                     static_cast<int>(ResolutionState::kRecorded), sysroot,
-                     run_id);
+                     "UPDATE runs SET resolution = ?1 WHERE id = ?2",
+                     static_cast<int>(ResolutionState::kRecorded), run_id);
   });
 }
 
@@ -600,14 +599,14 @@ absl::StatusOr<int64_t> Store::AddInvocation(const InvocationRecord& invocation,
         absl::StatusOr<Statement> insert = Statement::Prepare(
             db_,
             "INSERT INTO invocations(run_id, package, version, source, "
-            "manifest_dir, out_dir, binary_sha256, started_ms, ended_ms, "
-            "exit_status, notifications, peak_rss_kb) VALUES (?1, ?2, ?3, "
-            "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            "sysroot, manifest_dir, out_dir, binary_sha256, started_ms, "
+            "ended_ms, exit_status, notifications, peak_rss_kb) VALUES (?1, "
+            "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
             "inserting invocation");
         if (!insert.ok()) return insert.status();
         const InvocationRecord& i = invocation;
         WARDEN_RETURN_IF_ERROR(
-            insert->Run(i.run_id, i.package, i.version, i.source,
+            insert->Run(i.run_id, i.package, i.version, i.source, i.sysroot,
                         i.manifest_dir, i.out_dir, i.binary_sha256,
                         i.started_ms, i.ended_ms, i.exit_status,
                         i.notifications, i.peak_rss_kb));
@@ -658,7 +657,8 @@ absl::StatusOr<std::vector<InvocationRecord>> Store::Invocations(
       db_,
       "SELECT id, run_id, package, version, manifest_dir, out_dir, "
       "binary_sha256, started_ms, ended_ms, exit_status, notifications, "
-      "peak_rss_kb, source FROM invocations WHERE run_id = ?1 ORDER BY id",
+      "peak_rss_kb, source, sysroot FROM invocations WHERE run_id = ?1 "
+      "ORDER BY id",
       "reading invocations",
       [](const Statement& s) {
         InvocationRecord i;
@@ -675,6 +675,7 @@ absl::StatusOr<std::vector<InvocationRecord>> Store::Invocations(
         i.notifications = static_cast<uint64_t>(s.Int(10));
         i.peak_rss_kb = s.Int(11);
         i.source = s.Text(12);
+        i.sysroot = s.Text(13);
         return i;
       },
       run_id);

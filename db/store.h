@@ -24,8 +24,9 @@ namespace warden {
 
 inline constexpr int kSchemaVersion = 2;
 
-// What cargo-warden learns about a run while cargo builds (the package graph
-// and the toolchain's sysroot), and where that stands: supervisors wait for it.
+// Whether cargo has confirmed the workspace cargo-warden started the build
+// with (it may find it without cargo, and checks while cargo builds):
+// supervisors wait for it.
 enum class ResolutionState { kResolving = 0, kRecorded = 1, kFailed = 2 };
 
 struct RunRecord {
@@ -38,7 +39,6 @@ struct RunRecord {
   int64_t ended_ms = 0;        // 0 while running
   int exit_status = -1;
   ResolutionState resolution = ResolutionState::kResolving;
-  std::string sysroot;         // rustc's, once resolved
 };
 
 struct InvocationRecord {
@@ -47,6 +47,7 @@ struct InvocationRecord {
   std::string package;         // name
   std::string version;
   std::string source;          // "registry", "path", "git" (from Cargo.lock)
+  std::string sysroot;         // of the rustc cargo ran
   std::string manifest_dir;
   std::string out_dir;
   std::string binary_sha256;   // of the real build-script binary
@@ -86,12 +87,12 @@ class Store {
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
-  // BeginRun records a run that is still being resolved (run.resolution and
-  // run.sysroot are ignored).
+  // BeginRun records a run that is still being resolved (run.resolution is
+  // ignored).
   absl::StatusOr<int64_t> BeginRun(const RunRecord& run);
   absl::Status EndRun(int64_t run_id, int exit_status);
-  // Resolve records the run's sysroot and marks it resolved.
-  absl::Status Resolve(int64_t run_id, const std::string& sysroot);
+  // Resolve marks the run resolved.
+  absl::Status Resolve(int64_t run_id);
   // FailResolution marks that the run will never be resolved.
   absl::Status FailResolution(int64_t run_id);
 

@@ -31,11 +31,10 @@ namespace fs = std::filesystem;
 // Field-wise views of the records, so EXPECT_EQ can compare and print them.
 auto Tie(const RunRecord& r) {
   return std::tie(r.id, r.mode, r.workspace_root, r.policy_path, r.cargo_args,
-                  r.started_ms, r.ended_ms, r.exit_status, r.resolution,
-                  r.sysroot);
+                  r.started_ms, r.ended_ms, r.exit_status, r.resolution);
 }
 auto Tie(const InvocationRecord& i) {
-  return std::tie(i.id, i.run_id, i.package, i.version, i.source,
+  return std::tie(i.id, i.run_id, i.package, i.version, i.source, i.sysroot,
                   i.manifest_dir, i.out_dir, i.binary_sha256, i.started_ms,
                   i.ended_ms, i.exit_status, i.notifications, i.peak_rss_kb);
 }
@@ -66,6 +65,7 @@ InvocationRecord MakeInvocation(int64_t run_id, const std::string& package) {
   inv.package = package;
   inv.version = "1.2.3";
   inv.source = "registry";
+  inv.sysroot = "/home/dev/.rustup/toolchains/stable-x86_64-unknown-linux-gnu";
   inv.manifest_dir = "/home/dev/.cargo/registry/src/" + package + "-1.2.3";
   inv.out_dir = "/home/dev/proj/target/debug/build/" + package + "-9f8e/out";
   inv.binary_sha256 = std::string(64, 'a');
@@ -332,14 +332,12 @@ TEST_F(StoreTest, RunsAreResolvingUntilRecordedOrFailed) {
   };
   EXPECT_EQ(run(*recorded).resolution, ResolutionState::kResolving);
   EXPECT_EQ(run(*failed).resolution, ResolutionState::kResolving);
-  ASSERT_TRUE(store->Resolve(*recorded, "/toolchain").ok());
+  ASSERT_TRUE(store->Resolve(*recorded).ok());
   ASSERT_TRUE(store->FailResolution(*failed).ok());
   EXPECT_EQ(run(*recorded).resolution, ResolutionState::kRecorded);
-  EXPECT_EQ(run(*recorded).sysroot, "/toolchain");
   EXPECT_EQ(run(*failed).resolution, ResolutionState::kFailed);
   EXPECT_EQ(store->FailResolution(*failed + 1).code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(store->Resolve(*failed + 1, "/toolchain").code(),
-            absl::StatusCode::kNotFound);
+  EXPECT_EQ(store->Resolve(*failed + 1).code(), absl::StatusCode::kNotFound);
 }
 
 // A database from schema 1 (package lists per run, no resolution states)
@@ -382,13 +380,13 @@ TEST_F(StoreTest, MigratesSchemaOneRunsAsRecorded) {
   absl::StatusOr<std::optional<RunRecord>> run = store->GetRun(7);
   ASSERT_TRUE(run.ok() && run->has_value()) << run.status();
   EXPECT_EQ((*run)->resolution, ResolutionState::kRecorded);
-  EXPECT_EQ((*run)->sysroot, "");
   // Each invocation took its source from the run's package list, now gone.
   absl::StatusOr<std::vector<InvocationRecord>> invs = store->Invocations(7);
   ASSERT_TRUE(invs.ok()) << invs.status();
   ASSERT_EQ(invs->size(), 2u);
   EXPECT_EQ((*invs)[0].source, "registry");
   EXPECT_EQ((*invs)[1].source, "path");
+  EXPECT_EQ((*invs)[0].sysroot, "");
   EXPECT_EQ(RawDb(path_).Int(
                 "SELECT count(*) FROM sqlite_master WHERE name = 'packages'"),
             0);
@@ -611,7 +609,7 @@ TEST_F(StoreTest, ConcurrentWritersLoseNothing) {
       absl::StatusOr<int64_t> id =
           (*store)->BeginRun(MakeRun("/concurrent", 1000 + r));
       if (!report(id.status())) return false;
-      if (!report((*store)->Resolve(*id, "/sysroot"))) return false;
+      if (!report((*store)->Resolve(*id))) return false;
       if (!report((*store)->EndRun(*id, 0))) return false;
     }
     return true;
@@ -650,7 +648,6 @@ TEST_F(StoreTest, ConcurrentWritersLoseNothing) {
   for (const RunRecord& run : *runs) {
     EXPECT_EQ(run.exit_status, 0);
     EXPECT_EQ(run.resolution, ResolutionState::kRecorded);
-    EXPECT_EQ(run.sysroot, "/sysroot");
   }
 }
 

@@ -249,7 +249,7 @@ struct Located {
 };
 
 // LocateWorkspace finds the workspace root and target directory: without
-// cargo where that is certain (FindWorkspaceDirs; Resolve has cargo confirm
+// cargo where that is certain (FindWorkspaceDirs; Confirm has cargo confirm
 // it while it builds), else with `cargo metadata --no-deps` (20-30 ms before
 // the build can start).
 absl::StatusOr<Located> LocateWorkspace(const RunOptions& opts) {
@@ -273,40 +273,28 @@ absl::StatusOr<int64_t> StartRun(Store& store, const RunOptions& opts,
   return store.BeginRun(run);
 }
 
-// Resolve asks rustc for its sysroot while cargo builds, and cargo to
-// confirm the workspace cargo-warden found by itself, then records the
-// sysroot: build scripts wait for it in the database. Both are tens of
-// milliseconds that no longer delay the build; the full package graph (cargo
-// metadata without --no-deps, 70-110 ms and the package cache lock) is not
-// needed: supervisors read their package's source from Cargo.lock. On
-// failure the run is marked failed, so waiting build scripts fail, and cargo
-// is killed.
-absl::StatusOr<std::string> Resolve(Store& store, int64_t run_id,
-                                    const RunOptions& opts,
-                                    const Located& located, pid_t cargo) {
-  std::future<std::string> sysroot = std::async(std::launch::async, RustSysroot);
-  absl::Status status;
-  if (located.unconfirmed) {
-    absl::StatusOr<WorkspaceDirs> dirs =
-        WorkspaceDirsFromCargo(opts.manifest_path, opts.cargo_args);
-    status = dirs.status();
-    if (dirs.ok() && (dirs->root != located.dirs.root ||
-                      dirs->target_dir != located.dirs.target_dir))
-      status = absl::InternalError(absl::StrCat(
-          "cargo metadata puts the workspace at ", dirs->root, " (target ",
-          dirs->target_dir, "), not at ", located.dirs.root, " (target ",
-          located.dirs.target_dir,
-          ") as cargo-warden's own lookup said; the build was stopped. This "
-          "is a bug in warden: please report it with your cargo config"));
-  }
-  std::string resolved = sysroot.get();
-  if (status.ok()) status = store.Resolve(run_id, resolved);
+// Confirm has `cargo metadata --no-deps` confirm, while cargo builds, the
+// workspace cargo-warden found by itself, and records the outcome: build
+// scripts wait for it in the database. If cargo disagrees, the run is marked
+// failed, so waiting build scripts fail, and cargo is killed.
+absl::Status Confirm(Store& store, int64_t run_id, const RunOptions& opts,
+                     const WorkspaceDirs& found, pid_t cargo) {
+  absl::StatusOr<WorkspaceDirs> dirs =
+      WorkspaceDirsFromCargo(opts.manifest_path, opts.cargo_args);
+  absl::Status status = dirs.status();
+  if (dirs.ok() && (dirs->root != found.root || dirs->target_dir != found.target_dir))
+    status = absl::InternalError(absl::StrCat(
+        "cargo metadata puts the workspace at ", dirs->root, " (target ",
+        dirs->target_dir, "), not at ", found.root, " (target ",
+        found.target_dir,
+        ") as cargo-warden's own lookup said; the build was stopped. This "
+        "is a bug in warden: please report it with your cargo config"));
+  if (status.ok()) status = store.Resolve(run_id);
   if (!status.ok()) {
     (void)store.FailResolution(run_id);
     kill(cargo, SIGKILL);
-    return status;
   }
-  return resolved;
+  return status;
 }
 
 // WardenEnvironment is what cargo runs with: warden-rustc as its
@@ -380,6 +368,9 @@ int Run(RunOptions opts) {
   // unsupervised: put the shim in front of them first.
   absl::StatusOr<int> shimmed = ShimAllBuildScripts(dirs->target_dir);
   if (!shimmed.ok()) return Environment(std::string(shimmed.status().message()));
+  if (!located->unconfirmed)
+    if (absl::Status s = (*store)->Resolve(*run_id); !s.ok())
+      return Environment(std::string(s.message()));
 
   std::vector<std::string> argv = CargoCommand(opts);
   fprintf(stderr, "cargo-warden: %s: %s\n", opts.enforce ? "enforce" : "learn",
@@ -390,19 +381,21 @@ int Run(RunOptions opts) {
     (void)(*store)->FailResolution(*run_id);
     return Environment(std::string(cargo.status().message()));
   }
-  // The store is the resolver's alone until resolving.get().
-  std::future<absl::StatusOr<std::string>> resolving =
-      std::async(std::launch::async, Resolve, std::ref(**store), *run_id,
-                 std::cref(opts), std::cref(*located), *cargo);
+  // The store is Confirm's alone until confirmed.get().
+  std::future<absl::Status> confirmed;
+  if (located->unconfirmed)
+    confirmed = std::async(std::launch::async, Confirm, std::ref(**store),
+                           *run_id, std::cref(opts), std::cref(*dirs), *cargo);
   int cargo_status = WaitCommand(*cargo);
-  absl::StatusOr<std::string> sysroot = resolving.get();
-  if (!sysroot.ok()) return Environment(std::string(sysroot.status().message()));
+  if (confirmed.valid())
+    if (absl::Status s = confirmed.get(); !s.ok())
+      return Environment(std::string(s.message()));
   if (absl::Status s = RecordDirectives(**store, *run_id); !s.ok())
     return Environment(std::string(s.message()));
   (void)(*store)->EndRun(*run_id, cargo_status);
 
   absl::StatusOr<std::vector<Observation>> observed =
-      Observations(**store, *run_id, *sysroot);
+      Observations(**store, *run_id, /*sysroot=*/"");
   if (!observed.ok()) return Environment(std::string(observed.status().message()));
   size_t events = 0;
   for (const Observation& o : *observed) events += o.events.size();

@@ -52,6 +52,16 @@ std::string RustSysroot() {
   return s;
 }
 
+std::string SysrootOf(const std::string& rustc) {
+  if (rustc.empty() || rustc[0] != '/') return "";
+  std::error_code ec;
+  std::filesystem::path real = std::filesystem::canonical(rustc, ec);
+  if (ec) return "";
+  std::filesystem::path root = real.parent_path().parent_path();
+  if (!std::filesystem::is_directory(root / "lib/rustlib", ec)) return "";
+  return root.string();
+}
+
 std::string OverridePath(const std::string& policy_path) {
   std::filesystem::path p(policy_path);
   return (p.parent_path() /

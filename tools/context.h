@@ -25,8 +25,14 @@ int64_t NowMs();
 PathVars MachineVars(const std::string& sysroot);
 
 // RustSysroot asks rustc ($RUSTC, else rustc on PATH) for its sysroot; ""
-// when it cannot.
+// when it cannot. It starts rustc (20-30 ms): see SysrootOf.
 std::string RustSysroot();
+
+// SysrootOf returns the sysroot of the rustc binary at `rustc` without
+// running it, the way rustc finds its own: two levels above the real file,
+// when that directory holds lib/rustlib. "" otherwise (a wrapper, a rustup
+// proxy).
+std::string SysrootOf(const std::string& rustc);
 
 // OverridePath is the human override file next to a policy file:
 // warden.yaml -> warden.override.yaml.

@@ -78,7 +78,8 @@ absl::StatusOr<std::vector<Observation>> Observations(
     std::filesystem::path out(inv.out_dir);
     std::string target_dir =
         out.parent_path().parent_path().parent_path().parent_path().string();
-    o.vars = VarsFor(**run, inv, target_dir, sysroot);
+    o.vars = VarsFor(**run, inv, target_dir,
+                     inv.sysroot.empty() ? sysroot : inv.sysroot);
   }
   for (const StoredEvent& e : *events) by_inv[e.invocation_id].events.push_back(e.event);
   for (const Directive& d : *directives) {

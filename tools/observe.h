@@ -21,7 +21,8 @@ std::vector<Directive> ParseDirectives(const std::string& output,
 absl::Status RecordDirectives(Store& store, int64_t run_id);
 
 // Observations returns one Observation per invocation of the run, with path
-// variables rebuilt from the run and this machine.
+// variables rebuilt from the run and this machine. `sysroot` stands in for
+// invocations recorded without one (schema 1).
 absl::StatusOr<std::vector<Observation>> Observations(Store& store,
                                                       int64_t run_id,
                                                       const std::string& sysroot);

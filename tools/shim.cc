@@ -48,10 +48,10 @@ std::string Sha256File(const std::string& path) {
   return hex;
 }
 
-// AwaitResolution returns the run once cargo-warden has recorded what it
-// resolves while cargo builds (packages, sysroot). That is nearly always done
-// before the first build script runs; if not, wait rather than guess.
-absl::StatusOr<RunRecord> AwaitResolution(Store& store, int64_t run_id) {
+// AwaitResolution returns once cargo has confirmed the workspace the build
+// started with (cargo-warden checks it while cargo builds). That is nearly
+// always done before the first build script runs; if not, wait.
+absl::Status AwaitResolution(Store& store, int64_t run_id) {
   constexpr auto kPoll = std::chrono::milliseconds(5);
   constexpr auto kPatience = std::chrono::minutes(10);
   const auto deadline = std::chrono::steady_clock::now() + kPatience;
@@ -60,13 +60,13 @@ absl::StatusOr<RunRecord> AwaitResolution(Store& store, int64_t run_id) {
     if (!run.ok()) return run.status();
     if (!run->has_value())
       return absl::NotFoundError(absl::StrCat("no run ", run_id, " in the database"));
-    if ((*run)->resolution == ResolutionState::kRecorded) return **run;
+    if ((*run)->resolution == ResolutionState::kRecorded) return absl::OkStatus();
     if ((*run)->resolution == ResolutionState::kFailed)
       return absl::FailedPreconditionError(
-          "cargo-warden could not resolve the workspace (see its message)");
+          "cargo-warden could not confirm the workspace (see its message)");
     if (std::chrono::steady_clock::now() > deadline)
       return absl::DeadlineExceededError(
-          "cargo-warden has not resolved the workspace after 10 minutes (is "
+          "cargo-warden has not confirmed the workspace after 10 minutes (is "
           "it still running?)");
     std::this_thread::sleep_for(kPoll);
   }
@@ -138,9 +138,12 @@ int Main(int argc, char** argv) {
       Store::Open(GetEnv(kEnvDb), Store::OnClose::kLeaveWal);
   if (!store.ok()) return Fail(id, std::string(store.status().message()));
 
-  absl::StatusOr<RunRecord> run = AwaitResolution(**store, run_id);
-  if (!run.ok()) return Fail(id, std::string(run.status().message()));
-  PathVars vars = MachineVars(run->sysroot);
+  if (absl::Status s = AwaitResolution(**store, run_id); !s.ok())
+    return Fail(id, std::string(s.message()));
+  // cargo hands build scripts the rustc it runs.
+  std::string sysroot = SysrootOf(GetEnv("RUSTC"));
+  if (sysroot.empty()) sysroot = RustSysroot();
+  PathVars vars = MachineVars(sysroot);
   vars.out_dir = GetEnv("OUT_DIR");
   vars.manifest_dir = GetEnv("CARGO_MANIFEST_DIR");
   vars.target_dir = GetEnv(kEnvTargetDir);
@@ -174,6 +177,7 @@ int Main(int argc, char** argv) {
   inv.package = id.name;
   inv.version = id.version;
   inv.source = id.source;
+  inv.sysroot = sysroot;
   inv.manifest_dir = vars.manifest_dir;
   inv.out_dir = vars.out_dir;
   inv.started_ms = NowMs();

@@ -1,0 +1,41 @@
+// SysrootOf: rustc's sysroot found without running rustc.
+#include "tools/context.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+namespace warden {
+namespace {
+
+namespace fs = std::filesystem;
+
+TEST(SysrootOf, TwoLevelsAboveTheRealBinaryWhenItHoldsRustlib) {
+  char tmpl[] = "/tmp/warden-sysroot.XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  const fs::path root = fs::canonical(tmpl);
+  const fs::path toolchain = root / "toolchains/stable";
+  fs::create_directories(toolchain / "bin");
+  fs::create_directories(toolchain / "lib/rustlib");
+  std::ofstream(toolchain / "bin/rustc") << "";
+  // A symlink to it (Debian's /usr/bin/rustc) leads to the same sysroot.
+  fs::create_directories(root / "usr/bin");
+  fs::create_symlink(toolchain / "bin/rustc", root / "usr/bin/rustc");
+  // A rustup proxy or a wrapper has no lib/rustlib two levels up.
+  fs::create_directories(root / "cargo/bin");
+  std::ofstream(root / "cargo/bin/rustc") << "";
+
+  EXPECT_EQ(SysrootOf((toolchain / "bin/rustc").string()), toolchain.string());
+  EXPECT_EQ(SysrootOf((root / "usr/bin/rustc").string()), toolchain.string());
+  EXPECT_EQ(SysrootOf((root / "cargo/bin/rustc").string()), "");
+  EXPECT_EQ(SysrootOf("rustc"), "");
+  EXPECT_EQ(SysrootOf(""), "");
+  EXPECT_EQ(SysrootOf((root / "missing/bin/rustc").string()), "");
+  fs::remove_all(root);
+}
+
+}  // namespace
+}  // namespace warden
