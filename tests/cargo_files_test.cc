@@ -2,11 +2,12 @@
 #include "tools/cargo_files.h"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <filesystem>
 #include <fstream>
 #include <string>
+
+#include "tests/scratch_dir.h"
 
 namespace warden {
 namespace {
@@ -15,18 +16,14 @@ namespace fs = std::filesystem;
 
 class CargoFilesTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/warden-cargo-files.XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override { fs::remove_all(dir_); }
+  void SetUp() override { ASSERT_FALSE(scratch_.path().empty()); }
   std::string Write(const std::string& name, const std::string& text) {
     std::string path = dir_ + "/" + name;
     std::ofstream(path) << text;
     return path;
   }
-  std::string dir_;
+  ScratchDir scratch_{"warden-cargo-files"};
+  const std::string dir_ = scratch_.path().string();
 };
 
 // As cargo writes it (version 3), with a git, a path and a sparse package.

@@ -2,11 +2,12 @@
 #include "tools/context.h"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <filesystem>
 #include <fstream>
 #include <string>
+
+#include "tests/scratch_dir.h"
 
 namespace warden {
 namespace {
@@ -14,9 +15,9 @@ namespace {
 namespace fs = std::filesystem;
 
 TEST(SysrootOf, TwoLevelsAboveTheRealBinaryWhenItHoldsRustlib) {
-  char tmpl[] = "/tmp/warden-sysroot.XXXXXX";
-  ASSERT_NE(mkdtemp(tmpl), nullptr);
-  const fs::path root = fs::canonical(tmpl);
+  ScratchDir scratch("warden-sysroot");
+  ASSERT_FALSE(scratch.path().empty());
+  const fs::path& root = scratch.path();
   const fs::path toolchain = root / "toolchains/stable";
   fs::create_directories(toolchain / "bin");
   fs::create_directories(toolchain / "lib/rustlib");
@@ -34,7 +35,6 @@ TEST(SysrootOf, TwoLevelsAboveTheRealBinaryWhenItHoldsRustlib) {
   EXPECT_EQ(SysrootOf("rustc"), "");
   EXPECT_EQ(SysrootOf(""), "");
   EXPECT_EQ(SysrootOf((root / "missing/bin/rustc").string()), "");
-  fs::remove_all(root);
 }
 
 }  // namespace

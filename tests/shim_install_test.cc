@@ -12,6 +12,8 @@
 #include <fstream>
 #include <string>
 
+#include "tests/scratch_dir.h"
+
 namespace warden {
 namespace {
 
@@ -20,9 +22,7 @@ namespace fs = std::filesystem;
 class ShimInstallTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char dir[] = "/tmp/warden-shim-test.XXXXXX";
-    ASSERT_NE(mkdtemp(dir), nullptr);
-    root_ = dir;
+    ASSERT_FALSE(root_.empty());
     build_ = root_ / "debug" / "build" / "pkg-0123abcd";
     fs::create_directories(build_);
     // A real ELF executable stands in for a compiled build script.
@@ -30,7 +30,6 @@ class ShimInstallTest : public ::testing::Test {
     fs::create_hard_link(build_ / "build_script_build-0123abcd",
                          build_ / "build-script-build");
   }
-  void TearDown() override { fs::remove_all(root_); }
 
   static std::string Head(const fs::path& p) {
     std::ifstream in(p);
@@ -51,7 +50,9 @@ class ShimInstallTest : public ::testing::Test {
     return out;
   }
 
-  fs::path root_, build_;
+  ScratchDir scratch_{"warden-shim-test"};
+  const fs::path root_ = scratch_.path();
+  fs::path build_;
 };
 
 TEST_F(ShimInstallTest, ShimsRustcOutputAndCargosHardLink) {

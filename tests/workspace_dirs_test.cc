@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "tests/scratch_dir.h"
 #include "tools/cargo.h"
 
 namespace warden {
@@ -20,9 +21,7 @@ namespace fs = std::filesystem;
 class WorkspaceDirsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/warden-dirs.XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    root_ = fs::canonical(tmpl);
+    ASSERT_FALSE(root_.empty());
     home_ = root_ / "home";
     fs::create_directories(home_ / ".cargo");
     old_cwd_ = fs::current_path();
@@ -32,10 +31,7 @@ class WorkspaceDirsTest : public ::testing::Test {
     unsetenv("CARGO_TARGET_DIR");
     unsetenv("CARGO_BUILD_TARGET_DIR");
   }
-  void TearDown() override {
-    fs::current_path(old_cwd_);
-    fs::remove_all(root_);
-  }
+  void TearDown() override { fs::current_path(old_cwd_); }
 
   static void Write(const fs::path& path, const std::string& text) {
     fs::create_directories(path.parent_path());
@@ -48,7 +44,9 @@ class WorkspaceDirsTest : public ::testing::Test {
     return FindWorkspaceDirs("", args);
   }
 
-  fs::path root_, home_, old_cwd_;
+  ScratchDir scratch_{"warden-dirs"};
+  const fs::path root_ = scratch_.path();
+  fs::path home_, old_cwd_;
 };
 
 constexpr char kPackage[] = "[package]\nname = \"p\"\nversion = \"0.1.0\"\n";
