@@ -182,9 +182,7 @@ absl::StatusOr<WorkspaceDirs> WorkspaceDirsFromCargo(
   absl::StatusOr<Workspace> ws =
       LoadWorkspace(manifest_path, args, Packages::kMembersOnly);
   if (!ws.ok()) return ws.status();
-  std::error_code ec;
-  return WorkspaceDirs{fs::weakly_canonical(ws->root, ec).string(),
-                       fs::weakly_canonical(ws->target_dir, ec).string()};
+  return WorkspaceDirs{ws->root, ws->target_dir};
 }
 
 absl::StatusOr<Workspace> LoadWorkspace(const std::string& manifest_path,
@@ -204,8 +202,11 @@ absl::StatusOr<Workspace> LoadWorkspace(const std::string& manifest_path,
   if (meta.is_discarded() || !meta.is_object())
     return absl::InternalError("cargo metadata printed something that is not JSON");
   Workspace ws;
-  ws.root = meta.value("workspace_root", "");
-  ws.target_dir = meta.value("target_directory", "");
+  // Canonical, as runs record them: a symlinked checkout is one workspace.
+  std::error_code ec;
+  ws.root = fs::weakly_canonical(meta.value("workspace_root", ""), ec).string();
+  ws.target_dir =
+      fs::weakly_canonical(meta.value("target_directory", ""), ec).string();
   for (const nlohmann::json& p : meta.value("packages", nlohmann::json::array())) {
     CargoPackage pkg;
     pkg.id.name = p.value("name", "");

@@ -23,8 +23,8 @@ struct CargoPackage {
 };
 
 struct Workspace {
-  std::string root;
-  std::string target_dir;
+  std::string root;        // canonical
+  std::string target_dir;  // canonical (weakly: it may not exist yet)
   std::vector<CargoPackage> packages;
 };
 

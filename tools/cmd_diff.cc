@@ -57,11 +57,11 @@ int DiffRuns(const DiffOptions& opts, std::vector<PolicyChange>& changes) {
   std::string db = opts.db_path;
   std::string workspace_root;
   if (db.empty() || (opts.from == 0 && opts.to == 0)) {
-    absl::StatusOr<Workspace> ws = LoadWorkspace(opts.manifest_path, opts.cargo_args,
-                                                 Packages::kMembersOnly);
-    if (!ws.ok()) return Fail(kExitEnvironment, std::string(ws.status().message()));
-    if (db.empty()) db = ws->target_dir + "/warden/warden.db";
-    workspace_root = ws->root;
+    absl::StatusOr<WorkspaceDirs> dirs =
+        WorkspaceDirsFromCargo(opts.manifest_path, opts.cargo_args);
+    if (!dirs.ok()) return Fail(kExitEnvironment, std::string(dirs.status().message()));
+    if (db.empty()) db = dirs->target_dir + "/warden/warden.db";
+    workspace_root = dirs->root;
   }
   if (!std::filesystem::exists(db))
     return Fail(kExitEnvironment,
