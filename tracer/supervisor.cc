@@ -50,11 +50,13 @@ namespace {
 // tracee may not run on this CPU.
 class SameCpu {
  public:
-  explicit SameCpu(pid_t tid) : tid_(tid) {
+  // `own` is the calling thread's mask, to restore afterwards; no pin
+  // without it.
+  SameCpu(pid_t tid, const cpu_set_t* own) : tid_(tid), own_cpus_(own) {
     int cpu = sched_getcpu();
-    if (cpu < 0 || sched_getaffinity(tid_, sizeof tracee_cpus_, &tracee_cpus_) != 0 ||
-        !CPU_ISSET(cpu, &tracee_cpus_) ||
-        sched_getaffinity(0, sizeof own_cpus_, &own_cpus_) != 0)
+    if (own == nullptr || cpu < 0 ||
+        sched_getaffinity(tid_, sizeof tracee_cpus_, &tracee_cpus_) != 0 ||
+        !CPU_ISSET(cpu, &tracee_cpus_))
       return;
     cpu_set_t here;
     CPU_ZERO(&here);
@@ -66,15 +68,15 @@ class SameCpu {
   ~SameCpu() {
     if (!pinned_) return;
     sched_setaffinity(tid_, sizeof tracee_cpus_, &tracee_cpus_);
-    sched_setaffinity(0, sizeof own_cpus_, &own_cpus_);
+    sched_setaffinity(0, sizeof *own_cpus_, own_cpus_);
   }
   SameCpu(const SameCpu&) = delete;
   SameCpu& operator=(const SameCpu&) = delete;
 
  private:
   pid_t tid_;
+  const cpu_set_t* own_cpus_;
   cpu_set_t tracee_cpus_;
-  cpu_set_t own_cpus_;
   bool pinned_ = false;
 };
 
@@ -184,7 +186,7 @@ Reply Supervisor::SendFd(const seccomp_notif& n, int fd, bool cloexec) {
   addfd.newfd_flags = cloexec ? O_CLOEXEC : 0;
   int rc, error;
   {
-    SameCpu pin(static_cast<pid_t>(n.pid));
+    SameCpu pin(static_cast<pid_t>(n.pid), own_cpus_known_ ? &own_cpus_ : nullptr);
     rc = ioctl(listener_, SECCOMP_IOCTL_NOTIF_ADDFD, &addfd);
     error = errno;
   }

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <linux/seccomp.h>
+#include <sched.h>
 #include <sys/ioctl.h>
 #include <sys/types.h>
 
@@ -67,7 +68,9 @@ class Supervisor {
         log_(log),
         listener_(listener),
         child_(child),
-        self_(getpid()) {}
+        self_(getpid()) {
+    own_cpus_known_ = sched_getaffinity(0, sizeof own_cpus_, &own_cpus_) == 0;
+  }
 
   // Serve answers notifications until every process holding the filter has
   // exited, and returns the child's exit status.
@@ -141,6 +144,8 @@ class Supervisor {
   int listener_;
   pid_t child_;
   pid_t self_;
+  cpu_set_t own_cpus_;  // the supervisor's CPU mask, restored after SendFd
+  bool own_cpus_known_ = false;
   bool first_exec_seen_ = false;
 };
 
