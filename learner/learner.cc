@@ -20,6 +20,7 @@
 #include <utility>
 
 #include "learner/generalize.h"
+#include "policy/directives.h"
 
 namespace warden {
 namespace {
@@ -132,6 +133,7 @@ class Compiled {
  public:
   Compiled(const Policy& policy, const Observation& obs) : vars_(&obs.vars) {
     auto compiled = CompilePackagePolicy(policy, obs.package, obs.vars);
+    if (!compiled.ok()) compiled = CompilePackagePolicy(Policy{}, obs.package, obs.vars);
     if (compiled.ok()) policy_ = *std::move(compiled);
   }
 
@@ -142,8 +144,11 @@ class Compiled {
            policy_->Allows(need.access, need.target, need.target) != nullptr;
   }
 
-  bool AllowsDirective(std::string_view key) const {
-    return policy_ != nullptr && policy_->AllowsDirective(key);
+  // CheckDirective decides a directive the script printed (see
+  // policy/directives.h); its `rule` and `reads` say what would allow it.
+  DirectiveVerdict CheckDirective(const ParsedDirective& directive) const {
+    if (policy_ == nullptr) return DirectiveVerdict{};
+    return warden::CheckDirective(*policy_, directive);
   }
 
   bool AllowsEnv(std::string_view name) const {
@@ -225,10 +230,29 @@ void NoteGrants(const Observation& obs, Learned& learned) {
     if (!compiled.AllowsEnv(name)) learned.env.insert(name);
   }
   // Only directives that change how other code is compiled or linked need a
-  // grant ("rustc-link-arg"); "rerun-if-changed" and metadata do not.
+  // grant ("rustc-link-arg"); "rerun-if-changed" and metadata do not. Link
+  // arguments and rustc-flags are granted with their exact value, dangerous
+  // rustc-env names by name, WARDEN_* never; library search paths the
+  // package may not read become read grants.
   for (const Directive& directive : obs.directives) {
-    if (!compiled.AllowsDirective(directive.key))
-      learned.directives.insert(directive.key);
+    const ParsedDirective parsed =
+        DirectiveFromStored(directive.key, directive.value);
+    if (AlwaysDropped(parsed)) continue;
+    const DirectiveVerdict verdict = compiled.CheckDirective(parsed);
+    if (verdict.allowed || verdict.rule.empty()) continue;
+    learned.directives.insert(verdict.rule);
+    for (const std::string& rule : verdict.also) learned.directives.insert(rule);
+    // Search paths the package may not read: granted as themselves, with
+    // variables put back ("rustc-link-search={target_dir}").
+    for (const std::string& path : verdict.search_paths) {
+      // Escaped first: the '?' PutVarsBack writes for braces stays a glob.
+      const std::string with_vars =
+          PutVarsBack(EscapeDirectivePattern(path), obs.vars);
+      const std::string raw =
+          "rustc-link-search=" + EscapeDirectivePattern(path);
+      learned.directives.erase(raw);
+      learned.directives.insert("rustc-link-search=" + with_vars);
+    }
   }
 }
 

@@ -38,6 +38,13 @@ struct Observation {
 // Output is deterministic: same observations, byte-identical SavePolicy.
 Policy ProposePolicy(const std::vector<Observation>& observations);
 
+// ProposeCompileReads turns the files rustc read outside warden's floor
+// (include_bytes!/include_str! inputs from rustc's dep-info, noted by
+// warden-rustc under learn) into `compile: read:` rules, with variables put
+// back and folded like a build script's reads.
+std::vector<Rule> ProposeCompileReads(const std::vector<std::string>& paths,
+                                      const PathVars& vars);
+
 // PolicyChange is one grant added or removed for a package.
 struct PolicyChange {
   std::string package;

@@ -8,6 +8,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "policy/directives.h"
 #include "policy/profiles.h"
 #include "policy/semver.h"
 #include "policy/syntax.h"
@@ -239,6 +240,10 @@ class CompiledPolicy final : public PackagePolicy {
   std::vector<std::string> Roots(Access access) const override;
   bool Mentioned() const override { return mentioned_; }
 
+  const policy_internal::DirectiveRules& directive_rules() const {
+    return directives_;
+  }
+
  private:
   friend class Compiler;
 
@@ -258,7 +263,7 @@ class CompiledPolicy final : public PackagePolicy {
   std::vector<NetRule> connect_;
   std::vector<NetRule> bind_;
   std::vector<std::string> env_;
-  std::vector<std::string> directives_;
+  policy_internal::DirectiveRules directives_;  // policy/directives.h
   std::vector<std::string> unix_roots_[2];  // connect, bind
   bool mentioned_ = false;
 };
@@ -320,12 +325,10 @@ bool CompiledPolicy::AllowsEnv(std::string_view name) const {
   });
 }
 
+// The directive kinds, and which need a grant, are known to
+// policy/directives.cc alone; CheckDirective there also checks values.
 bool CompiledPolicy::AllowsDirective(std::string_view key) const {
-  if (key.substr(0, 6) != "rustc-" || key == "rustc-check-cfg") return true;
-  return std::any_of(directives_.begin(), directives_.end(),
-                     [&](const std::string& pattern) {
-                       return SegmentMatch(pattern, key);
-                     });
+  return directives_.AllowsKey(key);
 }
 
 std::vector<std::string> CompiledPolicy::Roots(Access access) const {
@@ -465,8 +468,7 @@ absl::Status Compiler::AddEntry(const PackageEntry& entry,
         !s.ok())
       return s;
   for (const Rule& rule : entry.env) out_.env_.push_back(rule.value);
-  for (const Rule& rule : entry.directives)
-    out_.directives_.push_back(rule.value);
+  for (const Rule& rule : entry.directives) out_.directives_.Add(rule.value, vars_);
   return absl::OkStatus();
 }
 
@@ -522,6 +524,15 @@ std::string AsProcSelf(std::string_view path) {
 }
 
 }  // namespace
+
+namespace policy_internal {
+
+const DirectiveRules* RulesOf(const PackagePolicy& policy) {
+  const auto* compiled = dynamic_cast<const CompiledPolicy*>(&policy);
+  return compiled == nullptr ? nullptr : &compiled->directive_rules();
+}
+
+}  // namespace policy_internal
 
 bool GlobMatch(std::string_view pattern, std::string_view path) {
   if (pattern.empty() || path.empty() || pattern[0] != '/' || path[0] != '/')

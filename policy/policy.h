@@ -59,6 +59,10 @@ struct PackageEntry {
 struct Policy {
   int version = 1;
   PackageEntry defaults;  // applies to every package, mentioned or not
+  // What rustc, proc macros, the linker, test binaries and nested cargo may
+  // read, write, run or reach beyond warden's floor (policy/floor.h). Only
+  // read, write, exec, connect and bind are used.
+  PackageEntry compile;
   std::vector<PackageEntry> packages;
 };
 

@@ -188,8 +188,24 @@ absl::Status ValidateEnvName(std::string_view value) {
   return absl::OkStatus();
 }
 
+// CouldNameWarden says whether an env-name pattern can match a WARDEN_*
+// name: it starts with "WARDEN_", or a glob follows a start of "WARDEN_".
+bool CouldNameWarden(std::string_view pattern) {
+  std::string upper = absl::AsciiStrToUpper(
+      absl::string_view(pattern.data(), pattern.size()));
+  constexpr std::string_view kWarden = "WARDEN_";
+  if (std::string_view(upper).starts_with(kWarden)) return true;
+  size_t glob = upper.find_first_of("*?");
+  if (glob == std::string::npos || glob == 0) return false;
+  return kWarden.starts_with(std::string_view(upper).substr(0, glob));
+}
+
+// ValidateDirective checks a `directives:` entry: a key glob
+// ("rustc-link-*") or "KEY=PATTERN" (policy/directives.h).
 absl::Status ValidateDirective(std::string_view value) {
-  std::string_view body = value;
+  size_t eq = value.find('=');
+  std::string_view key = value.substr(0, eq);
+  std::string_view body = key;
   if (!body.empty() && body.back() == '*') body.remove_suffix(1);
   bool ok = !body.empty() && std::all_of(body.begin(), body.end(), [](char c) {
     return absl::ascii_isalnum(c) || c == '_' || c == '-';
@@ -198,6 +214,49 @@ absl::Status ValidateDirective(std::string_view value) {
     return Invalid(absl::StrCat("bad directive key ", Quoted(value)),
                    "write a cargo: directive key such as \"rustc-link-lib\" "
                    "or \"rustc-link-*\"");
+  if (eq == std::string_view::npos) return absl::OkStatus();
+  std::string_view pattern = value.substr(eq + 1);
+  if (body.size() != key.size())
+    return Invalid(
+        absl::StrCat("a directive with a value pattern must name one key, not ",
+                     Quoted(key)),
+        "write the key in full, e.g. \"rustc-link-arg=-Wl,--as-needed\"");
+  size_t backslashes = 0;
+  for (size_t i = pattern.size(); i > 0 && pattern[i - 1] == '\\'; --i)
+    ++backslashes;
+  if (backslashes % 2 == 1)
+    return Invalid(absl::StrCat("directive pattern ", Quoted(value),
+                                " ends in a lone '\\'"),
+                   "'\\' takes the next character literally: write \"\\\\\" "
+                   "for a backslash, \"\\*\" and \"\\?\" for '*' and '?'");
+  if (key == "rustc-link-search") {
+    // Over the search PATH: absolute, or a path variable and "/…".
+    std::string_view var, rest;
+    if (absl::Status s = SplitVariable(pattern, var, rest); !s.ok())
+      return Invalid(absl::StrCat("bad library search path in ", Quoted(value),
+                                  ": ", s.message()),
+                     "write the directory without KIND=, e.g. "
+                     "\"rustc-link-search={out_dir}/lib\"");
+    return absl::OkStatus();
+  }
+  if (key != "rustc-env") return absl::OkStatus();
+  bool name_ok =
+      !pattern.empty() &&
+      std::all_of(pattern.begin(), pattern.end(), [](char c) {
+        return IsNameChar(c) || c == '*' || c == '?';
+      }) &&
+      (IsNameStart(pattern[0]) || pattern[0] == '*' || pattern[0] == '?');
+  if (!name_ok)
+    return Invalid(absl::StrCat("bad rustc-env variable name in ",
+                                Quoted(value)),
+                   "write \"rustc-env=NAME\" with the variable's name, e.g. "
+                   "\"rustc-env=GIT_HASH\"");
+  if (CouldNameWarden(pattern))
+    return Invalid(absl::StrCat(Quoted(value),
+                                " can never be granted: WARDEN_* variables "
+                                "steer warden's own rustc wrapper"),
+                   "remove the entry; a build script may not set WARDEN_* "
+                   "variables in any mode");
   return absl::OkStatus();
 }
 
@@ -463,6 +522,13 @@ std::string QuoteYaml(std::string_view s) {
   }
   out += "\"";
   return out;
+}
+
+std::string PatternRoot(std::string_view expanded) {
+  size_t glob = expanded.find_first_of("*?");
+  if (glob != std::string_view::npos)
+    expanded = expanded.substr(0, expanded.rfind('/', glob));
+  return expanded.empty() ? "/" : std::string(expanded);
 }
 
 size_t EditDistance(std::string_view a, std::string_view b) {

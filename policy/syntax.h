@@ -71,6 +71,11 @@ std::optional<NetSpec> ParseNetTarget(std::string_view target);
 // HostInRule says whether the exact host of `target` lies in `rule`'s CIDR.
 bool HostInRule(const NetSpec& rule, const NetSpec& target);
 
+// PatternRoot is the directory (or file) below which everything an expanded
+// path pattern matches lies: its text before the first glob character, cut
+// back to a '/' boundary; "/" when nothing literal is left.
+std::string PatternRoot(std::string_view expanded);
+
 // QuoteYaml renders `s` as a YAML double-quoted scalar.
 std::string QuoteYaml(std::string_view s);
 

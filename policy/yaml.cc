@@ -37,13 +37,17 @@ constexpr std::string_view kHeader =
     "# warden policy: what each package's build script may do. See "
     "README.md.";
 
-constexpr std::string_view kTopKeys[] = {"version", "defaults", "packages"};
+constexpr std::string_view kTopKeys[] = {"version", "defaults", "compile",
+                                         "packages"};
 constexpr std::string_view kPackageKeys[] = {
     "version", "source", "reason",  "comment", "profiles", "read",
     "write",   "exec",   "connect", "bind",    "env",      "directives"};
 constexpr std::string_view kDefaultsKeys[] = {
     "reason", "comment", "profiles", "read",      "write",
     "exec",   "connect", "bind",     "env",       "directives"};
+constexpr std::string_view kCompileKeys[] = {"reason", "comment", "read",
+                                             "write",  "exec",    "connect",
+                                             "bind"};
 constexpr std::string_view kSources[] = {"registry", "path", "git"};
 
 // RuleList ties a YAML key to the entry's list and the map-form value key.
@@ -121,7 +125,12 @@ class Loader {
   absl::Status CheckVersion(const YAML::Node& root) const;
   absl::Status LoadPackages(const YAML::Node& map, Policy& policy) const;
   absl::Status LoadPackageKey(const YAML::Node& key, PackageEntry& entry) const;
-  absl::Status LoadEntry(const YAML::Node& map, bool is_defaults,
+  absl::Status LoadSection(const YAML::Node& key, const YAML::Node& value,
+                           std::span<const std::string_view> keys,
+                           PackageEntry& entry) const;
+  absl::Status LoadEntry(const YAML::Node& map,
+                         std::span<const std::string_view> keys,
+                         std::string_view context,
                          PackageEntry& entry) const;
   absl::Status LoadEntryField(const YAML::Node& key, const YAML::Node& value,
                               PackageEntry& entry) const;
@@ -224,13 +233,13 @@ absl::StatusOr<Policy> Loader::Load(const YAML::Node& root) {
   for (auto it = root.begin(); it != root.end(); ++it) {
     const std::string key = it->first.Scalar();
     if (key == "defaults") {
-      if (!it->second.IsMap() && !it->second.IsNull())
-        return Error(it->second,
-                     absl::StrCat("\"defaults\" must be a map, got ",
-                                  TypeName(it->second)),
-                     "write defaults: then indented keys such as read:");
-      policy.defaults.where = Where(it->first);
-      if (absl::Status s = LoadEntry(it->second, true, policy.defaults);
+      if (absl::Status s = LoadSection(it->first, it->second, kDefaultsKeys,
+                                       policy.defaults);
+          !s.ok())
+        return s;
+    } else if (key == "compile") {
+      if (absl::Status s = LoadSection(it->first, it->second, kCompileKeys,
+                                       policy.compile);
           !s.ok())
         return s;
     } else if (key == "packages") {
@@ -270,7 +279,11 @@ absl::Status Loader::LoadPackages(const YAML::Node& map,
                                 "\" must be a map, got ", TypeName(value)),
                    "write keys such as read: below the package name");
     bool req_in_key = !entry.version_req.empty();
-    if (absl::Status s = LoadEntry(value, false, entry); !s.ok()) return s;
+    if (absl::Status s =
+            LoadEntry(value, kPackageKeys,
+                      absl::StrCat("package \"", entry.name, "\""), entry);
+        !s.ok())
+      return s;
     if (req_in_key && value["version"])
       return Error(value["version"], "version requirement given twice",
                    "use either \"name@REQ\" as the key or a version: key");
@@ -297,14 +310,28 @@ absl::Status Loader::LoadPackageKey(const YAML::Node& key,
   return absl::OkStatus();
 }
 
-absl::Status Loader::LoadEntry(const YAML::Node& map, bool is_defaults,
+// LoadSection loads a top-level map with the shape of a package entry
+// (defaults:, compile:).
+absl::Status Loader::LoadSection(const YAML::Node& key, const YAML::Node& value,
+                                 std::span<const std::string_view> keys,
+                                 PackageEntry& entry) const {
+  const std::string name = key.Scalar();
+  if (!value.IsMap() && !value.IsNull())
+    return Error(value,
+                 absl::StrCat("\"", name, "\" must be a map, got ",
+                              TypeName(value)),
+                 absl::StrCat("write ", name,
+                              ": then indented keys such as read:"));
+  entry.where = Where(key);
+  return LoadEntry(value, keys, name, entry);
+}
+
+absl::Status Loader::LoadEntry(const YAML::Node& map,
+                               std::span<const std::string_view> keys,
+                               std::string_view context,
                                PackageEntry& entry) const {
   if (map.IsNull()) return absl::OkStatus();
-  absl::Status keys =
-      is_defaults ? CheckKeys(map, kDefaultsKeys, "defaults")
-                  : CheckKeys(map, kPackageKeys,
-                              absl::StrCat("package \"", entry.name, "\""));
-  if (!keys.ok()) return keys;
+  if (absl::Status s = CheckKeys(map, keys, context); !s.ok()) return s;
   for (auto it = map.begin(); it != map.end(); ++it)
     if (absl::Status s = LoadEntryField(it->first, it->second, entry); !s.ok())
       return s;
@@ -651,13 +678,20 @@ std::string SavePolicy(const Policy& policy) {
     out += "defaults:\n";
     WriteEntryBody(policy.defaults, /*with_version=*/false, 1, out);
   }
+  if (!IsEmptyEntry(policy.compile, /*with_version=*/false)) {
+    out += "compile:\n";
+    WriteEntryBody(policy.compile, /*with_version=*/false, 1, out);
+  }
   WritePackages(policy.packages, out);
   return out;
 }
 
+std::string QuotedScalar(std::string_view value) { return QuoteYaml(value); }
+
 Policy MergePolicies(const Policy& base, const Policy& extra) {
   Policy merged = base;
   MergeEntry(merged.defaults, extra.defaults);
+  MergeEntry(merged.compile, extra.compile);
   for (const PackageEntry& entry : extra.packages) {
     auto same = [&](const PackageEntry& e) {
       return EntryKey(e) == EntryKey(entry);

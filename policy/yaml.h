@@ -26,6 +26,10 @@ absl::StatusOr<Policy> LoadPolicyText(std::string_view text,
 // the result gives back an equal policy.
 std::string SavePolicy(const Policy& policy);
 
+// QuotedScalar renders `value` as a YAML double-quoted scalar, as SavePolicy
+// writes rule values (for hints that must load back).
+std::string QuotedScalar(std::string_view value);
+
 // MergePolicies returns `base` with every grant of `extra` added (the union);
 // entries are matched on name, version requirement and source. Used for the
 // human override file and for `learn --merge`.

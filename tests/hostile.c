@@ -13,6 +13,8 @@
 //   HOSTILE_MEM_ADDR, HOSTILE_MEM_LEN  a secret buffer in the parent
 //   HOSTILE_PARENT_FD  an fd number the parent holds on the secret
 //   HOSTILE_HANDLE   "type:hexbytes" file handle of the secret
+//   HOSTILE_INHERITED_FDS, HOSTILE_KEPT_FD  fds the test left open for us
+//   HOSTILE_CANARY_PID, HOSTILE_CANARY_UID  a process outside the tree
 //
 // Output lines: "LEAK …" when data that is not ours was obtained, "OK …" when
 // an attempt succeeded in a way that matters, "FAIL <what> errno=N" when it
@@ -20,6 +22,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <linux/bpf.h>
 #include <linux/filter.h>
 #include <linux/io_uring.h>
@@ -41,6 +44,7 @@
 #include <sys/mount.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -812,6 +816,250 @@ static void m_affinity(void) {
   say("AFFINITY opened=%d changed=%d cpus=%d", opened, changed, CPU_COUNT(&before));
 }
 
+// ---------------------------------------------------------------------------
+// What the parents left open
+
+// Reads descriptors the test opened without O_CLOEXEC before starting us:
+// HOSTILE_INHERITED_FDS (on the secret, must be gone) and HOSTILE_KEPT_FD
+// (listed in keep_fds, must still work).
+static void m_inherited_fd(void) {
+  char list[256];
+  snprintf(list, sizeof list, "%s", env("HOSTILE_INHERITED_FDS"));
+  for (char* tok = strtok(list, ","); tok != NULL; tok = strtok(NULL, ",")) {
+    int fd = atoi(tok);
+    char what[64];
+    snprintf(what, sizeof what, "inherited-fd-%d", fd);
+    if (fd == out) {
+      say("SKIP %s is our output file", what);
+      continue;
+    }
+    drain(what, fd);
+  }
+  char buf[256];
+  ssize_t n = read(atoi(env("HOSTILE_KEPT_FD")), buf, sizeof buf - 1);
+  if (n < 0) {
+    fail("kept-fd");
+    return;
+  }
+  buf[n] = '\0';
+  say("KEPT read %zd bytes: %s", n, buf);
+}
+
+// ---------------------------------------------------------------------------
+// Other processes: priority, CPUs, limits, scheduling class, I/O priority
+
+#define IOPRIO_WHO_PROCESS_ 1
+#define IOPRIO_WHO_PGRP_ 2
+#define IOPRIO_WHO_USER_ 3
+#define IOPRIO_VALUE_(class, data) (((class) << 13) | (data))
+#define IOPRIO_CLASS_BE_ 2
+#define IOPRIO_CLASS_IDLE_ 3
+
+struct sched_attr_ {  // SCHED_ATTR_SIZE_VER0
+  uint32_t size, sched_policy;
+  uint64_t sched_flags;
+  int32_t sched_nice;
+  uint32_t sched_priority;
+  uint64_t sched_runtime, sched_deadline, sched_period;
+};
+
+static long ioprio_set_(int which, long who, int prio) {
+  return syscall(SYS_ioprio_set, which, who, prio);
+}
+static long ioprio_get_(long who) {
+  return syscall(SYS_ioprio_get, IOPRIO_WHO_PROCESS_, who);
+}
+static long sched_setattr_(long pid, int policy) {
+  struct sched_attr_ attr;
+  memset(&attr, 0, sizeof attr);
+  attr.size = sizeof attr;
+  attr.sched_policy = (uint32_t)policy;
+  return syscall(SYS_sched_setattr, pid, &attr, 0);
+}
+static long prlimit_nofile(long pid, rlim_t soft, rlim_t hard) {
+  struct rlimit lim = {soft, hard};
+  return syscall(SYS_prlimit64, pid, RLIMIT_NOFILE, &lim, NULL);
+}
+static rlim_t nofile_of(long pid) {
+  struct rlimit lim = {0, 0};
+  syscall(SYS_prlimit64, pid, RLIMIT_NOFILE, NULL, &lim);
+  return lim.rlim_cur;
+}
+static int lowest_cpu(cpu_set_t* one) {
+  cpu_set_t all;
+  CPU_ZERO(one);
+  if (sched_getaffinity(0, sizeof all, &all) != 0) return -1;
+  for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu)
+    if (CPU_ISSET(cpu, &all)) {
+      CPU_SET(cpu, one);
+      return cpu;
+    }
+  return -1;
+}
+
+// A call aimed at the canary: must be refused.
+static void refused(const char* what, long rc) {
+  if (rc == 0)
+    say("OK %s changed a process outside the tree", what);
+  else
+    fail(what);
+}
+
+// A call on ourselves or our child: must work, and `check` (evaluated
+// after it) must then hold.
+#define WORKS(what, call, check)                             \
+  do {                                                       \
+    long rc_ = (call);                                       \
+    if (rc_ == 0 && (check))                                 \
+      say("WORKS %s", what);                                 \
+    else                                                     \
+      say("BROKEN %s rc=%ld errno=%d", what, rc_, errno);    \
+  } while (0)
+
+// The whole-user forms, from a child that first becomes the canary's uid:
+// run as root they would reach every root process on the machine if they
+// ever got through.
+static void attack_user(void) {
+  int uid = atoi(env("HOSTILE_CANARY_UID"));
+  if (uid < 0) {
+    say("SKIP setpriority-user (not root)");
+    return;
+  }
+  pid_t pid = fork();
+  if (pid == 0) {
+    if (setgroups(0, NULL) != 0 || setresgid(uid, uid, uid) != 0 ||
+        setresuid(uid, uid, uid) != 0) {
+      fail("setresuid");
+      _exit(1);
+    }
+    refused("setpriority-user", setpriority(PRIO_USER, 0, 19));
+    // Not who 0: the kernel reads that as uid 0 here, not as the caller's.
+    refused("ioprio_set-user",
+            ioprio_set_(IOPRIO_WHO_USER_, uid, IOPRIO_VALUE_(IOPRIO_CLASS_IDLE_, 0)));
+    _exit(0);
+  }
+  waitpid(pid, NULL, 0);
+}
+
+static void attack_canary(pid_t canary) {
+  cpu_set_t one;
+  lowest_cpu(&one);
+  struct sched_param param = {0};
+  refused("setpriority-canary", setpriority(PRIO_PROCESS, canary, 19));
+  refused("setpriority-canary-high-bits",
+          syscall(SYS_setpriority, PRIO_PROCESS, (1L << 32) | canary, 19));
+  refused("setpriority-pgrp-canary", setpriority(PRIO_PGRP, canary, 19));
+  attack_user();
+  refused("sched_setaffinity-canary",
+          sched_setaffinity(canary, sizeof one, &one));
+  refused("prlimit-canary", prlimit_nofile(canary, 1, 1));
+  refused("sched_setscheduler-canary",
+          sched_setscheduler(canary, SCHED_IDLE, &param));
+  refused("sched_setparam-canary", sched_setparam(canary, &param));
+  refused("sched_setattr-canary", sched_setattr_(canary, SCHED_IDLE));
+  refused("ioprio_set-canary",
+          ioprio_set_(IOPRIO_WHO_PROCESS_, canary,
+                      IOPRIO_VALUE_(IOPRIO_CLASS_IDLE_, 0)));
+  refused("ioprio_set-pgrp-canary",
+          ioprio_set_(IOPRIO_WHO_PGRP_, canary,
+                      IOPRIO_VALUE_(IOPRIO_CLASS_IDLE_, 0)));
+  // Reading a limit changes nothing: the filter lets it through.
+  struct rlimit lim;
+  long rc = syscall(SYS_prlimit64, canary, RLIMIT_NOFILE, NULL, &lim);
+  say("INFO prlimit-read-canary rc=%ld errno=%d", rc, rc == 0 ? 0 : errno);
+}
+
+// The self forms, on 0 and on getpid(), in a child of our own (its own
+// process group, so PRIO_PGRP 0 touches only it).
+static void self_forms(void) {
+  pid_t pid = fork();
+  if (pid != 0) {
+    waitpid(pid, NULL, 0);
+    return;
+  }
+  setpgid(0, 0);
+  long me = getpid();
+  cpu_set_t one, all, now;
+  lowest_cpu(&one);
+  sched_getaffinity(0, sizeof all, &all);
+  struct rlimit lim;
+  getrlimit(RLIMIT_NOFILE, &lim);
+  struct sched_param param = {0};
+  WORKS("setpriority-0", setpriority(PRIO_PROCESS, 0, 10),
+        getpriority(PRIO_PROCESS, 0) == 10);
+  WORKS("setpriority-pid", setpriority(PRIO_PROCESS, me, 11),
+        getpriority(PRIO_PROCESS, 0) == 11);
+  WORKS("setpriority-pgrp0", setpriority(PRIO_PGRP, 0, 12),
+        getpriority(PRIO_PROCESS, 0) == 12);
+  WORKS("setpriority-high-bits",
+        syscall(SYS_setpriority, PRIO_PROCESS, 1L << 32, 13),
+        getpriority(PRIO_PROCESS, 0) == 13);
+  WORKS("sched_setaffinity-0", sched_setaffinity(0, sizeof one, &one),
+        sched_getaffinity(0, sizeof now, &now) == 0 && CPU_EQUAL(&now, &one));
+  WORKS("sched_setaffinity-pid", sched_setaffinity(me, sizeof all, &all),
+        sched_getaffinity(0, sizeof now, &now) == 0 && CPU_EQUAL(&now, &all));
+  WORKS("prlimit-0", prlimit_nofile(0, 256, lim.rlim_max), nofile_of(0) == 256);
+  WORKS("prlimit-pid", prlimit_nofile(me, 128, lim.rlim_max),
+        nofile_of(0) == 128);
+  WORKS("ioprio_set-0",
+        ioprio_set_(IOPRIO_WHO_PROCESS_, 0, IOPRIO_VALUE_(IOPRIO_CLASS_BE_, 7)),
+        ioprio_get_(0) == IOPRIO_VALUE_(IOPRIO_CLASS_BE_, 7));
+  WORKS("ioprio_set-pgrp0",
+        ioprio_set_(IOPRIO_WHO_PGRP_, 0, IOPRIO_VALUE_(IOPRIO_CLASS_BE_, 6)),
+        ioprio_get_(0) == IOPRIO_VALUE_(IOPRIO_CLASS_BE_, 6));
+  WORKS("ioprio_set-pid",
+        ioprio_set_(IOPRIO_WHO_PROCESS_, me, IOPRIO_VALUE_(IOPRIO_CLASS_IDLE_, 0)),
+        ioprio_get_(0) == IOPRIO_VALUE_(IOPRIO_CLASS_IDLE_, 0));
+  WORKS("sched_setparam-0", sched_setparam(0, &param), 1);
+  WORKS("sched_setparam-pid", sched_setparam(me, &param), 1);
+  WORKS("sched_setattr-0", sched_setattr_(0, SCHED_BATCH),
+        sched_getscheduler(0) == SCHED_BATCH);
+  WORKS("sched_setattr-pid", sched_setattr_(me, SCHED_BATCH),
+        sched_getscheduler(0) == SCHED_BATCH);
+  WORKS("sched_setscheduler-0", sched_setscheduler(0, SCHED_BATCH, &param),
+        sched_getscheduler(0) == SCHED_BATCH);
+  // Last: SCHED_IDLE is for good (unprivileged callers cannot leave it).
+  WORKS("sched_setscheduler-pid", sched_setscheduler(me, SCHED_IDLE, &param),
+        sched_getscheduler(0) == SCHED_IDLE);
+  _exit(0);
+}
+
+// The same calls on a child of ours, which is in the tree.
+static void child_forms(void) {
+  pid_t child = fork();
+  if (child == 0) {
+    for (;;) pause();
+  }
+  cpu_set_t one, now;
+  lowest_cpu(&one);
+  struct sched_param param = {0};
+  WORKS("setpriority-child", setpriority(PRIO_PROCESS, child, 15),
+        getpriority(PRIO_PROCESS, child) == 15);
+  WORKS("sched_setaffinity-child", sched_setaffinity(child, sizeof one, &one),
+        sched_getaffinity(child, sizeof now, &now) == 0 && CPU_EQUAL(&now, &one));
+  WORKS("prlimit-child", prlimit_nofile(child, 1, 1), nofile_of(child) == 1);
+  WORKS("ioprio_set-child",
+        ioprio_set_(IOPRIO_WHO_PROCESS_, child,
+                    IOPRIO_VALUE_(IOPRIO_CLASS_IDLE_, 0)),
+        ioprio_get_(child) == IOPRIO_VALUE_(IOPRIO_CLASS_IDLE_, 0));
+  WORKS("sched_setparam-child", sched_setparam(child, &param), 1);
+  WORKS("sched_setattr-child", sched_setattr_(child, SCHED_BATCH),
+        sched_getscheduler(child) == SCHED_BATCH);
+  WORKS("sched_setscheduler-child",
+        sched_setscheduler(child, SCHED_IDLE, &param),
+        sched_getscheduler(child) == SCHED_IDLE);
+  kill(child, SIGKILL);
+  waitpid(child, NULL, 0);
+}
+
+// HOSTILE_CANARY_PID: a process outside the tree (not ours to change);
+// HOSTILE_CANARY_UID: its uid, or -1.
+static void m_other_procs(void) {
+  attack_canary((pid_t)atoi(env("HOSTILE_CANARY_PID")));
+  self_forms();
+  child_forms();
+}
+
 static const struct Mode kModes[] = {
     {"open", m_open},
     {"symlink", m_symlink},
@@ -846,6 +1094,8 @@ static const struct Mode kModes[] = {
     {"tiocsti", m_tiocsti},
     {"race", m_race},
     {"affinity", m_affinity},
+    {"inherited_fd", m_inherited_fd},
+    {"other_procs", m_other_procs},
 };
 
 int main(int argc, char** argv) {

@@ -9,9 +9,14 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <grp.h>
+#include <sched.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -253,6 +258,7 @@ class RedTeam : public ::testing::Test {
     spec.program = hostile_;
     spec.argv = {hostile_, mode};
     spec.env = Env();
+    spec.keep_fds = keep_fds_;
     spec.enforce = true;
     if (landlock) {
       spec.landlock = Plan();
@@ -284,6 +290,15 @@ class RedTeam : public ::testing::Test {
       if (!e.allowed && e.op == op &&
           (Contains(e.target, needle) ||
            Contains(e.detail, needle)))
+        return true;
+    return false;
+  }
+
+  static bool HasDeniedSyscall(const Outcome& o, std::string_view name,
+                               std::string_view detail) {
+    for (const Event& e : o.events)
+      if (!e.allowed && e.op == Op::kSyscall && e.target == name &&
+          e.detail == detail)
         return true;
     return false;
   }
@@ -339,6 +354,7 @@ class RedTeam : public ::testing::Test {
   std::string secret_, canary_, secret_token_, canary_token_, memory_secret_;
   std::string unix_path_;
   std::vector<std::string> extra_env_;
+  std::vector<int> keep_fds_;
   int parent_fd_ = -1, tcp_ = -1, udp_ = -1, unix_ = -1;
   int tcp_port_ = 0, udp_port_ = 0;
 };
@@ -707,6 +723,200 @@ TEST_F(RedTeam, DevTtyIsNotTheSupervisorsTerminal) {
          "worked, 14: hostile did not finish\n"
       << ReadAll(allowed_ + "/out.txt");
   EXPECT_EQ(pty.Injected(), "");
+}
+
+// --- What the parents left open ----------------------------------------------
+
+// cargo and the user's shell may leave descriptors open without O_CLOEXEC;
+// reading a held fd is never trapped and Landlock checks only opens. Only
+// keep_fds (the jobserver) may reach the program.
+TEST_F(RedTeam, InheritedDescriptors) {
+  const std::string kept_token = RandomToken("WARDEN-KEPT");
+  const std::string kept_path = outside_ + "/kept.txt";
+  WriteAll(kept_path, kept_token);
+  // Secrets below and above the kept fd: both gaps must be closed.
+  int low = open(secret_.c_str(), O_RDONLY);
+  ASSERT_GE(low, 0);
+  int kept_raw = open(kept_path.c_str(), O_RDONLY);
+  ASSERT_GE(kept_raw, 0);
+  int high_raw = open(secret_.c_str(), O_RDONLY);
+  ASSERT_GE(high_raw, 0);
+  int kept = fcntl(kept_raw, F_DUPFD, 200);
+  int high = fcntl(high_raw, F_DUPFD, 300);
+  close(kept_raw);
+  close(high_raw);
+  ASSERT_GE(kept, 200);
+  ASSERT_GE(high, 300);
+  extra_env_ = {absl::StrCat("HOSTILE_INHERITED_FDS=", low, ",", high),
+                absl::StrCat("HOSTILE_KEPT_FD=", kept)};
+  keep_fds_ = {kept};
+  Outcome o = Run("inherited_fd");
+  for (int fd : {low, kept, high}) close(fd);
+  ExpectNothingEscaped(o, "inherited_fd");
+  EXPECT_TRUE(Contains(o.output, absl::StrCat("FAIL inherited-fd-", low, " errno=9")))
+      << Dump(o);
+  EXPECT_TRUE(Contains(o.output, absl::StrCat("FAIL inherited-fd-", high, " errno=9")))
+      << Dump(o);
+  EXPECT_TRUE(Contains(o.output, "KEPT read " + std::to_string(kept_token.size()) +
+                                     " bytes: " + kept_token))
+      << Dump(o);
+}
+
+// --- Other processes ------------------------------------------------------------
+
+// What a process's scheduling looks like from outside: nice, CPU mask, open
+// files limit, scheduling policy, I/O priority.
+struct SchedState {
+  int nice = -100;
+  cpu_set_t cpus;
+  rlim_t nofile_soft = 0, nofile_hard = 0;
+  int policy = -1;
+  long ioprio = -1;
+
+  bool operator==(const SchedState& o) const {
+    return nice == o.nice && CPU_EQUAL(&cpus, &o.cpus) &&
+           nofile_soft == o.nofile_soft && nofile_hard == o.nofile_hard &&
+           policy == o.policy && ioprio == o.ioprio;
+  }
+  std::string Describe() const {
+    return absl::StrCat("nice=", nice, " cpus=", CPU_COUNT(&cpus), " nofile=",
+                        nofile_soft, "/", nofile_hard, " policy=", policy,
+                        " ioprio=", ioprio);
+  }
+};
+
+SchedState StateOf(pid_t pid) {
+  SchedState s;
+  // "pid (comm) state ppid …": nice is field 19, the 17th after ')'.
+  std::string stat = ReadAll(absl::StrCat("/proc/", pid, "/stat"));
+  size_t paren = stat.rfind(')');
+  if (paren != std::string::npos) {
+    std::vector<std::string> fields =
+        absl::StrSplit(stat.substr(paren + 2), ' ', absl::SkipEmpty());
+    if (fields.size() > 16 && !absl::SimpleAtoi(fields[16], &s.nice)) s.nice = -100;
+  }
+  CPU_ZERO(&s.cpus);
+  sched_getaffinity(pid, sizeof s.cpus, &s.cpus);
+  rlimit lim{};
+  if (prlimit(pid, RLIMIT_NOFILE, nullptr, &lim) == 0) {
+    s.nofile_soft = lim.rlim_cur;
+    s.nofile_hard = lim.rlim_max;
+  }
+  s.policy = sched_getscheduler(pid);
+  s.ioprio = syscall(SYS_ioprio_get, 1 /* IOPRIO_WHO_PROCESS */, pid);
+  return s;
+}
+
+// StartOutsider starts a process that is not a descendant of this one (the
+// supervisor), like any other process of the user: a double fork with the
+// subreaper flag off, so it is reparented away. It runs as `uid`.
+pid_t StartOutsider(uid_t uid) {
+  int was_subreaper = 0;
+  prctl(PR_GET_CHILD_SUBREAPER, &was_subreaper);
+  prctl(PR_SET_CHILD_SUBREAPER, 0);
+  int p[2];
+  if (pipe2(p, O_CLOEXEC) != 0) return -1;
+  pid_t mid = fork();
+  if (mid == 0) {
+    if (fork() == 0) {
+      setsid();  // its own process group, for PRIO_PGRP
+      if (uid != getuid() &&
+          (setgroups(0, nullptr) != 0 || setresgid(uid, uid, uid) != 0 ||
+           setresuid(uid, uid, uid) != 0))
+        _exit(1);
+      pid_t self = getpid();
+      (void)!write(p[1], &self, sizeof self);
+      close(p[1]);
+      for (;;) pause();
+    }
+    _exit(0);
+  }
+  close(p[1]);
+  pid_t outsider = -1;
+  if (mid > 0) {
+    waitpid(mid, nullptr, 0);
+    if (read(p[0], &outsider, sizeof outsider) != sizeof outsider) outsider = -1;
+  }
+  close(p[0]);
+  prctl(PR_SET_CHILD_SUBREAPER, was_subreaper);
+  return outsider;
+}
+
+// setpriority, sched_setaffinity, prlimit64, sched_set*, ioprio_set reach any
+// process the caller may touch; as root, every process on the machine. Only
+// the tree's own may change.
+TEST_F(RedTeam, OtherProcessesScheduling) {
+  // The canary runs as we do (a process the caller may change, as far as the
+  // kernel is concerned). As root, a second one runs as an unused uid for the
+  // whole-user forms, which the program tries after becoming that uid: one
+  // that got through would renice nothing but it.
+  const bool root = getuid() == 0;
+  const uid_t user_uid = 54321;
+  pid_t canary = StartOutsider(getuid());
+  pid_t user_canary = root ? StartOutsider(user_uid) : 0;
+  struct Reap {
+    pid_t pid;
+    ~Reap() {
+      if (pid > 0) kill(pid, SIGKILL);
+    }
+  } reap{canary}, reap_user{user_canary};
+  ASSERT_GT(canary, 0);
+  ASSERT_GE(user_canary, 0);
+  ASSERT_FALSE(IsDescendant(canary, getpid()));
+  const SchedState before = StateOf(canary);
+  const SchedState user_before = root ? StateOf(user_canary) : before;
+  ASSERT_NE(before.nice, -100) << before.Describe();
+  ASSERT_NE(before.nofile_soft, 0u) << before.Describe();
+  ASSERT_EQ(before.policy, SCHED_OTHER);
+  extra_env_ = {absl::StrCat("HOSTILE_CANARY_PID=", canary),
+                absl::StrCat("HOSTILE_CANARY_UID=",
+                             root ? static_cast<long>(user_uid) : -1L)};
+  Outcome o = Run("other_procs");
+  const SchedState after = StateOf(canary);
+  ExpectNothingEscaped(o, "other_procs");
+  EXPECT_EQ(after, before) << "before: " << before.Describe()
+                           << "\nafter:  " << after.Describe() << "\n" << Dump(o);
+  if (root) {
+    const SchedState user_after = StateOf(user_canary);
+    EXPECT_EQ(user_after, user_before)
+        << "before: " << user_before.Describe()
+        << "\nafter:  " << user_after.Describe() << "\n" << Dump(o);
+  }
+  const std::string pid = absl::StrCat("pid:", canary);
+  for (const char* what :
+       {"setpriority-canary", "setpriority-canary-high-bits",
+        "setpriority-pgrp-canary", "sched_setaffinity-canary", "prlimit-canary",
+        "sched_setscheduler-canary", "sched_setparam-canary",
+        "sched_setattr-canary", "ioprio_set-canary", "ioprio_set-pgrp-canary"})
+    EXPECT_TRUE(Contains(o.output, absl::StrCat("FAIL ", what, " errno=1")))
+        << what << "\n" << Dump(o);
+  if (getuid() == 0) {
+    for (const char* what : {"setpriority-user", "ioprio_set-user"})
+      EXPECT_TRUE(Contains(o.output, absl::StrCat("FAIL ", what, " errno=1")))
+          << what << "\n" << Dump(o);
+    EXPECT_TRUE(HasDeniedSyscall(o, "setpriority", "user:0")) << Dump(o);
+    EXPECT_TRUE(HasDeniedSyscall(o, "ioprio_set", absl::StrCat("user:", user_uid)))
+        << Dump(o);
+  }
+  for (const char* call : {"setpriority", "sched_setaffinity", "prlimit64",
+                           "sched_setscheduler", "sched_setparam",
+                           "sched_setattr", "ioprio_set"})
+    EXPECT_TRUE(HasDeniedSyscall(o, call, pid)) << call << "\n" << Dump(o);
+  EXPECT_TRUE(HasDeniedSyscall(o, "setpriority", absl::StrCat("pgrp:", canary)))
+      << Dump(o);
+  EXPECT_TRUE(Contains(o.output, "INFO prlimit-read-canary rc=0")) << Dump(o);
+  // The caller's own process (0 and getpid()) and its children still work.
+  EXPECT_FALSE(Contains(o.output, "BROKEN")) << Dump(o);
+  for (const char* call : {"setpriority", "sched_setaffinity", "prlimit",
+                           "ioprio_set", "sched_setparam", "sched_setattr",
+                           "sched_setscheduler"})
+    for (const char* form : {"-0", "-pid", "-child"})
+      EXPECT_TRUE(Contains(o.output, absl::StrCat("WORKS ", call, form, "\n")))
+          << call << form << "\n" << Dump(o);
+  for (const char* what : {"setpriority-pgrp0", "ioprio_set-pgrp0",
+                           "setpriority-high-bits"})
+    EXPECT_TRUE(Contains(o.output, absl::StrCat("WORKS ", what, "\n")))
+        << what << "\n" << Dump(o);
 }
 
 // --- The path-swap race ----------------------------------------------------------

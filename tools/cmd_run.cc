@@ -12,17 +12,21 @@
 #include <iostream>
 #include <set>
 #include <sstream>
+#include <nlohmann/json.hpp>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "db/store.h"
 #include "learner/learner.h"
+#include "policy/floor.h"
 #include "policy/yaml.h"
 #include "tools/cargo.h"
 #include "tools/cargo_files.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
 #include "tools/context.h"
+#include "tools/floor_env.h"
 #include "tools/observe.h"
 #include "tools/protocol.h"
 #include "tools/report.h"
@@ -200,29 +204,6 @@ void NoteUndeclared(const std::vector<Observation>& observed,
               c.package.c_str(), c.kind.c_str(), c.value.c_str());
 }
 
-// CheckDirectives adds a denied kDirective event for every "cargo:rustc-*"
-// line a build script printed that its policy does not allow. cargo has
-// already acted on it, so the run fails instead.
-absl::Status CheckDirectives(const std::string& policy_path,
-                             std::vector<Observation>& observed) {
-  absl::StatusOr<Policy> policy = LoadPolicyWithOverride(policy_path);
-  if (!policy.ok()) return policy.status();
-  for (Observation& o : observed) {
-    absl::StatusOr<std::unique_ptr<PackagePolicy>> compiled =
-        CompilePackagePolicy(*policy, o.package, o.vars);
-    if (!compiled.ok()) return compiled.status();
-    for (const Directive& d : o.directives) {
-      if ((*compiled)->AllowsDirective(d.key)) continue;
-      Event e;
-      e.op = Op::kDirective;
-      e.target = d.key + "=" + d.value;
-      e.allowed = false;
-      o.events.push_back(std::move(e));
-    }
-  }
-  return absl::OkStatus();
-}
-
 // CheckPolicy makes sure enforce has a policy that loads, before building.
 int CheckPolicy(const std::string& policy_path) {
   std::error_code ec;
@@ -240,6 +221,45 @@ int CheckPolicy(const std::string& policy_path) {
     return kExitUsage;
   }
   return kExitOk;
+}
+
+// FloorPolicy is the policy whose `compile:` grants widen the floor: the
+// policy file when there is one that loads (learn tolerates none).
+Policy FloorPolicy(const std::string& policy_path) {
+  std::error_code ec;
+  if (!fs::exists(policy_path, ec)) return Policy{};
+  absl::StatusOr<Policy> policy = LoadPolicyWithOverride(policy_path);
+  return policy.ok() ? *policy : Policy{};
+}
+
+// HostTriple is the target cargo builds for when no --target is given: the
+// one warden itself runs on (it supervises only this ABI).
+std::string HostTriple() {
+#if defined(__x86_64__)
+  return "x86_64-unknown-linux-gnu";
+#elif defined(__aarch64__)
+  return "aarch64-unknown-linux-gnu";
+#else
+#error "warden supports x86_64 and aarch64 Linux"
+#endif
+}
+
+// RunnerVariables puts warden-run in front of every binary cargo runs
+// (tests, benches, `cargo run`) for the host and each --target.
+std::vector<std::string> RunnerVariables(const std::vector<std::string>& args,
+                                         const std::string& runner) {
+  std::vector<std::string> triples = {HostTriple()};
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--") break;
+    if (args[i] == "--target" && i + 1 < args.size()) triples.push_back(args[i + 1]);
+    if (args[i].rfind("--target=", 0) == 0) triples.push_back(args[i].substr(9));
+  }
+  std::vector<std::string> vars;
+  for (std::string triple : triples) {
+    for (char& c : triple) c = (c == '-' || c == '.') ? '_' : absl::ascii_toupper(c);
+    vars.push_back(absl::StrCat("CARGO_TARGET_", triple, "_RUNNER=", runner));
+  }
+  return vars;
 }
 
 // Where the workspace is, and whether cargo still has to confirm it.
@@ -303,7 +323,13 @@ std::vector<std::string> WardenEnvironment(const RunOptions& opts,
                                            const WorkspaceDirs& dirs,
                                            int64_t run_id) {
   std::string dir = SelfDir();
-  return {
+  PathVars vars = MachineVars("");
+  vars.target_dir = dirs.target_dir;
+  vars.workspace_root = dirs.root;
+  LandlockPlan floor =
+      BaseFloor(FloorPolicy(opts.policy_path), vars, LandlockAbi());
+  std::vector<std::string> env = {
+      absl::StrCat(kEnvFloor, "=", EncodePlan(floor)),
       absl::StrCat(kEnvMode, "=", opts.enforce ? "enforce" : "learn"),
       absl::StrCat(kEnvDb, "=", opts.db_path),
       absl::StrCat(kEnvRunId, "=", run_id),
@@ -315,6 +341,10 @@ std::vector<std::string> WardenEnvironment(const RunOptions& opts,
       absl::StrCat(kEnvInnerWrapper, "=", GetEnv("RUSTC_WRAPPER")),
       absl::StrCat("RUSTC_WRAPPER=", dir, "/warden-rustc"),
   };
+  if (opts.enforce)
+    for (std::string& v : RunnerVariables(opts.cargo_args, dir + "/warden-run"))
+      env.push_back(std::move(v));
+  return env;
 }
 
 std::vector<std::string> CargoCommand(const RunOptions& opts) {
@@ -328,15 +358,59 @@ std::vector<std::string> CargoCommand(const RunOptions& opts) {
   return argv;
 }
 
+// Unsupervised lists build scripts that ran without warden's supervisor: the
+// ones left unshimmed below the target dir after the build, i.e. compiled
+// by a cargo that lost warden's environment (a test harness's nested cargo
+// with a cleared environment). It shims them, so they cannot run so again.
+int ReportUnsupervised(const WorkspaceDirs& dirs, const std::string& format) {
+  absl::StatusOr<std::vector<std::string>> found =
+      ShimBuildScriptsBelow(dirs.target_dir);
+  if (!found.ok()) return Environment(std::string(found.status().message()));
+  for (const std::string& path : *found) {
+    if (format == "json") {
+      printf("%s\n", nlohmann::json{{"kind", "unsupervised"},
+                                    {"build_script", path}}
+                         .dump()
+                         .c_str());
+    } else {
+      fprintf(stderr,
+              "cargo-warden: denied: a build script ran outside warden's "
+              "supervisor: %s\n  (a cargo started without warden's "
+              "environment compiled it, e.g. a test harness's nested cargo; "
+              "it ran under warden's floor only)\n",
+              path.c_str());
+    }
+  }
+  return found->empty() ? kExitOk : kExitFindings;
+}
+
+// LearnedCompileReads reads what warden-rustc noted rustc reading outside
+// the floor during run `run_id`, as `compile: read:` rules.
+std::vector<Rule> LearnedCompileReads(const WorkspaceDirs& dirs,
+                                      int64_t run_id) {
+  std::ifstream in(CompileReadsFile(dirs.target_dir, std::to_string(run_id)));
+  std::set<std::string> paths;
+  std::string line;
+  while (std::getline(in, line)) {
+    size_t tab = line.rfind('\t');
+    if (tab != std::string::npos) paths.insert(line.substr(tab + 1));
+  }
+  PathVars vars = MachineVars("");
+  vars.target_dir = dirs.target_dir;
+  vars.workspace_root = dirs.root;
+  return ProposeCompileReads({paths.begin(), paths.end()}, vars);
+}
+
 // Conclude reports denials (enforce) or proposes the policy (learn), and
 // returns the exit status.
-int Conclude(const RunOptions& opts, int cargo_status,
+int Conclude(const RunOptions& opts, const WorkspaceDirs& dirs,
+             int64_t run_id, int cargo_status,
              std::vector<Observation>& observed) {
   if (opts.enforce) {
-    if (absl::Status s = CheckDirectives(opts.policy_path, observed); !s.ok())
-      return Environment(std::string(s.message()));
     size_t denied = PrintDenials(observed, opts.policy_path, opts.format, stdout);
-    return denied > 0 ? kExitFindings : cargo_status;
+    int unsupervised = ReportUnsupervised(dirs, opts.format);
+    if (unsupervised == kExitEnvironment) return unsupervised;
+    return denied > 0 || unsupervised != kExitOk ? kExitFindings : cargo_status;
   }
   if (cargo_status != 0) {
     fprintf(stderr, "cargo-warden: cargo failed (exit %d); no policy proposed\n",
@@ -344,6 +418,7 @@ int Conclude(const RunOptions& opts, int cargo_status,
     return cargo_status;
   }
   Policy proposed = ProposePolicy(observed);
+  proposed.compile.read = LearnedCompileReads(dirs, run_id);
   NoteUndeclared(observed, proposed);
   return WriteProposal(opts, proposed);
 }
@@ -404,7 +479,7 @@ int Run(RunOptions opts) {
           "distinct events recorded in %s\n",
           static_cast<long long>(*run_id), observed->size(), events,
           opts.db_path.c_str());
-  return Conclude(opts, cargo_status, *observed);
+  return Conclude(opts, *dirs, *run_id, cargo_status, *observed);
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "tools/protocol.h"
 
+#include <algorithm>
+#include <charconv>
 #include <cstdlib>
 
 extern char** environ;
@@ -9,6 +11,13 @@ namespace {
 
 bool StartsWith(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;
+}
+
+// ParseFd reads a whole non-negative decimal descriptor number.
+bool ParseFd(std::string_view s, int& fd) {
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), fd);
+  return ec == std::errc() && end == s.data() + s.size() && !s.empty() &&
+         s[0] != '-';
 }
 
 // https://doc.rust-lang.org/cargo/reference/environment-variables.html
@@ -48,6 +57,28 @@ bool IsBuildScriptVariable(std::string_view name) {
   for (std::string_view prefix : kPrefixes)
     if (StartsWith(name, prefix)) return true;
   return false;
+}
+
+std::vector<int> JobserverFds(std::string_view makeflags) {
+  std::vector<int> fds;
+  while (!makeflags.empty()) {
+    size_t end = makeflags.find_first_of(" \t");
+    std::string_view word = makeflags.substr(0, end);
+    makeflags.remove_prefix(end == std::string_view::npos ? makeflags.size()
+                                                          : end + 1);
+    std::string_view value;
+    for (std::string_view flag : {"--jobserver-fds=", "--jobserver-auth="})
+      if (StartsWith(word, flag)) value = word.substr(flag.size());
+    // "R,W": two descriptors; "fifo:PATH" names a file, no descriptor.
+    size_t comma = value.find(',');
+    int r, w;
+    if (comma == std::string_view::npos || !ParseFd(value.substr(0, comma), r) ||
+        !ParseFd(value.substr(comma + 1), w))
+      continue;
+    for (int fd : {r, w})
+      if (std::find(fds.begin(), fds.end(), fd) == fds.end()) fds.push_back(fd);
+  }
+  return fds;
 }
 
 std::vector<std::string> CurrentEnvironment() {

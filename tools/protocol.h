@@ -19,6 +19,9 @@ inline constexpr const char kEnvPolicyFile[] = "WARDEN_POLICY_FILE";
 inline constexpr const char kEnvShim[] = "WARDEN_SHIM";        // supervisor binary
 inline constexpr const char kEnvTargetDir[] = "WARDEN_TARGET_DIR";
 inline constexpr const char kEnvWorkspace[] = "WARDEN_WORKSPACE_ROOT";
+// The floor every program cargo runs is held to (policy/floor.h), encoded
+// with EncodePlan; warden-rustc and warden-run add their own site to it.
+inline constexpr const char kEnvFloor[] = "WARDEN_FLOOR";
 // A RUSTC_WRAPPER that was set before warden's (sccache …), chained.
 inline constexpr const char kEnvInnerWrapper[] = "WARDEN_INNER_RUSTC_WRAPPER";
 
@@ -35,6 +38,11 @@ bool IsBuildScriptVariable(std::string_view name);
 
 // CurrentEnvironment returns environ as "NAME=value" strings.
 std::vector<std::string> CurrentEnvironment();
+
+// JobserverFds returns the descriptors a CARGO_MAKEFLAGS or MAKEFLAGS value
+// names with --jobserver-fds=R,W or --jobserver-auth=R,W: the ones a build
+// script must inherit. None for --jobserver-auth=fifo:PATH (a named pipe).
+std::vector<int> JobserverFds(std::string_view makeflags);
 
 }  // namespace warden
 

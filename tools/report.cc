@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "policy/matcher.h"
+#include "policy/yaml.h"
 
 namespace warden {
 namespace {
@@ -27,10 +28,12 @@ size_t PrintDenials(const std::vector<Observation>& observations,
     for (const Event& e : o.events) {
       if (e.allowed) continue;
       ++denied;
+      // A dropped directive carries the entry that would allow it; none
+      // can allow warden's own variables.
       std::string rule =
-          e.op == Op::kDirective
-              ? "directives: \"" + e.target.substr(0, e.target.find('=')) + "\""
-              : SuggestRule(e, o.vars);
+          e.op != Op::kDirective ? SuggestRule(e, o.vars)
+          : e.detail.empty()     ? ""
+                                 : "directives: " + QuotedScalar(e.detail);
       if (json) {
         nlohmann::json j = {{"code", "W001"},
                             {"kind", "denied"},

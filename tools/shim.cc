@@ -6,11 +6,17 @@
 // warden-shim compiles the package's policy, confines and supervises the
 // script, stores what it did in the database, and exits with its status.
 #include <nettle/sha2.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/time.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <cstdio>
-#include <fstream>
+#include <algorithm>
+#include <filesystem>
 #include <future>
 #include <memory>
 #include <string>
@@ -20,12 +26,14 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "db/store.h"
+#include "policy/directives.h"
 #include "policy/matcher.h"
 #include "tools/cargo_files.h"
 #include "tools/context.h"
 #include "tools/protocol.h"
 #include "tracer/landlock.h"
 #include "tracer/supervisor.h"
+#include "tracer/unique_fd.h"
 
 namespace warden {
 namespace {
@@ -33,19 +41,53 @@ namespace {
 // Sha256File hashes the build-script binary (nettle: no library
 // initialisation, a few KiB of memory, unlike OpenSSL 3's EVP layer).
 std::string Sha256File(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return "";
+  UniqueFd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) return "";
   sha256_ctx ctx;
   sha256_init(&ctx);
-  char buf[1 << 16];
-  while (in.read(buf, sizeof buf) || in.gcount() > 0)
-    sha256_update(&ctx, static_cast<size_t>(in.gcount()),
-                  reinterpret_cast<const uint8_t*>(buf));
+  uint8_t buf[1 << 16];
+  ssize_t n;
+  while ((n = read(fd.get(), buf, sizeof buf)) > 0)
+    sha256_update(&ctx, static_cast<size_t>(n), buf);
   uint8_t digest[SHA256_DIGEST_SIZE];
   sha256_digest(&ctx, sizeof digest, digest);
   std::string hex;
   for (uint8_t byte : digest) absl::StrAppend(&hex, absl::Hex(byte, absl::kZeroPad2));
   return hex;
+}
+
+// InheritedFiles lists, as denied reads, the files and directories this
+// process inherited open (beyond stdio and `keep`) that the policy does not
+// let the package read. The supervisor closes every such descriptor before
+// the build script starts; a secret left open by a parent is reported, not
+// just withheld. Pipes, sockets and terminals are only closed.
+std::vector<Event> InheritedFiles(const std::vector<int>& keep,
+                                  const PackagePolicy& policy) {
+  std::vector<Event> denied;
+  std::error_code ec;
+  for (const auto& entry :
+       std::filesystem::directory_iterator("/proc/self/fd", ec)) {
+    int fd = -1;
+    if (!absl::SimpleAtoi(entry.path().filename().string(), &fd) || fd < 3 ||
+        std::find(keep.begin(), keep.end(), fd) != keep.end())
+      continue;
+    int flags = fcntl(fd, F_GETFD);
+    struct stat st;
+    if (flags < 0 || (flags & FD_CLOEXEC) || fstat(fd, &st) != 0 ||
+        !(S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)))
+      continue;
+    std::string path = std::filesystem::read_symlink(entry.path(), ec).string();
+    if (ec || path.empty() || path[0] != '/' ||
+        policy.Allows(Access::kRead, path) != nullptr)
+      continue;
+    Event e;
+    e.op = Op::kRead;
+    e.target = path;
+    e.detail = absl::StrCat("inherited open as fd ", fd, "; closed");
+    e.allowed = false;
+    denied.push_back(std::move(e));
+  }
+  return denied;
 }
 
 // AwaitResolution returns once cargo has confirmed the workspace the build
@@ -110,6 +152,94 @@ LandlockPlan PlanFor(const PackagePolicy* policy, const std::string& program) {
   return plan;
 }
 
+// DirectiveFilter stands between the build script's stdout and cargo's: it
+// reads the script's output through a pipe and forwards, line by line as
+// they come, only what DecideLine lets through, so cargo never acts on a
+// directive the policy does not grant. What it drops becomes a denied
+// kDirective event (target "KEY=VALUE", detail the `directives:` entry that
+// would allow it).
+class DirectiveFilter {
+ public:
+  DirectiveFilter(const PackagePolicy& policy, bool enforce)
+      : policy_(policy), enforce_(enforce) {}
+
+  // Start puts a pipe in place of this process's stdout (which the build
+  // script inherits) and starts forwarding to the real stdout.
+  absl::Status Start() {
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0)
+      return absl::InternalError(absl::StrCat("pipe: ", strerror(errno)));
+    UniqueFd read_end(fds[0]), write_end(fds[1]);
+    cargo_out_ = UniqueFd(fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3));
+    if (!cargo_out_.valid() || dup2(write_end.get(), STDOUT_FILENO) < 0)
+      return absl::InternalError(absl::StrCat("stdout: ", strerror(errno)));
+    forwarder_ = std::thread([this, fd = std::move(read_end)] { Forward(fd.get()); });
+    return absl::OkStatus();
+  }
+
+  // Finish gives stdout back, waits until the tree's last writer is gone and
+  // returns the dropped directives.
+  std::vector<Event> Finish() {
+    if (cargo_out_.valid()) dup2(cargo_out_.get(), STDOUT_FILENO);
+    if (forwarder_.joinable()) forwarder_.join();
+    return std::move(dropped_);
+  }
+
+ private:
+  void Forward(int fd) {
+    std::string pending;
+    char buf[1 << 16];
+    ssize_t n;
+    while ((n = read(fd, buf, sizeof buf)) != 0) {
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        break;
+      }
+      pending.append(buf, static_cast<size_t>(n));
+      size_t start = 0, newline;
+      while ((newline = pending.find('\n', start)) != std::string::npos) {
+        Line(std::string_view(pending).substr(start, newline - start), true);
+        start = newline + 1;
+      }
+      pending.erase(0, start);
+    }
+    if (!pending.empty()) Line(pending, false);
+  }
+
+  void Line(std::string_view line, bool newline) {
+    LineDecision decision = DecideLine(policy_, line, enforce_);
+    if (decision.forward) {
+      WriteAll(line);
+      if (newline) WriteAll("\n");
+      return;
+    }
+    Event e;
+    e.op = Op::kDirective;
+    e.allowed = false;
+    if (decision.directive)
+      e.target = decision.directive->key + "=" + decision.directive->value;
+    else
+      e.target = std::string(line);
+    e.detail = decision.verdict.rule;
+    dropped_.push_back(std::move(e));
+  }
+
+  void WriteAll(std::string_view data) {
+    while (!data.empty()) {
+      ssize_t n = write(cargo_out_.get(), data.data(), data.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return;  // cargo went away
+      data.remove_prefix(static_cast<size_t>(n));
+    }
+  }
+
+  const PackagePolicy& policy_;
+  const bool enforce_;
+  UniqueFd cargo_out_;
+  std::thread forwarder_;
+  std::vector<Event> dropped_;
+};
+
 int Fail(const PackageId& id, const std::string& message) {
   fprintf(stderr, "warden: %s %s: %s\n", id.name.c_str(), id.version.c_str(),
           message.c_str());
@@ -154,15 +284,16 @@ int Main(int argc, char** argv) {
   if (!source.ok()) return Fail(id, std::string(source.status().message()));
   id.source = *source;
 
+  // Learn decides directives against the baseline: it drops only what no
+  // policy may grant.
+  absl::StatusOr<Policy> loaded =
+      enforce ? LoadPolicyWithOverride(GetEnv(kEnvPolicy)) : Policy{};
+  if (!loaded.ok()) return Fail(id, std::string(loaded.status().message()));
+  absl::StatusOr<std::unique_ptr<PackagePolicy>> compiled =
+      CompilePackagePolicy(*loaded, id, vars);
+  if (!compiled.ok()) return Fail(id, std::string(compiled.status().message()));
   std::unique_ptr<PackagePolicy> policy;
-  if (enforce) {
-    absl::StatusOr<Policy> loaded = LoadPolicyWithOverride(GetEnv(kEnvPolicy));
-    if (!loaded.ok()) return Fail(id, std::string(loaded.status().message()));
-    absl::StatusOr<std::unique_ptr<PackagePolicy>> compiled =
-        CompilePackagePolicy(*loaded, id, vars);
-    if (!compiled.ok()) return Fail(id, std::string(compiled.status().message()));
-    policy = std::move(*compiled);
-  }
+  if (enforce) policy = std::move(*compiled);
 
   SandboxSpec spec;
   spec.program = program;
@@ -171,6 +302,10 @@ int Main(int argc, char** argv) {
   spec.env = BuildEnvironment(policy.get());
   spec.landlock = PlanFor(policy.get(), program);
   spec.enforce = enforce;
+  spec.keep_fds = JobserverFds(GetEnv("CARGO_MAKEFLAGS"));
+  // Before anything of ours is open without O_CLOEXEC.
+  std::vector<Event> inherited;
+  if (policy) inherited = InheritedFiles(spec.keep_fds, *policy);
 
   InvocationRecord inv;
   inv.run_id = run_id;
@@ -195,7 +330,12 @@ int Main(int argc, char** argv) {
     decider = std::make_unique<LearnDecider>(std::vector<std::string>{
         GetEnv(kEnvDb), policy_file, OverridePath(policy_file)});
   }
+  DirectiveFilter directives(policy ? *policy : **compiled, enforce);
+  if (absl::Status s = directives.Start(); !s.ok())
+    return Fail(id, std::string(s.message()));
   absl::StatusOr<RunResult> result = RunSupervised(spec, *decider, log);
+  for (const Event& e : directives.Finish()) log.Add(e);
+  for (const Event& e : inherited) log.Add(e);
   if (!result.ok()) return Fail(id, std::string(result.status().message()));
 
   inv.binary_sha256 = sha256.get();

@@ -54,7 +54,8 @@ bool IsBuildScriptName(std::string_view name) {
   return named && name.find('.') == std::string_view::npos;
 }
 
-absl::Status ShimDirectory(const fs::path& dir, int& shimmed) {
+absl::Status ShimDirectory(const fs::path& dir,
+                           std::vector<std::string>& shimmed) {
   std::error_code ec;
   // First the rustc outputs (build_script_build-<hash>), then cargo's hard
   // links (build-script-build), which may still point at a real binary.
@@ -65,7 +66,7 @@ absl::Status ShimDirectory(const fs::path& dir, int& shimmed) {
       std::string path = e.path().string();
       if (KindOf(path) != Kind::kElf) continue;
       if (absl::Status s = InstallShim(path); !s.ok()) return s;
-      ++shimmed;
+      shimmed.push_back(path);
     }
   }
   return absl::OkStatus();
@@ -95,16 +96,29 @@ absl::Status InstallShim(const std::string& binary) {
 }
 
 absl::StatusOr<int> ShimAllBuildScripts(const std::string& target_dir) {
-  int shimmed = 0;
+  absl::StatusOr<std::vector<std::string>> shimmed =
+      ShimBuildScriptsBelow(target_dir);
+  if (!shimmed.ok()) return shimmed.status();
+  return static_cast<int>(shimmed->size());
+}
+
+absl::StatusOr<std::vector<std::string>> ShimBuildScriptsBelow(
+    const std::string& target_dir) {
+  std::vector<std::string> shimmed;
   std::error_code ec;
-  if (!fs::is_directory(target_dir, ec)) return 0;
-  // <target>/<profile>/build/<pkg>-<hash>/ and, when cross-compiling,
-  // <target>/<triple>/<profile>/build/<pkg>-<hash>/.
+  if (!fs::is_directory(target_dir, ec)) return shimmed;
+  // <target>/<profile>/build/<pkg>-<hash>/, <target>/<triple>/<profile>/…
+  // when cross-compiling, and the target dirs of nested cargo runs below
+  // (trybuild: <target>/tests/trybuild/<triple>/<profile>/…).
+  constexpr int kMaxDepth = 8;
   fs::recursive_directory_iterator it(target_dir, ec), end;
   for (; it != end; it.increment(ec)) {
     if (ec) break;
-    if (it.depth() >= 3) it.disable_recursion_pending();
     if (!it->is_directory(ec)) continue;
+    const std::string name = it->path().filename().string();
+    if (it.depth() >= kMaxDepth || name == "deps" || name == "incremental" ||
+        name == ".fingerprint" || name == "warden")
+      it.disable_recursion_pending();
     if (it->path().parent_path().filename() != "build") continue;
     it.disable_recursion_pending();
     if (absl::Status s = ShimDirectory(it->path(), shimmed); !s.ok()) return s;

@@ -10,6 +10,7 @@
 #define WARDEN_TOOLS_SHIM_INSTALL_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 
@@ -26,6 +27,13 @@ absl::Status InstallShim(const std::string& binary);
 // script binary that is not shimmed yet (left there by a plain cargo build),
 // relinking cargo's build-script-* names. Returns how many it shimmed.
 absl::StatusOr<int> ShimAllBuildScripts(const std::string& target_dir);
+
+// ShimBuildScriptsBelow is ShimAllBuildScripts returning the paths it
+// shimmed. After a supervised build, any path means a build script was
+// compiled without warden-rustc (a nested cargo that lost warden's
+// environment): it ran unsupervised.
+absl::StatusOr<std::vector<std::string>> ShimBuildScriptsBelow(
+    const std::string& target_dir);
 
 }  // namespace warden
 

@@ -5,6 +5,7 @@
 #include <sched.h>
 #include <seccomp.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -36,7 +37,7 @@ constexpr const char* kAllowed[] = {
     "faccessat2", "pipe", "pipe2", "select", "pselect6", "poll", "ppoll",
     "epoll_create", "epoll_create1", "epoll_ctl", "epoll_wait",
     "epoll_pwait", "epoll_pwait2", "sched_yield", "sched_getaffinity",
-    "sched_setaffinity", "sched_getparam", "sched_getscheduler",
+    "sched_getparam", "sched_getscheduler",
     "sched_get_priority_max", "sched_get_priority_min", "sched_getattr",
     "sched_rr_get_interval", "dup", "dup2", "dup3", "nanosleep",
     "clock_nanosleep", "getitimer", "setitimer", "alarm", "getpid",
@@ -48,7 +49,7 @@ constexpr const char* kAllowed[] = {
     "exit_group", "wait4", "waitid", "uname", "fcntl", "flock", "fsync",
     "fdatasync", "ftruncate", "getdents", "getdents64", "getcwd", "chdir",
     "fchdir", "readlink", "readlinkat", "umask", "gettimeofday",
-    "getrlimit", "setrlimit", "prlimit64", "getrusage", "sysinfo", "times",
+    "getrlimit", "setrlimit", "getrusage", "sysinfo", "times",
     "prctl", "arch_prctl", "futex", "futex_waitv", "set_tid_address",
     "set_robust_list", "get_robust_list", "rseq", "getrandom",
     "memfd_create", "eventfd", "eventfd2", "signalfd", "signalfd4",
@@ -59,16 +60,24 @@ constexpr const char* kAllowed[] = {
     "copy_file_range", "fallocate", "capget", "getcpu", "statfs", "fstatfs",
     "getxattr", "lgetxattr", "fgetxattr", "listxattr", "llistxattr",
     "flistxattr", "time", "clock_gettime", "clock_getres", "getpriority",
-    "setpriority", "ioprio_get", "ioprio_set", "membarrier", "sync",
+    "ioprio_get", "membarrier", "sync",
     "syncfs", "sync_file_range", "readahead", "pause", "restart_syscall",
-    "pidfd_open", "waitpid", "mq_getsetattr", "sched_setscheduler",
-    "sched_setparam", "sched_setattr", "get_mempolicy", "set_mempolicy",
+    "pidfd_open", "waitpid", "mq_getsetattr", "get_mempolicy", "set_mempolicy",
     "mbind", "setuid", "setgid", "setreuid", "setregid", "setresuid",
     "setresgid", "setfsuid", "setfsgid", "setgroups", "capset",
     "landlock_create_ruleset", "landlock_add_rule", "landlock_restrict_self",
     "set_mempolicy_home_node", "cachestat",
     "map_shadow_stack", "statmount", "listmount",
 };
+
+// Scheduling and limits act on any process the caller may touch (as root:
+// all of them). Their self forms run here; the rest (another pid, a process
+// group, a user) go to the supervisor, which allows only the caller's tree.
+constexpr const char* kSelfOnly[] = {
+    "sched_setaffinity", "sched_setscheduler", "sched_setparam",
+    "sched_setattr", "prlimit64",
+};
+constexpr int kIoprioWhoProcess = 1, kIoprioWhoPgrp = 2;  // linux/ioprio.h
 
 // Syscalls that fail in the kernel. ENOSYS where callers have a fallback
 // (glibc's posix_spawn retries clone3 as clone, openat2 users fall back to
@@ -144,6 +153,32 @@ absl::Status Add(scmp_filter_ctx ctx, uint32_t action, const char* name,
   return absl::OkStatus();
 }
 
+// AddSelfOnly allows pid 0 (the caller), prlimit64 without a new limit (a
+// read), and setpriority / ioprio_set on the caller's process or group (who
+// 0), never on a user. Arguments compare as 64 bits: a value with high bits
+// set goes to the supervisor, which reads it as the kernel does.
+absl::Status AddSelfOnly(scmp_filter_ctx ctx) {
+  for (const char* name : kSelfOnly)
+    if (absl::Status s = Add(ctx, SCMP_ACT_ALLOW, name, {SCMP_A0(SCMP_CMP_EQ, 0)});
+        !s.ok())
+      return s;
+  if (absl::Status s =
+          Add(ctx, SCMP_ACT_ALLOW, "prlimit64", {SCMP_A2(SCMP_CMP_EQ, 0)});
+      !s.ok())
+    return s;
+  for (scmp_datum_t which : {PRIO_PROCESS, PRIO_PGRP})
+    if (absl::Status s = Add(ctx, SCMP_ACT_ALLOW, "setpriority",
+                             {SCMP_A0(SCMP_CMP_EQ, which), SCMP_A1(SCMP_CMP_EQ, 0)});
+        !s.ok())
+      return s;
+  for (scmp_datum_t which : {kIoprioWhoProcess, kIoprioWhoPgrp})
+    if (absl::Status s = Add(ctx, SCMP_ACT_ALLOW, "ioprio_set",
+                             {SCMP_A0(SCMP_CMP_EQ, which), SCMP_A1(SCMP_CMP_EQ, 0)});
+        !s.ok())
+      return s;
+  return absl::OkStatus();
+}
+
 absl::Status AddRules(scmp_filter_ctx ctx, const FilterOptions& options) {
   for (const char* name : kAllowed)
     if (absl::Status s = Add(ctx, SCMP_ACT_ALLOW, name); !s.ok()) return s;
@@ -192,6 +227,7 @@ absl::Status AddRules(scmp_filter_ctx ctx, const FilterOptions& options) {
                            {SCMP_A0(SCMP_CMP_EQ, 0xffffffffu)});
       !s.ok())
     return s;
+  if (absl::Status s = AddSelfOnly(ctx); !s.ok()) return s;
   if (options.signals_scoped) {
     for (const char* name : {"kill", "tkill", "tgkill", "rt_sigqueueinfo",
                              "rt_tgsigqueueinfo", "pidfd_send_signal"})

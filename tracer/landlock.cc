@@ -9,7 +9,9 @@
 
 #include <cstring>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 
 namespace warden {
 namespace {
@@ -37,9 +39,9 @@ constexpr uint64_t kFileRights = LANDLOCK_ACCESS_FS_EXECUTE |
                                  LANDLOCK_ACCESS_FS_WRITE_FILE |
                                  LANDLOCK_ACCESS_FS_READ_FILE | kFsTruncate |
                                  kFsIoctlDev;
-constexpr uint64_t kReadRights = LANDLOCK_ACCESS_FS_EXECUTE |
-                                 LANDLOCK_ACCESS_FS_READ_FILE |
-                                 LANDLOCK_ACCESS_FS_READ_DIR;
+constexpr uint64_t kDataRights =
+    LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR;
+constexpr uint64_t kReadRights = LANDLOCK_ACCESS_FS_EXECUTE | kDataRights;
 
 uint64_t FsRightsForAbi(int abi) {
   uint64_t rights = (LANDLOCK_ACCESS_FS_MAKE_SYM << 1) - 1;  // ABI 1
@@ -54,7 +56,13 @@ absl::Status AddPathRule(int ruleset, const std::string& path,
   int fd = open(path.c_str(), O_PATH | O_CLOEXEC);
   if (fd < 0) return absl::OkStatus();  // nothing there to grant
   struct stat st;
-  if (fstat(fd, &st) == 0 && !S_ISDIR(st.st_mode)) rights &= kFileRights;
+  if (fstat(fd, &st) != 0 || S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)) {
+    // A pipe or socket reached through /proc/self/fd (/dev/stdin …) is no
+    // file-system object: nothing to grant, and Landlock refuses it.
+    close(fd);
+    return absl::OkStatus();
+  }
+  if (!S_ISDIR(st.st_mode)) rights &= kFileRights;
   landlock_path_beneath_attr attr{};
   attr.allowed_access = rights;
   attr.parent_fd = fd;
@@ -81,8 +89,16 @@ absl::Status AddRules(int ruleset, const LandlockPlan& plan, uint64_t fs) {
     for (const std::string& p : plan.read_paths)
       if (absl::Status s = AddPathRule(ruleset, p, kReadRights & fs); !s.ok())
         return s;
+    for (const std::string& p : plan.data_paths)
+      if (absl::Status s = AddPathRule(ruleset, p, kDataRights); !s.ok())
+        return s;
     for (const std::string& p : plan.write_paths)
       if (absl::Status s = AddPathRule(ruleset, p, fs); !s.ok()) return s;
+    for (const std::string& p : plan.scratch_paths)
+      if (absl::Status s =
+              AddPathRule(ruleset, p, fs & ~LANDLOCK_ACCESS_FS_EXECUTE);
+          !s.ok())
+        return s;
   }
   if (plan.restrict_tcp) {
     for (uint16_t port : plan.connect_ports)
@@ -95,7 +111,95 @@ absl::Status AddRules(int ruleset, const LandlockPlan& plan, uint64_t fs) {
   return absl::OkStatus();
 }
 
+// The encoding's keys, one per list of the plan.
+struct PathList {
+  std::string_view key;
+  std::vector<std::string> LandlockPlan::*paths;
+};
+constexpr PathList kPathLists[] = {
+    {"read", &LandlockPlan::read_paths},
+    {"data", &LandlockPlan::data_paths},
+    {"write", &LandlockPlan::write_paths},
+    {"scratch", &LandlockPlan::scratch_paths},
+};
+struct PortList {
+  std::string_view key;
+  std::vector<uint16_t> LandlockPlan::*ports;
+};
+constexpr PortList kPortLists[] = {
+    {"connect", &LandlockPlan::connect_ports},
+    {"bind", &LandlockPlan::bind_ports},
+};
+
 }  // namespace
+
+std::string EncodePlan(const LandlockPlan& plan) {
+  std::string out;
+  if (plan.restrict_fs) out += "restrict-fs\n";
+  if (plan.restrict_tcp) out += "restrict-tcp\n";
+  if (plan.scope) out += "scope\n";
+  for (const PathList& list : kPathLists)
+    for (const std::string& p : plan.*list.paths)
+      if (p.find('\n') == std::string::npos)
+        absl::StrAppend(&out, std::string(list.key), " ", p, "\n");
+  for (const PortList& list : kPortLists)
+    for (uint16_t port : plan.*list.ports)
+      absl::StrAppend(&out, std::string(list.key), " ", port, "\n");
+  return out;
+}
+
+absl::StatusOr<LandlockPlan> DecodePlan(std::string_view text) {
+  LandlockPlan plan;
+  plan.scope = false;
+  const std::vector<std::string> lines =
+      absl::StrSplit(std::string(text), '\n', absl::SkipEmpty());
+  for (const std::string& whole : lines) {
+    std::string_view line = whole;
+    std::string_view key = line.substr(0, line.find(' '));
+    std::string_view value =
+        key.size() < line.size() ? line.substr(key.size() + 1) : "";
+    bool known = true;
+    if (key == "restrict-fs") {
+      plan.restrict_fs = true;
+    } else if (key == "restrict-tcp") {
+      plan.restrict_tcp = true;
+    } else if (key == "scope") {
+      plan.scope = true;
+    } else {
+      known = false;
+    }
+    for (const PathList& list : kPathLists)
+      if (key == list.key) {
+        (plan.*list.paths).emplace_back(value);
+        known = true;
+      }
+    for (const PortList& list : kPortLists) {
+      uint32_t port = 0;
+      if (key != list.key) continue;
+      if (!absl::SimpleAtoi(std::string(value), &port) || port > 65535)
+        return absl::InvalidArgumentError(
+            absl::StrCat("bad port in Landlock plan: ", whole));
+      (plan.*list.ports).push_back(static_cast<uint16_t>(port));
+      known = true;
+    }
+    if (!known)
+      return absl::InvalidArgumentError(
+          absl::StrCat("unknown line in Landlock plan: ", whole));
+  }
+  return plan;
+}
+
+bool PlanGrantsRead(const LandlockPlan& plan, std::string_view path) {
+  auto beneath = [path](const std::string& root) {
+    if (root == "/") return true;
+    return path.substr(0, root.size()) == root &&
+           (path.size() == root.size() || path[root.size()] == '/');
+  };
+  for (const PathList& list : kPathLists)
+    for (const std::string& root : plan.*list.paths)
+      if (beneath(root)) return true;
+  return false;
+}
 
 int LandlockAbi() {
   long abi = syscall(SYS_landlock_create_ruleset, nullptr, 0,

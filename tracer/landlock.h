@@ -9,9 +9,11 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 
 namespace warden {
 
@@ -19,7 +21,9 @@ struct LandlockPlan {
   // When false, file-system access is left to the supervisor alone.
   bool restrict_fs = false;
   std::vector<std::string> read_paths;   // read files, list dirs, execute
+  std::vector<std::string> data_paths;   // read files, list dirs; no execute
   std::vector<std::string> write_paths;  // every file-system right
+  std::vector<std::string> scratch_paths;  // every right but execute
   // When true, TCP bind/connect is limited to the listed ports (ABI 4).
   bool restrict_tcp = false;
   std::vector<uint16_t> connect_ports;
@@ -31,6 +35,16 @@ struct LandlockPlan {
 // LandlockAbi returns the kernel's Landlock ABI version, 0 when Landlock is
 // missing or disabled.
 int LandlockAbi();
+
+// EncodePlan and DecodePlan carry a plan through an environment variable
+// (one "KEY value" line per item). Paths holding a newline are left out of
+// the encoding, so they are not granted.
+std::string EncodePlan(const LandlockPlan& plan);
+absl::StatusOr<LandlockPlan> DecodePlan(std::string_view text);
+
+// PlanGrantsRead says whether a plan restricting the file system lets
+// `path` (absolute, normalised) be read: it lies in or below one of its paths.
+bool PlanGrantsRead(const LandlockPlan& plan, std::string_view path);
 
 // ApplyLandlock restricts the calling thread (and its future children) as
 // `plan` says, using every right the running ABI knows. Paths that do not

@@ -1,17 +1,22 @@
 #include "tracer/supervisor.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/close_range.h>
 #include <linux/seccomp.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <climits>
 #include <cstdio>
 #include <cstring>
 
@@ -299,6 +304,15 @@ Reply Supervisor::Handle(const seccomp_notif& n) {
     case SYS_tgkill:
     case SYS_rt_tgsigqueueinfo:
       return Signal(n, static_cast<pid_t>(a[0]));
+    case SYS_setpriority:
+    case SYS_ioprio_set:
+      return Scheduling(n);
+    case SYS_sched_setaffinity:
+    case SYS_sched_setscheduler:
+    case SYS_sched_setparam:
+    case SYS_sched_setattr:
+    case SYS_prlimit64:
+      return SchedulingPid(n, static_cast<pid_t>(a[0]));
     default:
       return Unknown(n);
   }
@@ -338,6 +352,38 @@ Reply Supervisor::Signal(const seccomp_notif& n, pid_t target) {
   if (target == 0) inside = true;  // own process group: the tree's session
   if (inside) return Reply::Continue();
   Event event = Ev(Op::kSignal, absl::StrCat("pid:", target));
+  event.allowed = !spec_.enforce;
+  Record(event);
+  return spec_.enforce ? Reply::Error(EPERM) : Reply::Continue();
+}
+
+// The kernel reads `which` and `who` as 32-bit ints, and so do we.
+Reply Supervisor::Scheduling(const seccomp_notif& n) {
+  const bool io = n.data.nr == SYS_ioprio_set;
+  // linux/ioprio.h: IOPRIO_WHO_PROCESS, IOPRIO_WHO_PGRP, IOPRIO_WHO_USER.
+  const int process = io ? 1 : PRIO_PROCESS, group = io ? 2 : PRIO_PGRP,
+            user = io ? 3 : PRIO_USER;
+  const int which = static_cast<int>(n.data.args[0]);
+  const int who = static_cast<int>(n.data.args[1]);
+  if (which == process) return SchedulingPid(n, who);
+  // The caller's own group (0) lies in the tree's session; another group, or
+  // a user, may hold processes outside the tree.
+  if (which == group && who == 0) return Reply::Continue();
+  if (which == group) return OtherProcess(n, absl::StrCat("pgrp:", who));
+  if (which == user) return OtherProcess(n, absl::StrCat("user:", who));
+  return OtherProcess(n, absl::StrCat("which:", which));
+}
+
+Reply Supervisor::SchedulingPid(const seccomp_notif& n, pid_t target) {
+  if (target == 0 || target == static_cast<pid_t>(n.pid) ||
+      (target > 0 && InTree(target)))
+    return Reply::Continue();
+  return OtherProcess(n, absl::StrCat("pid:", target));
+}
+
+// As Signal: learn records and lets it run, enforce refuses.
+Reply Supervisor::OtherProcess(const seccomp_notif& n, std::string detail) {
+  Event event = Ev(Op::kSyscall, SyscallName(n.data.nr), std::move(detail));
   event.allowed = !spec_.enforce;
   Record(event);
   return spec_.enforce ? Reply::Error(EPERM) : Reply::Continue();
@@ -398,6 +444,74 @@ constexpr unsigned long kFilterFlags =
   _exit(127);
 }
 
+// ---------------------------------------------------------------------------
+// Descriptors the program inherits
+
+bool Kept(const std::vector<int>& keep, int fd) {
+  return std::find(keep.begin(), keep.end(), fd) != keep.end();
+}
+
+// NextKept is the smallest kept fd >= `from`, or -1.
+long NextKept(const std::vector<int>& keep, long from) {
+  long next = -1;
+  for (int fd : keep)
+    if (fd >= from && (next < 0 || fd < next)) next = fd;
+  return next;
+}
+
+// CloexecByRange marks every fd >= 3 outside `keep` close-on-exec, a range
+// per gap, and returns 0 or close_range's errno.
+int CloexecByRange(const std::vector<int>& keep) {
+  for (long first = 3;;) {
+    long next = NextKept(keep, first);
+    unsigned last = next < 0 ? ~0u : static_cast<unsigned>(next - 1);
+    if (next != first &&
+        syscall(SYS_close_range, static_cast<unsigned>(first), last,
+                CLOSE_RANGE_CLOEXEC) != 0)
+      return errno;
+    if (next < 0 || next == INT_MAX) return 0;
+    first = next + 1;
+  }
+}
+
+// CloexecByProc does the same by walking /proc/self/fd, for kernels before
+// 5.11 (no close_range, or no CLOSE_RANGE_CLOEXEC). getdents64 directly:
+// this runs between fork and exec.
+bool CloexecByProc(const std::vector<int>& keep) {
+  int dir = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir < 0) return false;
+  alignas(dirent64) char buf[4096];
+  ssize_t n;
+  while ((n = getdents64(dir, buf, sizeof buf)) > 0) {
+    for (ssize_t off = 0; off < n;) {
+      const auto* d = reinterpret_cast<const dirent64*>(buf + off);
+      off += d->d_reclen;
+      char* end;
+      long fd = strtol(d->d_name, &end, 10);
+      if (*end != '\0' || end == d->d_name || fd < 3 || fd == dir ||
+          fd > INT_MAX || Kept(keep, static_cast<int>(fd)))
+        continue;
+      if (fcntl(static_cast<int>(fd), F_SETFD, FD_CLOEXEC) != 0 && errno != EBADF)
+        n = -1;
+    }
+    if (n < 0) break;
+  }
+  close(dir);
+  return n == 0;
+}
+
+// CloseInheritedAtExec leaves the program 0, 1, 2 and `keep`: cargo's and
+// the shell's other descriptors could point outside the policy, and reading
+// a held fd is never trapped. Marking (not closing) keeps the O_CLOEXEC
+// report pipe usable until the seccomp load.
+void CloseInheritedAtExec(const std::vector<int>& keep, int report_fd) {
+  int error = CloexecByRange(keep);
+  if (error == 0) return;
+  if ((error == ENOSYS || error == EINVAL) && CloexecByProc(keep)) return;
+  ChildFail(report_fd, absl::StrCat("cannot close inherited descriptors: ",
+                                    strerror(error)));
+}
+
 // RunChild confines this (forked) process and execs the program. It reports
 // the listener fd number, or an error, on `report_fd`.
 [[noreturn]] void RunChild(const SandboxSpec& spec,
@@ -406,6 +520,8 @@ constexpr unsigned long kFilterFlags =
   if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
     _exit(127);
   setsid();  // no controlling terminal: no TIOCSTI into the user's shell
+  // Before Landlock, which may hide /proc from the fallback.
+  CloseInheritedAtExec(spec.keep_fds, report_fd);
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
     ChildFail(report_fd, absl::StrCat("PR_SET_NO_NEW_PRIVS: ", strerror(errno)));
   if (absl::Status s = ApplyLandlock(spec.landlock); !s.ok())

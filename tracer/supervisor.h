@@ -58,6 +58,10 @@ struct SandboxSpec {
   std::vector<std::string> argv;   // argv[0] included
   std::vector<std::string> env;    // "NAME=value", the complete environment
   LandlockPlan landlock;
+  // Descriptors besides 0, 1, 2 the program may inherit, e.g. the jobserver
+  // pipe. Every other one closes at exec: what cargo or the user's shell left
+  // open would otherwise be readable past Landlock, which checks only opens.
+  std::vector<int> keep_fds;
   // The Decider's answer always holds. Beyond it, learn mode lets unknown
   // syscalls, other sockets and /proc of outsiders through (recorded); in
   // enforce mode they fail and are recorded as denied.

@@ -99,6 +99,11 @@ class Supervisor {
   Reply SendMsg(const seccomp_notif& n);
   Reply Socket(const seccomp_notif& n);
   Reply Signal(const seccomp_notif& n, pid_t target);
+  // setpriority, ioprio_set, sched_set*, prlimit64 that the filter did not
+  // allow as the caller's own: only the tree may be touched.
+  Reply Scheduling(const seccomp_notif& n);
+  Reply SchedulingPid(const seccomp_notif& n, pid_t target);
+  Reply OtherProcess(const seccomp_notif& n, std::string detail);
   Reply Ioctl(const seccomp_notif& n);
   Reply Unknown(const seccomp_notif& n);
 

@@ -14,6 +14,12 @@ not_ok() { TAP_N=$((TAP_N + 1)); TAP_FAILED=$((TAP_FAILED + 1)); echo "not ok $T
 skip() { TAP_N=$((TAP_N + 1)); echo "ok $TAP_N - $* # SKIP"; }
 # check NAME COMMAND...: one TAP line from a command's success.
 check() { local name="$1"; shift; if "$@"; then ok "$name"; else not_ok "$name"; fi; }
+# todo NAME REASON COMMAND...: a check of a known gap, reported but not
+# counted as a failure (TAP's TODO directive) until the gap is closed.
+todo() {
+  local name="$1" why="$2"; shift 2; TAP_N=$((TAP_N + 1))
+  if "$@"; then echo "ok $TAP_N - $name # TODO $why"; else echo "not ok $TAP_N - $name # TODO $why"; fi
+}
 finish() { echo "1..$TAP_N"; [ "$TAP_FAILED" -eq 0 ]; }
 # diag: show a file to whoever reads the TAP stream.
 diag() { sed 's/^/# /' "$@" | head -60; }

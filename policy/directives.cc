@@ -1,0 +1,739 @@
+#include "policy/directives.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "policy/syntax.h"
+
+namespace warden {
+namespace {
+
+absl::string_view Absl(std::string_view s) { return {s.data(), s.size()}; }
+
+// ---- UTF-8 and Rust's str::trim ----
+
+// Utf8Length is the length of the valid UTF-8 sequence starting at s[i]
+// (as Rust's str::from_utf8 accepts it: no overlongs, no surrogates, nothing
+// above U+10FFFF), or 0. `cp` gets the code point.
+size_t Utf8Length(std::string_view s, size_t i, uint32_t& cp) {
+  const auto byte = [&](size_t k) { return static_cast<uint8_t>(s[k]); };
+  uint8_t b0 = byte(i);
+  if (b0 < 0x80) {
+    cp = b0;
+    return 1;
+  }
+  size_t n;
+  uint32_t min;
+  if ((b0 & 0xE0) == 0xC0) {
+    n = 2, cp = b0 & 0x1F, min = 0x80;
+  } else if ((b0 & 0xF0) == 0xE0) {
+    n = 3, cp = b0 & 0x0F, min = 0x800;
+  } else if ((b0 & 0xF8) == 0xF0) {
+    n = 4, cp = b0 & 0x07, min = 0x10000;
+  } else {
+    return 0;
+  }
+  if (i + n > s.size()) return 0;
+  for (size_t k = 1; k < n; ++k) {
+    if ((byte(i + k) & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (byte(i + k) & 0x3F);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  return n;
+}
+
+bool ValidUtf8(std::string_view s) {
+  uint32_t cp;
+  for (size_t i = 0; i < s.size();) {
+    size_t n = Utf8Length(s, i, cp);
+    if (n == 0) return false;
+    i += n;
+  }
+  return true;
+}
+
+// IsWhiteSpace is Unicode's White_Space property, which Rust's
+// char::is_whitespace (and so str::trim) uses.
+bool IsWhiteSpace(uint32_t cp) {
+  return (cp >= 0x09 && cp <= 0x0D) || cp == 0x20 || cp == 0x85 ||
+         cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) ||
+         cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F ||
+         cp == 0x3000;
+}
+
+// The trims assume valid UTF-8.
+std::string_view TrimStart(std::string_view s) {
+  uint32_t cp;
+  size_t i = 0;
+  while (i < s.size()) {
+    size_t n = Utf8Length(s, i, cp);
+    if (n == 0 || !IsWhiteSpace(cp)) break;
+    i += n;
+  }
+  return s.substr(i);
+}
+
+std::string_view TrimEnd(std::string_view s) {
+  while (!s.empty()) {
+    size_t start = s.size() - 1;
+    while (start > 0 && (static_cast<uint8_t>(s[start]) & 0xC0) == 0x80)
+      --start;
+    uint32_t cp;
+    if (Utf8Length(s, start, cp) != s.size() - start || !IsWhiteSpace(cp))
+      break;
+    s.remove_suffix(s.size() - start);
+  }
+  return s;
+}
+
+std::string_view Trim(std::string_view s) { return TrimEnd(TrimStart(s)); }
+
+// CharLength is the length of the character at s[i] (1 for a stray byte).
+size_t CharLength(std::string_view s, size_t i) {
+  uint32_t cp;
+  size_t n = Utf8Length(s, i, cp);
+  return n == 0 ? 1 : n;
+}
+
+// ---- Keys ----
+
+struct KeyKind {
+  std::string_view key;
+  DirectiveKind kind;
+};
+
+// kReservedKeys are the keys cargo 1.95 reads in the old "cargo:KEY=" syntax
+// (RESERVED_PREFIXES); every other old-syntax key is metadata. Older cargos
+// matched the same keys (and no others) the same way.
+constexpr KeyKind kReservedKeys[] = {
+    {"rustc-flags", DirectiveKind::kRustcFlags},
+    {"rustc-link-lib", DirectiveKind::kRustcLinkLib},
+    {"rustc-link-search", DirectiveKind::kRustcLinkSearch},
+    {"rustc-link-arg-cdylib", DirectiveKind::kRustcCdylibLinkArg},
+    {"rustc-cdylib-link-arg", DirectiveKind::kRustcCdylibLinkArg},
+    {"rustc-link-arg-bins", DirectiveKind::kRustcLinkArgBins},
+    {"rustc-link-arg-bin", DirectiveKind::kRustcLinkArgBin},
+    {"rustc-link-arg-tests", DirectiveKind::kRustcLinkArgTests},
+    {"rustc-link-arg-benches", DirectiveKind::kRustcLinkArgBenches},
+    {"rustc-link-arg-examples", DirectiveKind::kRustcLinkArgExamples},
+    {"rustc-link-arg", DirectiveKind::kRustcLinkArg},
+    {"rustc-cfg", DirectiveKind::kRustcCfg},
+    {"rustc-check-cfg", DirectiveKind::kRustcCheckCfg},
+    {"rustc-env", DirectiveKind::kRustcEnv},
+    {"warning", DirectiveKind::kWarning},
+    {"rerun-if-changed", DirectiveKind::kRerunIfChanged},
+    {"rerun-if-env-changed", DirectiveKind::kRerunIfEnvChanged},
+};
+
+std::optional<DirectiveKind> ReservedKind(std::string_view key) {
+  for (const KeyKind& k : kReservedKeys)
+    if (k.key == key) return k.kind;
+  return std::nullopt;
+}
+
+// NewSyntaxKind: "cargo::KEY=" knows the reserved keys, error and metadata.
+DirectiveKind NewSyntaxKind(std::string_view key) {
+  if (std::optional<DirectiveKind> kind = ReservedKind(key)) return *kind;
+  if (key == "error") return DirectiveKind::kError;
+  if (key == "metadata") return DirectiveKind::kMetadata;
+  return DirectiveKind::kUnknown;
+}
+
+bool IsCdylibKey(std::string_view key) {
+  return key == "rustc-cdylib-link-arg" || key == "rustc-link-arg-cdylib";
+}
+
+// SameKey: the two spellings of the cdylib link argument are one key.
+bool SameKey(std::string_view a, std::string_view b) {
+  return a == b || (IsCdylibKey(a) && IsCdylibKey(b));
+}
+
+std::string Upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = absl::ascii_toupper(static_cast<unsigned char>(c));
+  return out;
+}
+
+// ---- rustc-env ----
+
+struct DangerousEnv {
+  std::string_view pattern;  // upper case; a trailing '*' is a prefix
+  std::string_view reason;
+};
+
+// kDangerousEnv: variables that, in rustc's environment (which the linker,
+// the C compiler driver and any rustup proxy inherit), change what program
+// or code runs, or how it behaves. Only "rustc-env=NAME" with the exact name
+// grants one.
+constexpr DangerousEnv kDangerousEnv[] = {
+    // Dynamic loader and C library.
+    {"LD_*", "the dynamic loader reads it (LD_PRELOAD, LD_LIBRARY_PATH, LD_AUDIT load code)"},
+    {"DYLD_*", "the macOS dynamic loader reads it (DYLD_INSERT_LIBRARIES loads code)"},
+    {"GCONV_PATH", "glibc loads iconv modules from it"},
+    {"GLIBC_TUNABLES", "configures glibc's loader and allocator"},
+    {"MALLOC_*", "configures the allocator (MALLOC_CONF, MALLOC_CHECK_)"},
+    {"LOCPATH", "glibc reads locale data from it"},
+    {"NLSPATH", "the C library reads message catalogues from it"},
+    {"HOSTALIASES", "the resolver reads it as a file"},
+    {"RES_OPTIONS", "changes the resolver"},
+    {"LOCALDOMAIN", "changes the resolver"},
+    {"TZ", "the C library reads the file it names"},
+    {"TZDIR", "the C library reads time zone files from it"},
+    {"TERMINFO", "terminal descriptions are read from it"},
+    {"TERMINFO_DIRS", "terminal descriptions are read from it"},
+    // Shells and interpreters.
+    {"PATH", "chooses which programs run (the linker, cc, rustup's rustc)"},
+    {"IFS", "changes how shells split words"},
+    {"ENV", "a shell runs the file it names"},
+    {"BASH_ENV", "bash runs the file it names"},
+    {"BASH_FUNC_*", "bash imports functions from it"},
+    {"SHELL", "programs run it as the shell"},
+    {"SHELLOPTS", "changes how bash behaves"},
+    {"BASHOPTS", "changes how bash behaves"},
+    {"PS4", "bash expands it when tracing"},
+    {"CDPATH", "changes where shell scripts cd to"},
+    {"HOME", "rustup, cargo and the toolchain read configuration below it"},
+    {"XDG_*", "programs read configuration from these directories"},
+    {"PYTHON*", "Python loads code from it (PYTHONPATH, PYTHONSTARTUP)"},
+    {"PERL5*", "Perl loads code from it (PERL5LIB, PERL5OPT)"},
+    {"PERLLIB", "Perl loads code from it"},
+    {"RUBYOPT", "Ruby loads code from it"},
+    {"RUBYLIB", "Ruby loads code from it"},
+    {"NODE_OPTIONS", "Node.js loads code from it"},
+    {"NODE_PATH", "Node.js loads code from it"},
+    {"JAVA_TOOL_OPTIONS", "the JVM loads agents from it"},
+    {"_JAVA_OPTIONS", "the JVM loads agents from it"},
+    {"JDK_JAVA_OPTIONS", "the JVM loads agents from it"},
+    {"CLASSPATH", "the JVM loads classes from it"},
+    {"LUA_*", "Lua loads code from it"},
+    // C toolchain (rustc runs cc to link).
+    {"CC", "names the C compiler"},
+    {"CXX", "names the C++ compiler"},
+    {"CPP", "names the C preprocessor"},
+    {"AR", "names the archiver"},
+    {"AS", "names the assembler"},
+    {"LD", "names the linker"},
+    {"NM", "names a toolchain program"},
+    {"RANLIB", "names a toolchain program"},
+    {"STRIP", "names a toolchain program"},
+    {"OBJCOPY", "names a toolchain program"},
+    {"*FLAGS", "adds compiler or linker flags (CFLAGS, LDFLAGS)"},
+    {"*FLAGS_*", "adds compiler or linker flags (CFLAGS_<target>)"},
+    {"COMPILER_PATH", "gcc runs its subprograms (as, ld, collect2) from it"},
+    {"GCC_EXEC_PREFIX", "gcc runs its subprograms from it"},
+    {"COLLECT_*", "gcc's collect2 runs the programs it names"},
+    {"LIBRARY_PATH", "the linker searches libraries in it"},
+    {"CPATH", "the compiler searches headers in it"},
+    {"*_INCLUDE_PATH", "the compiler searches headers in it"},
+    {"DEPENDENCIES_OUTPUT", "gcc writes the file it names"},
+    {"SUNPRO_DEPENDENCIES", "gcc writes the file it names"},
+    {"TMPDIR", "the toolchain writes and runs temporaries there"},
+    {"TMP", "the toolchain writes temporaries there"},
+    {"TEMP", "the toolchain writes temporaries there"},
+    {"CCACHE_*", "configures ccache (CCACHE_PREFIX runs a program)"},
+    {"SCCACHE_*", "configures sccache"},
+    {"DISTCC_*", "configures distcc"},
+    {"NIX_*", "Nix's compiler wrappers add flags from it"},
+    {"LLVM_PROFILE_FILE", "instrumented tools write the file it names"},
+    {"SDKROOT", "chooses the SDK the linker uses"},
+    {"MACOSX_DEPLOYMENT_TARGET", "changes how the linker links"},
+    // rustc, cargo, rustup, make.
+    {"RUSTC*", "steers rustc or its wrapper (RUSTC_WRAPPER, RUSTC_LOG)"},
+    {"RUSTFLAGS", "adds rustc flags"},
+    {"RUSTDOC*", "steers rustdoc"},
+    {"RUSTUP_*", "the rustup proxy picks the toolchain it runs from it"},
+    {"RUST_TARGET_PATH", "rustc loads target specifications (the linker to run) from it"},
+    {"CARGO*", "steers cargo and programs it runs (CARGO_HOME, CARGO_TARGET_*_LINKER)"},
+    {"MAKEFLAGS", "steers make and the jobserver"},
+    {"MFLAGS", "steers make"},
+    {"MAKELEVEL", "steers make"},
+    {"MAKE", "names the make program"},
+};
+
+bool UpperGlobMatch(std::string_view pattern, std::string_view name) {
+  return DirectivePatternMatch(pattern, name);
+}
+
+// EnvName is NAME of a rustc-env value "NAME=VALUE".
+std::string_view EnvName(std::string_view value) {
+  return value.substr(0, value.find('='));
+}
+
+bool IsWardenName(std::string_view name) {
+  return Upper(Trim(name)).starts_with("WARDEN_");
+}
+
+// ---- Link search paths ----
+
+// kDefaultLibDirs are searched by the linker anyway: "-L" of one adds
+// nothing, whether or not the build script may read it.
+constexpr std::string_view kDefaultLibDirs[] = {
+    "/lib",
+    "/lib64",
+    "/usr/lib",
+    "/usr/lib64",
+    "/usr/local/lib",
+    "/usr/local/lib64",
+    "/lib/x86_64-linux-gnu",
+    "/usr/lib/x86_64-linux-gnu",
+    "/usr/local/lib/x86_64-linux-gnu",
+    "/lib/aarch64-linux-gnu",
+    "/usr/lib/aarch64-linux-gnu",
+};
+
+// SearchPath strips rustc's "KIND=" from a -L / link-search value.
+std::string_view SearchPath(std::string_view value) {
+  for (std::string_view kind :
+       {"dependency=", "crate=", "native=", "framework=", "all="}) {
+    if (value.starts_with(kind)) return value.substr(kind.size());
+  }
+  return value;
+}
+
+// NormalSearchPath is `path` with repeated and trailing '/' dropped, or
+// nullopt when it is relative or has '.' or '..' components (where it points
+// depends on rustc's working directory or on symlinks: never granted).
+std::optional<std::string> NormalSearchPath(std::string_view path) {
+  if (path.empty() || path[0] != '/') return std::nullopt;
+  std::string out;
+  size_t i = 0;
+  while (i < path.size()) {
+    while (i < path.size() && path[i] == '/') ++i;
+    if (i >= path.size()) break;
+    size_t end = path.find('/', i);
+    if (end == std::string_view::npos) end = path.size();
+    std::string_view component = path.substr(i, end - i);
+    if (component == "." || component == "..") return std::nullopt;
+    absl::StrAppend(&out, "/", Absl(component));
+    i = end;
+  }
+  return out.empty() ? "/" : out;
+}
+
+// RustcFlagsSearchPaths lists the -L values of a rustc-flags value, split as
+// cargo does (Unicode whitespace; "-Lx" or "-L x").
+std::vector<std::string_view> RustcFlagsSearchPaths(std::string_view value) {
+  std::vector<std::string_view> words;
+  std::string_view rest = Trim(value);
+  while (!rest.empty()) {
+    rest = TrimStart(rest);
+    size_t end = 0;
+    uint32_t cp;
+    while (end < rest.size()) {
+      size_t n = Utf8Length(rest, end, cp);
+      if (n == 0) n = 1;
+      else if (IsWhiteSpace(cp)) break;
+      end += n;
+    }
+    if (end > 0) words.push_back(rest.substr(0, end));
+    rest = rest.substr(end);
+  }
+  std::vector<std::string_view> paths;
+  for (size_t i = 0; i < words.size(); ++i) {
+    std::string_view word = words[i];
+    // cargo refuses anything but -l and -L, failing the build.
+    if (!word.starts_with("-L") && !word.starts_with("-l")) continue;
+    std::string_view flag_value = word.substr(2);
+    if (flag_value.empty()) {
+      if (i + 1 >= words.size()) break;
+      flag_value = words[++i];
+    }
+    if (word.starts_with("-L")) paths.push_back(flag_value);
+  }
+  return paths;
+}
+
+// ---- Grants ----
+
+// Grants answers the questions CheckDirective asks of a package's
+// `directives:` entries.
+class Grants {
+ public:
+  explicit Grants(const PackagePolicy& policy)
+      : policy_(policy), rules_(policy_internal::RulesOf(policy)) {}
+
+  // ByName: an entry without a value pattern whose key glob covers `key`.
+  bool ByName(std::string_view key) const {
+    if (rules_ == nullptr) return policy_.AllowsDirective(key);
+    return std::any_of(rules_->entries().begin(), rules_->entries().end(),
+                       [&](const auto& e) {
+                         return !e.has_pattern &&
+                                (SameKey(e.key, key) ||
+                                 DirectivePatternMatch(e.key, key));
+                       });
+  }
+
+  // ByExactName: an entry that is exactly `key` (any value).
+  bool ByExactName(std::string_view key) const {
+    if (rules_ == nullptr) return policy_.AllowsDirective(key);
+    return std::any_of(rules_->entries().begin(), rules_->entries().end(),
+                       [&](const auto& e) {
+                         return !e.has_pattern && SameKey(e.key, key);
+                       });
+  }
+
+  // ByPattern: a "KEY=PATTERN" entry for `key` whose pattern matches
+  // `subject`.
+  bool ByPattern(std::string_view key, std::string_view subject) const {
+    if (rules_ == nullptr) return false;
+    return std::any_of(rules_->entries().begin(), rules_->entries().end(),
+                       [&](const auto& e) {
+                         return e.has_pattern && SameKey(e.key, key) &&
+                                DirectivePatternMatch(e.pattern, subject);
+                       });
+  }
+
+  // ByLiteral: a "KEY=TEXT" entry whose pattern is exactly `text`.
+  bool ByLiteral(std::string_view key, std::string_view text) const {
+    if (rules_ == nullptr) return false;
+    return std::any_of(rules_->entries().begin(), rules_->entries().end(),
+                       [&](const auto& e) {
+                         return e.has_pattern && SameKey(e.key, key) &&
+                                e.pattern == text;
+                       });
+  }
+
+ private:
+  const PackagePolicy& policy_;
+  const policy_internal::DirectiveRules* rules_;
+};
+
+// SearchPathOk: the linker may search `path` (normalised, absolute): a
+// default directory, one the package may read, or one a
+// "rustc-link-search=PATTERN" entry grants.
+bool SearchPathOk(const PackagePolicy& policy, const Grants& grants,
+                  const std::string& path) {
+  return std::find(std::begin(kDefaultLibDirs), std::end(kDefaultLibDirs),
+                   path) != std::end(kDefaultLibDirs) ||
+         policy.Allows(Access::kRead, path) != nullptr ||
+         grants.ByPattern("rustc-link-search", path);
+}
+
+std::string SearchRule(std::string_view path) {
+  return absl::StrCat("rustc-link-search=", EscapeDirectivePattern(path));
+}
+
+std::string BadSearchPath(std::string_view value) {
+  return absl::StrCat("library search path \"", Absl(value),
+                      "\" is not an absolute path without '.' or '..' "
+                      "components");
+}
+
+DirectiveVerdict CheckLinkSearch(const PackagePolicy& policy,
+                                 const Grants& grants,
+                                 const ParsedDirective& d) {
+  DirectiveVerdict verdict;
+  std::optional<std::string> path = NormalSearchPath(SearchPath(d.value));
+  if (!path) {
+    verdict.reason = BadSearchPath(d.value);
+    return verdict;
+  }
+  if (grants.ByPattern(d.key, *path)) {
+    verdict.allowed = true;
+    verdict.reason = "granted";
+    return verdict;
+  }
+  bool named = grants.ByName(d.key);
+  bool searchable = SearchPathOk(policy, grants, *path);
+  verdict.allowed = named && searchable;
+  if (verdict.allowed) {
+    verdict.reason = "granted";
+  } else if (!searchable) {
+    verdict.rule = SearchRule(*path);
+    verdict.search_paths.push_back(*path);
+    verdict.reason = absl::StrCat("library search path ", *path,
+                                  " is neither readable by the package nor "
+                                  "granted");
+  } else {
+    verdict.rule = d.key;
+    verdict.reason = absl::StrCat(d.key, " is not granted");
+  }
+  return verdict;
+}
+
+DirectiveVerdict CheckEnv(const Grants& grants, const ParsedDirective& d) {
+  DirectiveVerdict verdict;
+  std::string_view name = EnvName(d.value);
+  if (IsWardenName(name)) {
+    verdict.reason = absl::StrCat(
+        "rustc-env=", Absl(name),
+        ": WARDEN_* variables steer warden itself and are never allowed");
+    return verdict;
+  }
+  if (std::string_view why = DangerousEnvReason(name); !why.empty()) {
+    verdict.rule = absl::StrCat("rustc-env=", Absl(name));
+    verdict.allowed = grants.ByLiteral(d.key, name);
+    verdict.reason =
+        verdict.allowed
+            ? absl::StrCat("granted by \"", verdict.rule, "\"")
+            : absl::StrCat("rustc-env=", Absl(name), ": ", Absl(why),
+                           "; only \"", verdict.rule, "\" grants it");
+    return verdict;
+  }
+  verdict.rule = "rustc-env";
+  verdict.allowed = grants.ByName(d.key) || grants.ByPattern(d.key, name);
+  verdict.reason = verdict.allowed
+                       ? "granted"
+                       : absl::StrCat("rustc-env=", Absl(name), " not granted");
+  return verdict;
+}
+
+}  // namespace
+
+// ---- Public ----
+
+std::optional<ParsedDirective> ParseDirectiveLine(std::string_view line) {
+  if (!ValidUtf8(line)) return std::nullopt;
+  line = Trim(line);
+  ParsedDirective d;
+  std::string_view data;
+  if (line.starts_with("cargo::")) {
+    d.new_syntax = true;
+    data = line.substr(7);
+  } else if (line.starts_with("cargo:")) {
+    data = line.substr(6);
+  } else {
+    return std::nullopt;
+  }
+  size_t eq = data.find('=');
+  std::string_view key = data.substr(0, eq);
+  if (d.new_syntax) {
+    if (eq == std::string_view::npos) return std::nullopt;
+    d.kind = NewSyntaxKind(key);
+    d.key = std::string(key);
+    d.value = std::string(TrimEnd(data.substr(eq + 1)));
+    return d;
+  }
+  if (eq != std::string_view::npos) {
+    if (std::optional<DirectiveKind> kind = ReservedKind(key)) {
+      d.kind = *kind;
+      d.key = std::string(key);
+      d.value = std::string(TrimEnd(data.substr(eq + 1)));
+      return d;
+    }
+  }
+  // Old-syntax metadata "cargo:K=V"; without '=' cargo fails the build.
+  if (eq == std::string_view::npos) return std::nullopt;
+  d.kind = DirectiveKind::kMetadata;
+  d.key = "metadata";
+  d.value = std::string(data);
+  return d;
+}
+
+DirectiveKind KindOfKey(std::string_view key) {
+  DirectiveKind kind = NewSyntaxKind(key);
+  if (kind != DirectiveKind::kUnknown) return kind;
+  return key.starts_with("rustc-") ? DirectiveKind::kUnknown
+                                   : DirectiveKind::kMetadata;
+}
+
+ParsedDirective DirectiveFromStored(std::string_view key,
+                                    std::string_view value) {
+  ParsedDirective d;
+  d.kind = KindOfKey(key);
+  d.key = std::string(key);
+  d.value = std::string(value);
+  if (d.kind == DirectiveKind::kMetadata && key != "metadata") {
+    d.key = "metadata";
+    d.value = absl::StrCat(Absl(key), "=", Absl(value));
+  }
+  return d;
+}
+
+bool NeedsGrant(DirectiveKind kind) {
+  switch (kind) {
+    case DirectiveKind::kWarning:
+    case DirectiveKind::kError:
+    case DirectiveKind::kRerunIfChanged:
+    case DirectiveKind::kRerunIfEnvChanged:
+    case DirectiveKind::kMetadata:
+    case DirectiveKind::kRustcCheckCfg:
+      return false;
+    default:
+      return true;
+  }
+}
+
+bool ValueChecked(DirectiveKind kind) {
+  switch (kind) {
+    case DirectiveKind::kRustcFlags:
+    case DirectiveKind::kRustcLinkArg:
+    case DirectiveKind::kRustcLinkArgBins:
+    case DirectiveKind::kRustcLinkArgBin:
+    case DirectiveKind::kRustcLinkArgTests:
+    case DirectiveKind::kRustcLinkArgExamples:
+    case DirectiveKind::kRustcLinkArgBenches:
+    case DirectiveKind::kRustcCdylibLinkArg:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool AlwaysDropped(const ParsedDirective& d) {
+  return d.kind == DirectiveKind::kRustcEnv && IsWardenName(EnvName(d.value));
+}
+
+std::string_view DangerousEnvReason(std::string_view name) {
+  std::string upper = Upper(name);
+  for (const DangerousEnv& entry : kDangerousEnv)
+    if (UpperGlobMatch(entry.pattern, upper)) return entry.reason;
+  if (IsWardenName(name)) return "steers warden itself";
+  return {};
+}
+
+DirectiveVerdict CheckDirective(const PackagePolicy& policy,
+                                const ParsedDirective& d) {
+  DirectiveVerdict verdict;
+  if (!NeedsGrant(d.kind)) {
+    verdict.allowed = true;
+    verdict.reason = "needs no grant";
+    return verdict;
+  }
+  const Grants grants(policy);
+  if (d.kind == DirectiveKind::kRustcEnv) return CheckEnv(grants, d);
+
+  if (d.kind == DirectiveKind::kRustcLinkSearch)
+    return CheckLinkSearch(policy, grants, d);
+
+  bool named;
+  if (ValueChecked(d.kind)) {
+    verdict.rule = absl::StrCat(d.key, "=", EscapeDirectivePattern(d.value));
+    named = grants.ByExactName(d.key) || grants.ByPattern(d.key, d.value);
+    if (!named)
+      verdict.reason =
+          absl::StrCat(d.key, "=", d.value, ": this value is not granted");
+  } else {
+    verdict.rule = d.key;
+    named = grants.ByName(d.key) || grants.ByPattern(d.key, d.value);
+    if (!named) verdict.reason = absl::StrCat(d.key, " is not granted");
+  }
+  bool paths_possible = true;
+  if (d.kind == DirectiveKind::kRustcFlags) {
+    for (std::string_view value : RustcFlagsSearchPaths(d.value)) {
+      std::optional<std::string> path = NormalSearchPath(SearchPath(value));
+      if (!path) {
+        paths_possible = false;
+        verdict.reason = BadSearchPath(value);
+      } else if (!SearchPathOk(policy, grants, *path)) {
+        if (verdict.reason.empty())
+          verdict.reason = absl::StrCat("library search path ", *path,
+                                        " is neither readable by the "
+                                        "package nor granted");
+        verdict.also.push_back(SearchRule(*path));
+        verdict.search_paths.push_back(std::move(*path));
+      }
+    }
+  }
+  if (!paths_possible) {
+    verdict.rule.clear();
+    verdict.also.clear();
+    verdict.search_paths.clear();
+  }
+  verdict.allowed = named && paths_possible && verdict.search_paths.empty();
+  if (verdict.allowed) verdict.reason = "granted";
+  return verdict;
+}
+
+LineDecision DecideLine(const PackagePolicy& policy, std::string_view line,
+                        bool enforce) {
+  LineDecision decision;
+  decision.directive = ParseDirectiveLine(line);
+  if (!decision.directive) {
+    decision.forward = !(enforce && !ValidUtf8(line) &&
+                         line.find("cargo:") != std::string_view::npos);
+    return decision;
+  }
+  if (AlwaysDropped(*decision.directive)) {
+    decision.verdict.reason =
+        "WARDEN_* variables steer warden itself and are never allowed";
+    decision.forward = false;
+    return decision;
+  }
+  decision.verdict = CheckDirective(policy, *decision.directive);
+  decision.forward = !enforce || decision.verdict.allowed;
+  return decision;
+}
+
+std::string EscapeDirectivePattern(std::string_view value) {
+  std::string out;
+  out.reserve(value.size());
+  for (char c : value) {
+    if (c == '*' || c == '?' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  return out;
+}
+
+bool DirectivePatternMatch(std::string_view pattern, std::string_view s) {
+  constexpr size_t kNone = std::string_view::npos;
+  size_t p = 0, i = 0, star_p = kNone, star_i = 0;
+  while (i < s.size()) {
+    if (p < pattern.size() && pattern[p] == '*') {
+      star_p = ++p;
+      star_i = i;
+      continue;
+    }
+    if (p < pattern.size()) {
+      if (pattern[p] == '?') {
+        ++p;
+        i += CharLength(s, i);
+        continue;
+      }
+      size_t width = pattern[p] == '\\' && p + 1 < pattern.size() ? 2 : 1;
+      if (pattern[p + width - 1] == s[i]) {
+        p += width;
+        ++i;
+        continue;
+      }
+    }
+    if (star_p == kNone) return false;
+    star_i += CharLength(s, star_i);
+    i = star_i;
+    p = star_p;
+  }
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
+}
+
+namespace policy_internal {
+
+void DirectiveRules::Add(std::string_view rule, const PathVars& vars) {
+  Entry entry;
+  size_t eq = rule.find('=');
+  entry.key = std::string(rule.substr(0, eq));
+  if (eq != std::string_view::npos) {
+    entry.has_pattern = true;
+    entry.pattern = std::string(rule.substr(eq + 1));
+  }
+  // Library search path patterns may start with a path variable.
+  if (entry.has_pattern && entry.key == "rustc-link-search" &&
+      entry.pattern.starts_with("{")) {
+    size_t close = entry.pattern.find('}');
+    const std::string* value =
+        close == std::string::npos
+            ? nullptr
+            : VariableValue(vars, std::string_view(entry.pattern)
+                                      .substr(1, close - 1));
+    if (value == nullptr || value->empty()) return;  // never matches
+    entry.pattern =
+        absl::StrCat(EscapeDirectivePattern(NormalizePath(*value)),
+                     entry.pattern.substr(close + 1));
+  }
+  entries_.push_back(std::move(entry));
+}
+
+bool DirectiveRules::AllowsKey(std::string_view key) const {
+  if (!NeedsGrant(KindOfKey(key))) return true;
+  return std::any_of(entries_.begin(), entries_.end(), [&](const Entry& e) {
+    return SameKey(e.key, key) ||
+           (!e.has_pattern && DirectivePatternMatch(e.key, key));
+  });
+}
+
+}  // namespace policy_internal
+}  // namespace warden

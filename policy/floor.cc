@@ -1,0 +1,173 @@
+#include "policy/floor.h"
+
+#include <filesystem>
+#include <system_error>
+
+#include "policy/syntax.h"
+
+namespace warden {
+namespace {
+
+using policy_internal::ExpandPath;
+using policy_internal::NetScheme;
+using policy_internal::ParseNetRule;
+using policy_internal::PatternRoot;
+
+// The system's programs and libraries: read and execute.
+constexpr const char* kSystemPrograms[] = {
+    "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/opt",
+};
+// Read without execute, as far as any user may read them: configuration,
+// devices and the kernel's views. Landlock does not stop a process from
+// reading another one's /proc/<pid>/environ, so the floor grants no numeric
+// /proc entry (each program gets its own /proc/self); and a build run as
+// root must not read /etc/shadow, raw disks or /proc/kcore.
+struct SystemData {
+  const char* dir;
+  int split_depth;  // how deep a directory holding unreadable files is split
+};
+constexpr SystemData kSystemData[] = {
+    {"/etc", 4}, {"/dev", 2}, {"/proc", 1}, {"/sys", 0}};
+// Harmless sinks every tool opens for writing.
+constexpr const char* kDevices[] = {"/dev/null", "/dev/zero", "/dev/full"};
+
+bool WorldReadable(const std::filesystem::path& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::file_status st = fs::status(path, ec);
+  if (ec) return false;
+  fs::perms need = fs::perms::others_read;
+  if (fs::is_directory(st)) need |= fs::perms::others_exec;
+  return (st.permissions() & need) == need;
+}
+
+// WhollyReadable says whether everything below `dir` (to a few levels) may be
+// read by any user.
+bool WhollyReadable(const std::filesystem::path& dir, int levels) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (levels == 0) return true;
+  for (const fs::directory_entry& e : fs::directory_iterator(dir, ec)) {
+    if (!WorldReadable(e.path())) return false;
+    if (!e.is_symlink(ec) && e.is_directory(ec) &&
+        !WhollyReadable(e.path(), levels - 1))
+      return false;
+  }
+  return !ec;
+}
+
+bool IsProcessEntry(const std::string& name) {
+  return name == "self" || name == "thread-self" ||
+         name.find_first_not_of("0123456789") == std::string::npos;
+}
+
+// AddReadable grants `path` whole when any user may read all of it, else,
+// down to `depth` levels, the parts that any user may read.
+void AddReadable(const std::filesystem::path& path, int depth,
+                 std::vector<std::string>& into) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!WorldReadable(path)) return;
+  if (depth == 0 || !fs::is_directory(path, ec) ||
+      WhollyReadable(path, 6)) {
+    into.push_back(path.string());
+    return;
+  }
+  for (const fs::directory_entry& e : fs::directory_iterator(path, ec))
+    if (!(path == "/proc" && IsProcessEntry(e.path().filename().string())))
+      AddReadable(e.path(), depth - 1, into);
+}
+
+// A TCP rule with more ports than this leaves TCP unrestricted instead of
+// adding a Landlock rule per port.
+constexpr uint32_t kMaxPortRules = 64;
+
+void AddRoots(const std::vector<Rule>& rules, const PathVars& vars,
+              std::vector<std::string>& into) {
+  for (const Rule& rule : rules)
+    if (std::optional<std::string> path = ExpandPath(rule.value, vars))
+      into.push_back(PatternRoot(*path));
+}
+
+// AddPorts adds the TCP ports of `rules`; false when a rule spans too many
+// ports (or any port) for Landlock rules, so TCP cannot be restricted.
+bool AddPorts(const std::vector<Rule>& rules, std::vector<uint16_t>& into) {
+  for (const Rule& rule : rules) {
+    absl::StatusOr<policy_internal::NetSpec> spec = ParseNetRule(rule.value);
+    if (!spec.ok() || spec->scheme != NetScheme::kTcp) continue;
+    if (spec->port_hi - spec->port_lo >= kMaxPortRules) return false;
+    for (uint32_t port = spec->port_lo; port <= spec->port_hi; ++port)
+      into.push_back(static_cast<uint16_t>(port));
+  }
+  return true;
+}
+
+void AddIfSet(const std::string& path, std::vector<std::string>& into) {
+  if (!path.empty()) into.push_back(path);
+}
+
+}  // namespace
+
+LandlockPlan BaseFloor(const Policy& policy, const PathVars& vars,
+                       int landlock_abi) {
+  LandlockPlan plan;
+  plan.restrict_fs = true;
+  plan.scope = landlock_abi >= 6;
+  for (const char* dir : kSystemPrograms) plan.read_paths.push_back(dir);
+  for (const std::string& dir : vars.path_dirs) plan.read_paths.push_back(dir);
+  AddIfSet(vars.rustup_home, plan.read_paths);
+  AddIfSet(vars.sysroot, plan.read_paths);
+  if (!vars.cargo_home.empty()) {
+    plan.read_paths.push_back(vars.cargo_home + "/bin");
+    // Sources and cargo's own configuration; not credentials.toml.
+    for (const char* entry : {"/registry", "/git", "/config.toml", "/config"})
+      plan.data_paths.push_back(vars.cargo_home + entry);
+  }
+  for (const SystemData& data : kSystemData)
+    AddReadable(data.dir, data.split_depth, plan.data_paths);
+  AddIfSet(vars.workspace_root, plan.data_paths);
+  AddIfSet(vars.target_dir, plan.data_paths);
+  for (const char* device : kDevices) plan.scratch_paths.push_back(device);
+
+  const PackageEntry& grants = policy.compile;
+  AddRoots(grants.read, vars, plan.data_paths);
+  AddRoots(grants.write, vars, plan.scratch_paths);
+  AddRoots(grants.exec, vars, plan.read_paths);
+  plan.restrict_tcp = landlock_abi >= 4 &&
+                      AddPorts(grants.connect, plan.connect_ports) &&
+                      AddPorts(grants.bind, plan.bind_ports);
+  if (!plan.restrict_tcp) {
+    plan.connect_ports.clear();
+    plan.bind_ports.clear();
+  }
+  return plan;
+}
+
+void AddCompileSite(LandlockPlan& plan, const CompileSite& site) {
+  plan.data_paths.push_back("/proc/self");
+  AddIfSet(site.sysroot, plan.read_paths);
+  AddIfSet(site.manifest_dir, plan.data_paths);
+  for (const std::string& out : site.outputs) AddIfSet(out, plan.scratch_paths);
+}
+
+void AddRunSite(LandlockPlan& plan, const std::string& target_dir,
+                const std::string& tmp) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  plan.data_paths.push_back("/proc/self");
+  plan.scratch_paths.push_back("/dev/shm");
+  plan.data_paths.push_back(target_dir);
+  fs::create_directories(fs::path(target_dir) / "tests", ec);
+  // Not "tmp" (CARGO_TARGET_TMPDIR): what a test builds there does not run,
+  // so a nested cargo building into it cannot run its build scripts either.
+  for (const fs::directory_entry& entry :
+       fs::directory_iterator(target_dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name == "warden") continue;
+    plan.scratch_paths.push_back(entry.path().string());
+    if (name != "tmp") plan.read_paths.push_back(entry.path().string());
+  }
+  AddIfSet(tmp, plan.scratch_paths);
+}
+
+}  // namespace warden

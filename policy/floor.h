@@ -1,0 +1,62 @@
+// The floor: what every program cargo runs during an enforce build may do,
+// whatever a build script printed or planted: rustc and the proc macros
+// inside it, the C compiler driver and the linker it runs, test binaries and
+// anything they start (a nested cargo included). It is a Landlock plan,
+// inherited and irrevocable, with no per-call cost; build scripts keep their
+// finer per-package supervisor rules on top.
+//
+//   LandlockPlan plan = BaseFloor(policy, vars);   // once per run
+//   AddCompileSite(plan, site);                    // per rustc call, or
+//   AddRunSite(plan, target_dir);                  // per test binary
+//   ApplyLandlock(plan);                           // then exec
+//
+// The floor reads the system, the toolchain, the package sources cargo
+// resolved, the workspace and the target dir; writes only the outputs of the
+// program at hand and temporaries; executes the system's and the toolchain's
+// programs (test binaries also what the build produced); no TCP. Nothing else
+// under $HOME. The policy's `compile:` section grants more.
+#ifndef WARDEN_POLICY_FLOOR_H_
+#define WARDEN_POLICY_FLOOR_H_
+
+#include <string>
+#include <vector>
+
+#include "policy/matcher.h"
+#include "policy/policy.h"
+#include "tracer/landlock.h"
+
+namespace warden {
+
+// BaseFloor is the part of the floor common to every program of one run:
+// system (what any user may read of /etc, /dev, /proc and /sys; no other
+// process's /proc/<pid>), toolchain ({rustup_home}, {cargo_home}/bin, $PATH), package
+// sources ({cargo_home}/registry and git), the workspace, the target dir
+// (read only), /dev/null, the policy's `compile:` grants, and (with
+// `landlock_abi` >= 4 / 6) no TCP beyond those grants and scoped signals.
+LandlockPlan BaseFloor(const Policy& policy, const PathVars& vars,
+                       int landlock_abi);
+
+// CompileSite is one rustc invocation as its wrapper sees it.
+struct CompileSite {
+  std::string sysroot;       // of the rustc that runs: read and execute
+  std::string manifest_dir;  // the package's sources: read
+  // What it writes: --out-dir, the incremental dir, its private temporaries.
+  std::vector<std::string> outputs;
+};
+
+// AddCompileSite adds one rustc invocation's sources, outputs and its own
+// /proc/self (resolved when the plan is applied, so call it from the process
+// that execs rustc).
+void AddCompileSite(LandlockPlan& plan, const CompileSite& site);
+
+// AddRunSite lets a test binary (or `cargo run`) execute what the build
+// produced and write into the target dir, except warden's own directory
+// there (the database): every entry of `target_dir` but "warden" as it is
+// when the program starts, plus "tests" (created if missing: trybuild and
+// other harnesses build scratch projects there), and `tmp`.
+void AddRunSite(LandlockPlan& plan, const std::string& target_dir,
+                const std::string& tmp);
+
+}  // namespace warden
+
+#endif  // WARDEN_POLICY_FLOOR_H_
