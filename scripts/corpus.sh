@@ -23,7 +23,8 @@ printf '%-24s %-6s %-8s %7s %7s %9s %-9s %7s %7s %7s\n' crate learn enforce deni
 fails=0
 for c in "${crates[@]}"; do
   dir="$WORK/$c"; rm -rf "$dir"; mkdir -p "$dir/.cargo"
-  cp -r "$CORPUS/crates/$c/Cargo.toml" "$CORPUS/crates/$c/src" "$dir/"
+  # The whole project: some carry their own build.rs and data (proto/, native/).
+  cp -r "$CORPUS/crates/$c/." "$dir/"
   cp "$CORPUS/cargo-config.toml" "$dir/.cargo/config.toml"
   xfail=0; [ -f "$CORPUS/crates/$c/EXPECT_FAIL" ] && xfail=1
   cd "$dir"

@@ -5,6 +5,7 @@
 #include <map>
 #include <sstream>
 
+#include "policy/directives.h"
 #include "tools/context.h"
 
 namespace warden {
@@ -14,19 +15,10 @@ std::vector<Directive> ParseDirectives(const std::string& output,
   std::vector<Directive> out;
   std::istringstream in(output);
   std::string line;
-  while (std::getline(in, line)) {
-    std::string rest;
-    if (line.rfind("cargo::", 0) == 0) {
-      rest = line.substr(7);
-    } else if (line.rfind("cargo:", 0) == 0) {
-      rest = line.substr(6);
-    } else {
-      continue;
-    }
-    size_t eq = rest.find('=');
-    if (eq == std::string::npos || eq == 0) continue;
-    out.push_back({invocation_id, rest.substr(0, eq), rest.substr(eq + 1)});
-  }
+  // As cargo reads them (policy/directives.h): trimmed, both syntaxes.
+  while (std::getline(in, line))
+    if (std::optional<ParsedDirective> d = ParseDirectiveLine(line))
+      out.push_back({invocation_id, d->key, d->value});
   return out;
 }
 

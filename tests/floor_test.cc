@@ -1,0 +1,92 @@
+// The floor's plan (policy/floor.h) and its encoding (tracer/landlock.h).
+#include "policy/floor.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "policy/yaml.h"
+
+namespace warden {
+namespace {
+
+bool Has(const std::vector<std::string>& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+PathVars Vars() {
+  PathVars vars;
+  vars.home = "/home/u";
+  vars.cargo_home = "/home/u/.cargo";
+  vars.rustup_home = "/home/u/.rustup";
+  vars.workspace_root = "/ws";
+  vars.target_dir = "/ws/target";
+  vars.tmp = "/tmp";
+  return vars;
+}
+
+TEST(Floor, GrantsSourcesAndToolchainButNotHome) {
+  LandlockPlan plan = BaseFloor(Policy{}, Vars(), 6);
+  EXPECT_TRUE(plan.restrict_fs);
+  EXPECT_TRUE(plan.restrict_tcp);
+  EXPECT_TRUE(plan.connect_ports.empty());
+  EXPECT_TRUE(PlanGrantsRead(plan, "/home/u/.cargo/registry/src/x/lib.rs"));
+  EXPECT_TRUE(PlanGrantsRead(plan, "/home/u/.rustup/toolchains/s/lib/a.rlib"));
+  EXPECT_TRUE(PlanGrantsRead(plan, "/ws/src/main.rs"));
+  EXPECT_FALSE(PlanGrantsRead(plan, "/home/u/.ssh/id_ed25519"));
+  EXPECT_FALSE(PlanGrantsRead(plan, "/home/u/.cargo/credentials.toml"));
+  EXPECT_FALSE(Has(plan.write_paths, "/ws/target"));
+  EXPECT_FALSE(Has(plan.scratch_paths, "/ws/target"));
+}
+
+TEST(Floor, SystemAsAnyUserMayReadIt) {
+  LandlockPlan plan = BaseFloor(Policy{}, Vars(), 6);
+  EXPECT_TRUE(PlanGrantsRead(plan, "/usr/include/stdio.h"));
+  EXPECT_TRUE(PlanGrantsRead(plan, "/etc/passwd"));
+  EXPECT_FALSE(PlanGrantsRead(plan, "/etc/shadow"));  // 0640 on Debian
+  EXPECT_TRUE(PlanGrantsRead(plan, "/proc/cpuinfo"));
+  EXPECT_FALSE(PlanGrantsRead(plan, "/proc/1/environ"));
+  EXPECT_FALSE(Has(plan.data_paths, "/proc"));
+  EXPECT_FALSE(Has(plan.data_paths, "/dev"));
+  EXPECT_TRUE(PlanGrantsRead(plan, "/dev/urandom"));
+}
+
+TEST(Floor, CompileSectionWidensIt) {
+  absl::StatusOr<Policy> policy = LoadPolicyText(
+      "version: 1\ncompile:\n  read: [\"{home}/.config/x/**\"]\n"
+      "  connect: [\"tcp:127.0.0.1:4226\"]\n",
+      "warden.yaml");
+  ASSERT_TRUE(policy.ok()) << policy.status();
+  LandlockPlan plan = BaseFloor(*policy, Vars(), 6);
+  EXPECT_TRUE(PlanGrantsRead(plan, "/home/u/.config/x/schema.json"));
+  EXPECT_EQ(plan.connect_ports, std::vector<uint16_t>{4226});
+  EXPECT_NE(SavePolicy(*policy).find("compile:"), std::string::npos);
+}
+
+TEST(Floor, CompileSiteWritesOnlyItsOutputs) {
+  LandlockPlan plan = BaseFloor(Policy{}, Vars(), 6);
+  AddCompileSite(plan, {"/sysroot", "/pkg", {"/ws/target/debug/deps"}});
+  EXPECT_TRUE(Has(plan.scratch_paths, "/ws/target/debug/deps"));
+  EXPECT_TRUE(PlanGrantsRead(plan, "/pkg/src/lib.rs"));
+  EXPECT_TRUE(Has(plan.read_paths, "/sysroot"));
+}
+
+TEST(LandlockPlan, EncodingRoundTrips) {
+  LandlockPlan plan = BaseFloor(Policy{}, Vars(), 6);
+  plan.connect_ports = {80, 4226};
+  plan.scratch_paths.push_back("/a path/with spaces");
+  plan.scratch_paths.push_back("/new\nline");  // left out: never granted
+  absl::StatusOr<LandlockPlan> back = DecodePlan(EncodePlan(plan));
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->read_paths, plan.read_paths);
+  EXPECT_EQ(back->data_paths, plan.data_paths);
+  EXPECT_TRUE(Has(back->scratch_paths, "/a path/with spaces"));
+  EXPECT_FALSE(Has(back->scratch_paths, "/new\nline"));
+  EXPECT_EQ(back->connect_ports, plan.connect_ports);
+  EXPECT_EQ(back->restrict_tcp, plan.restrict_tcp);
+  EXPECT_EQ(back->scope, plan.scope);
+  EXPECT_FALSE(DecodePlan("bogus /x\n").ok());
+}
+
+}  // namespace
+}  // namespace warden
