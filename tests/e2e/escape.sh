@@ -31,20 +31,7 @@ cleanup() {
 trap cleanup EXIT
 
 accepts="$SCRATCH/accepts"
-: > "$accepts"
-python3 - "$accepts" "$SCRATCH/port" <<'PY' &
-import socket, sys, time
-s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(16); s.settimeout(1.0)
-open(sys.argv[2], "w").write(str(s.getsockname()[1]))
-deadline = time.time() + 600
-while time.time() < deadline:
-    try:
-        c, _ = s.accept(); open(sys.argv[1], "a").write("accepted\n"); c.close()
-    except socket.timeout:
-        pass
-PY
-listener=$!
-for _ in $(seq 50); do [ -s "$SCRATCH/port" ] && break; sleep 0.1; done
+start_listener "$accepts" "$SCRATCH/port"
 cp "$SCRATCH/port" "$ws/nested/port.txt"
 
 # Per crate: where its attack leaves a marker, where the secret is.

@@ -16,21 +16,8 @@ export CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}" RUSTUP_HOME="${RUSTUP_HOME:-$HOM
 export HOME="$home"
 
 accepts="$SCRATCH/accepts"
-: > "$accepts"
-python3 - "$accepts" "$SCRATCH/port" <<'PY' &
-import socket, sys, time
-s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(16); s.settimeout(1.0)
-open(sys.argv[2], "w").write(str(s.getsockname()[1]))
-deadline = time.time() + 600
-while time.time() < deadline:
-    try:
-        c, _ = s.accept(); open(sys.argv[1], "a").write("accepted\n"); c.close()
-    except socket.timeout:
-        pass
-PY
-listener=$!
+start_listener "$accepts" "$SCRATCH/port"
 trap 'kill $listener 2>/dev/null; rm -rf "$SCRATCH"' EXIT
-for _ in $(seq 50); do [ -s "$SCRATCH/port" ] && break; sleep 0.1; done
 cp "$SCRATCH/port" "$ws/evil/port.txt"
 port=$(cat "$SCRATCH/port")
 

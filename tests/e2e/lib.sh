@@ -30,3 +30,23 @@ copy_corpus() {
   cp -r "$CORPUS/crates/$1/Cargo.toml" "$CORPUS/crates/$1/src" "$2/"
   cp "$CORPUS/cargo-config.toml" "$2/.cargo/config.toml"
 }
+
+# start_listener ACCEPTS PORTFILE: a loopback TCP listener (10 minutes at
+# most) that appends a line to ACCEPTS per connection; its pid goes to
+# $listener, its port to PORTFILE once it listens.
+start_listener() {
+  : > "$1"
+  python3 - "$1" "$2" <<'PY' &
+import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(16); s.settimeout(1.0)
+open(sys.argv[2], "w").write(str(s.getsockname()[1]))
+deadline = time.time() + 600
+while time.time() < deadline:
+    try:
+        c, _ = s.accept(); open(sys.argv[1], "a").write("accepted\n"); c.close()
+    except socket.timeout:
+        pass
+PY
+  listener=$!
+  for _ in $(seq 50); do [ -s "$2" ] && break; sleep 0.1; done
+}
