@@ -22,6 +22,10 @@ struct Observation {
   std::vector<Event> events;
   std::vector<Directive> directives;
   std::vector<std::string> env_used;  // from cargo:rerun-if-env-changed
+  // Events of rustc compiling the package (and of the proc macros, compiler
+  // driver and linker it ran) under warden's floor, not of its build script:
+  // their grants go in the policy's `compile:` section.
+  bool compile = false;
 };
 
 // ProposePolicy writes the narrowest readable policy that allows every
@@ -38,10 +42,10 @@ struct Observation {
 // Output is deterministic: same observations, byte-identical SavePolicy.
 Policy ProposePolicy(const std::vector<Observation>& observations);
 
-// ProposeCompileReads turns the files rustc read outside warden's floor
-// (include_bytes!/include_str! inputs from rustc's dep-info, noted by
-// warden-rustc under learn) into `compile: read:` rules, with variables put
-// back and folded like a build script's reads.
+// ProposeCompileReads turns the files rustc read beyond warden's floor
+// (include_bytes!/include_str! inputs, proc macros' reads; seen by
+// warden-rustc's supervisor under learn) into `compile: read:` rules, with
+// variables put back and folded like a build script's reads.
 std::vector<Rule> ProposeCompileReads(const std::vector<std::string>& paths,
                                       const PathVars& vars);
 

@@ -1,7 +1,12 @@
 #include "policy/floor.h"
 
+#include <sys/stat.h>
+
+#include <algorithm>
 #include <filesystem>
 #include <system_error>
+
+#include "absl/strings/numbers.h"
 
 #include "policy/syntax.h"
 
@@ -168,6 +173,66 @@ void AddRunSite(LandlockPlan& plan, const std::string& target_dir,
     if (name != "tmp") plan.read_paths.push_back(entry.path().string());
   }
   AddIfSet(tmp, plan.scratch_paths);
+}
+
+namespace {
+
+// IsProcPid says whether `path` lies in /proc/<pid>. The supervisor refuses
+// those of processes outside the tree before asking; of the tree's own, the
+// floor grants each program's /proc/self only, which Landlock tells apart
+// and a path cannot (it names the pid): leave those to the kernel.
+bool IsProcPid(std::string_view path) {
+  constexpr std::string_view kProc = "/proc/";
+  if (path.substr(0, kProc.size()) != kProc) return false;
+  std::string_view rest = path.substr(kProc.size());
+  size_t digits = 0;
+  while (digits < rest.size() && rest[digits] >= '0' && rest[digits] <= '9')
+    ++digits;
+  return digits > 0 && (digits == rest.size() || rest[digits] == '/');
+}
+
+bool PortGranted(const std::vector<uint16_t>& ports, std::string_view target) {
+  size_t colon = target.rfind(':');
+  uint32_t port = 0;
+  if (colon == std::string_view::npos ||
+      !absl::SimpleAtoi(std::string(target.substr(colon + 1)), &port))
+    return false;
+  return std::find(ports.begin(), ports.end(), port) != ports.end();
+}
+
+}  // namespace
+
+bool FloorDecider::Decide(const Event& event, std::string_view requested) {
+  (void)requested;  // the object reached is what Landlock checks
+  const std::string& target = event.target;
+  switch (AccessOf(event.op)) {
+    case Access::kRead:
+      return IsProcPid(target) || PlanGrants(plan_, Access::kRead, target);
+    case Access::kWrite:
+      // A rename or hard link needs both names writable: Landlock's REFER
+      // right lives in the write lists only.
+      if ((event.op == Op::kRename || event.op == Op::kLink) &&
+          !PlanGrants(plan_, Access::kWrite, event.detail))
+        return false;
+      return PlanGrants(plan_, Access::kWrite, target);
+    case Access::kExec:
+      return PlanGrants(plan_, Access::kExec, target);
+    case Access::kConnect:
+    case Access::kBind: {
+      const bool connect = AccessOf(event.op) == Access::kConnect;
+      if (target.rfind("tcp:", 0) == 0)
+        return PortGranted(connect ? plan_.connect_ports : plan_.bind_ports,
+                           target);
+      // glibc probes for daemons such as nscd: a socket that is not there
+      // cannot be reached (the supervisor's own connect fails too).
+      struct stat st;
+      if (connect && target.rfind("unix:/", 0) == 0)
+        return lstat(target.c_str() + 5, &st) != 0 && errno == ENOENT;
+      return false;
+    }
+    default:
+      return false;
+  }
 }
 
 }  // namespace warden

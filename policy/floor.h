@@ -24,6 +24,7 @@
 #include "policy/matcher.h"
 #include "policy/policy.h"
 #include "tracer/landlock.h"
+#include "tracer/supervisor.h"
 
 namespace warden {
 
@@ -56,6 +57,22 @@ void AddCompileSite(LandlockPlan& plan, const CompileSite& site);
 // other harnesses build scratch projects there), and `tmp`.
 void AddRunSite(LandlockPlan& plan, const std::string& target_dir,
                 const std::string& tmp);
+
+// FloorDecider answers the supervisor around rustc (and the proc macros,
+// compiler driver and linker it runs) with exactly what `plan` lets the
+// kernel do, so SandboxSpec::kernel_rechecks_opens holds: what it allows
+// Landlock allows too, and what it refuses is what Landlock would refuse,
+// reported instead of failing unseen inside a proc macro that swallows the
+// error. Beyond Landlock's reach it refuses every socket but TCP to the
+// plan's ports and unix sockets that do not exist (whose connect fails).
+class FloorDecider : public Decider {
+ public:
+  explicit FloorDecider(const LandlockPlan& plan) : plan_(plan) {}
+  bool Decide(const Event& event, std::string_view requested) override;
+
+ private:
+  const LandlockPlan& plan_;
+};
 
 }  // namespace warden
 

@@ -88,5 +88,36 @@ TEST(LandlockPlan, EncodingRoundTrips) {
   EXPECT_FALSE(DecodePlan("bogus /x\n").ok());
 }
 
+Event Request(Op op, std::string target, std::string detail = "") {
+  Event e;
+  e.op = op;
+  e.target = std::move(target);
+  e.detail = std::move(detail);
+  return e;
+}
+
+TEST(FloorDecider, AgreesWithThePlansRights) {
+  LandlockPlan plan = BaseFloor(Policy{}, Vars(), 6);
+  AddCompileSite(plan, {"/sysroot", "/pkg", {"/ws/target/debug/deps"}});
+  plan.connect_ports = {4226};
+  FloorDecider floor(plan);
+  EXPECT_TRUE(floor.Decide(Request(Op::kRead, "/pkg/src/lib.rs"), ""));
+  EXPECT_FALSE(floor.Decide(Request(Op::kRead, "/home/u/.ssh/id_ed25519"), ""));
+  // Data of the system is readable, not executable; outputs not executable.
+  EXPECT_TRUE(floor.Decide(Request(Op::kExec, "/sysroot/bin/rustc"), ""));
+  EXPECT_FALSE(floor.Decide(Request(Op::kExec, "/etc/passwd"), ""));
+  EXPECT_FALSE(floor.Decide(Request(Op::kExec, "/ws/target/debug/deps/x"), ""));
+  EXPECT_TRUE(floor.Decide(Request(Op::kCreate, "/ws/target/debug/deps/a.o"), ""));
+  EXPECT_FALSE(floor.Decide(Request(Op::kWrite, "/ws/src/lib.rs"), ""));
+  // Both names of a rename must be writable.
+  EXPECT_FALSE(floor.Decide(Request(Op::kRename, "/ws/target/debug/deps/a",
+                                    "/ws/src/a"), ""));
+  EXPECT_TRUE(floor.Decide(Request(Op::kConnect, "tcp:127.0.0.1:4226"), ""));
+  EXPECT_FALSE(floor.Decide(Request(Op::kConnect, "tcp:127.0.0.1:80"), ""));
+  EXPECT_FALSE(floor.Decide(Request(Op::kConnect, "udp:10.0.0.1:53"), ""));
+  EXPECT_TRUE(floor.Decide(Request(Op::kConnect, "unix:/nonexistent/nscd"), ""));
+  EXPECT_FALSE(floor.Decide(Request(Op::kSocket, "family:16"), ""));
+}
+
 }  // namespace
 }  // namespace warden

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <future>
 #include <iostream>
+#include <map>
 #include <set>
 #include <sstream>
 #include <nlohmann/json.hpp>
@@ -401,21 +402,38 @@ int ReportUnsupervised(const WorkspaceDirs& dirs, const std::string& format) {
   return found->empty() ? kExitOk : kExitFindings;
 }
 
-// LearnedCompileReads reads what warden-rustc noted rustc reading outside
-// the floor during run `run_id`, as `compile: read:` rules.
-std::vector<Rule> LearnedCompileReads(const WorkspaceDirs& dirs,
-                                      int64_t run_id) {
-  std::ifstream in(CompileReadsFile(dirs.target_dir, std::to_string(run_id)));
-  std::set<std::string> paths;
-  std::string line;
-  while (std::getline(in, line)) {
-    size_t tab = line.rfind('\t');
-    if (tab != std::string::npos) paths.insert(line.substr(tab + 1));
-  }
+// CompileObservations reads what the warden-rustc calls of run `run_id`
+// found beyond the floor: one observation per compiled package.
+absl::StatusOr<std::vector<Observation>> CompileObservations(
+    const WorkspaceDirs& dirs, int64_t run_id) {
+  absl::StatusOr<std::vector<CompileFinding>> findings = ReadCompileFindings(
+      CompileFindingsFile(dirs.target_dir, std::to_string(run_id)));
+  if (!findings.ok()) return findings.status();
   PathVars vars = MachineVars("");
   vars.target_dir = dirs.target_dir;
   vars.workspace_root = dirs.root;
-  return ProposeCompileReads({paths.begin(), paths.end()}, vars);
+  std::map<std::pair<std::string, std::string>, Observation> by_package;
+  for (CompileFinding& f : *findings) {
+    Observation& o = by_package[{f.package, f.version}];
+    o.package = {f.package, f.version, "rustc, proc macros and linker, under the floor"};
+    o.vars = vars;
+    o.compile = true;
+    o.events.push_back(std::move(f.event));
+  }
+  std::vector<Observation> out;
+  for (auto& [key, o] : by_package) out.push_back(std::move(o));
+  return out;
+}
+
+// CompileReads are the files rustc (include_bytes!, a proc macro) read
+// beyond the floor under learn, as `compile: read:` rules.
+std::vector<Rule> CompileReads(const std::vector<Observation>& compiled) {
+  std::set<std::string> paths;
+  for (const Observation& o : compiled)
+    for (const Event& e : o.events)
+      if (e.op == Op::kRead && e.allowed && e.error == 0) paths.insert(e.target);
+  if (compiled.empty()) return {};
+  return ProposeCompileReads({paths.begin(), paths.end()}, compiled[0].vars);
 }
 
 // Conclude reports denials (enforce) or proposes the policy (learn), and
@@ -423,7 +441,11 @@ std::vector<Rule> LearnedCompileReads(const WorkspaceDirs& dirs,
 int Conclude(const RunOptions& opts, const WorkspaceDirs& dirs,
              int64_t run_id, int cargo_status,
              std::vector<Observation>& observed) {
+  absl::StatusOr<std::vector<Observation>> compiled =
+      CompileObservations(dirs, run_id);
+  if (!compiled.ok()) return Environment(std::string(compiled.status().message()));
   if (opts.enforce) {
+    for (Observation& o : *compiled) observed.push_back(std::move(o));
     size_t denied = PrintDenials(observed, opts.policy_path, opts.format, stdout);
     int unsupervised = ReportUnsupervised(dirs, opts.format);
     if (unsupervised == kExitEnvironment) return unsupervised;
@@ -435,7 +457,7 @@ int Conclude(const RunOptions& opts, const WorkspaceDirs& dirs,
     return cargo_status;
   }
   Policy proposed = ProposePolicy(observed);
-  proposed.compile.read = LearnedCompileReads(dirs, run_id);
+  proposed.compile.read = CompileReads(*compiled);
   NoteUndeclared(observed, proposed);
   return WriteProposal(opts, proposed);
 }

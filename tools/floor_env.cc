@@ -1,12 +1,20 @@
 #include "tools/floor_env.h"
 
+#include <fcntl.h>
 #include <sys/prctl.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <optional>
 
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "tracer/unique_fd.h"
 #include "tools/protocol.h"
 
 namespace warden {
@@ -39,9 +47,68 @@ absl::StatusOr<std::string> PrivateTmp(const std::string& target_dir) {
   return dir;
 }
 
-std::string CompileReadsFile(const std::string& target_dir,
-                             const std::string& run_id) {
-  return absl::StrCat(target_dir, "/warden/compile-reads-", run_id, ".tsv");
+std::string CompileFindingsFile(const std::string& target_dir,
+                                const std::string& run_id) {
+  return absl::StrCat(target_dir, "/warden/compile-", run_id, ".tsv");
+}
+
+absl::Status AppendCompileFindings(const std::string& file,
+                                   const std::vector<CompileFinding>& findings) {
+  if (findings.empty()) return absl::OkStatus();
+  std::string text;
+  for (const CompileFinding& f : findings)
+    absl::StrAppend(&text, absl::CEscape(f.package), "\t",
+                    absl::CEscape(f.version), "\t", std::string(OpName(f.event.op)), "\t",
+                    f.event.allowed ? 1 : 0, "\t", f.event.error, "\t",
+                    f.event.count, "\t", absl::CEscape(f.event.target), "\t",
+                    absl::CEscape(f.event.detail), "\n");
+  UniqueFd fd(open(file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
+  if (!fd.valid())
+    return absl::InternalError(absl::StrCat("cannot open ", file, ": ", strerror(errno)));
+  if (write(fd.get(), text.data(), text.size()) != static_cast<ssize_t>(text.size()))
+    return absl::InternalError(absl::StrCat("cannot write ", file, ": ", strerror(errno)));
+  return absl::OkStatus();
+}
+
+namespace {
+
+std::optional<CompileFinding> DecodeFinding(const std::string& line) {
+  std::vector<std::string> f = absl::StrSplit(line, '\t');
+  if (f.size() != 8) return std::nullopt;
+  CompileFinding out;
+  std::optional<Op> op = OpFromName(f[2]);
+  int allowed = 0;
+  if (!op || !absl::CUnescape(f[0], &out.package) ||
+      !absl::CUnescape(f[1], &out.version) || !absl::SimpleAtoi(f[3], &allowed) ||
+      !absl::SimpleAtoi(f[4], &out.event.error) ||
+      !absl::SimpleAtoi(f[5], &out.event.count) ||
+      !absl::CUnescape(f[6], &out.event.target) ||
+      !absl::CUnescape(f[7], &out.event.detail))
+    return std::nullopt;
+  out.event.op = *op;
+  out.event.allowed = allowed != 0;
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<CompileFinding>> ReadCompileFindings(
+    const std::string& file) {
+  std::vector<CompileFinding> findings;
+  std::ifstream in(file);
+  if (!in) {
+    if (errno == ENOENT) return findings;
+    return absl::InternalError(absl::StrCat("cannot read ", file, ": ", strerror(errno)));
+  }
+  std::string line;
+  for (int number = 1; std::getline(in, line); ++number) {
+    std::optional<CompileFinding> f = DecodeFinding(line);
+    if (!f)
+      return absl::DataLossError(
+          absl::StrCat(file, ":", number, ": not a warden-rustc finding"));
+    findings.push_back(std::move(*f));
+  }
+  return findings;
 }
 
 }  // namespace warden

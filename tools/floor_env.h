@@ -3,8 +3,10 @@
 #define WARDEN_TOOLS_FLOOR_ENV_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
+#include "tracer/event.h"
 #include "tracer/landlock.h"
 
 namespace warden {
@@ -24,11 +26,30 @@ absl::Status EnterFloor(const LandlockPlan& plan);
 // the floor.
 absl::StatusOr<std::string> PrivateTmp(const std::string& target_dir);
 
-// CompileReadsFile is where warden-rustc notes, under learn, the files rustc
-// read outside the floor (`name\tversion\tpath` lines) for cargo-warden's
-// proposal.
-std::string CompileReadsFile(const std::string& target_dir,
-                             const std::string& run_id);
+// CompileFinding is one request of rustc, or of a proc macro, compiler
+// driver or linker it ran, that the floor does not grant: denied under
+// enforce, noted under learn for the proposal's `compile:` section.
+struct CompileFinding {
+  std::string package;  // the crate being compiled
+  std::string version;
+  Event event;
+};
+
+// CompileFindingsFile is where every warden-rustc of run `run_id` appends
+// its findings for cargo-warden: <target_dir>/warden/compile-<run>.tsv,
+// which nothing under the floor may write.
+std::string CompileFindingsFile(const std::string& target_dir,
+                                const std::string& run_id);
+
+// AppendCompileFindings adds `findings` to `file` in one write (O_APPEND:
+// rustc calls run side by side). Every byte of a path survives (C escapes).
+absl::Status AppendCompileFindings(const std::string& file,
+                                   const std::vector<CompileFinding>& findings);
+
+// ReadCompileFindings reads them back; a missing file holds none. A line
+// that does not decode is an error: a finding must never go unreported.
+absl::StatusOr<std::vector<CompileFinding>> ReadCompileFindings(
+    const std::string& file);
 
 }  // namespace warden
 

@@ -44,6 +44,7 @@ size_t PrintDenials(const std::vector<Observation>& observations,
                             {"target", e.target},
                             {"detail", e.detail},
                             {"count", e.count},
+                            {"section", o.compile ? "compile" : "packages"},
                             {"allow_with", rule}};
         fprintf(out, "%s\n", j.dump().c_str());
         continue;
@@ -55,7 +56,10 @@ size_t PrintDenials(const std::vector<Observation>& observations,
       }
       fprintf(out, "    denied %-8s %s\n", std::string(OpName(e.op)).c_str(),
               Describe(e).c_str());
-      if (!rule.empty())
+      if (!rule.empty() && o.compile)
+        fprintf(out, "           allow with, under compile: in %s:  %s\n",
+                policy_path.c_str(), rule.c_str());
+      else if (!rule.empty())
         fprintf(out, "           allow with, under packages: %s: in %s:  %s\n",
                 o.package.name.c_str(), policy_path.c_str(), rule.c_str());
     }

@@ -1,26 +1,27 @@
 // warden-rustc: cargo's RUSTC_WRAPPER under cargo-warden.
 //
-// cargo runs `warden-rustc RUSTC ARGS…`. Under enforce, rustc (and the proc
-// macros, C compiler driver and linker it runs) first enters the floor
-// (policy/floor.h): it may read the system, the toolchain, the package
-// sources, the workspace and the target dir, and write only its own outputs.
-// Under learn it runs unconfined, and what it read outside the floor (from
-// the dep-info file rustc writes) is noted for the proposal. When rustc links
-// a build script, the result gets warden's shim in front of it before cargo
-// can run it. Its configuration comes only from WARDEN_* variables, which no
-// build script can set.
-#include <sys/wait.h>
+// cargo runs `warden-rustc RUSTC ARGS…`. Each rustc call that compiles a
+// crate runs under warden's supervisor, and with it the proc macros, C
+// compiler driver and linker rustc runs. Under enforce they are inside the
+// floor (policy/floor.h): they may read the system, the toolchain, the
+// package sources, the workspace and the target dir, and write only their
+// own outputs; what the floor refuses is noted as a finding for the report,
+// so a proc macro that swallows the error still fails the run. Under learn
+// they run unconfined, and what they did beyond the floor is noted for the
+// proposal's `compile:` section. When rustc links a build script, the result
+// gets warden's shim in front of it before cargo can run it. Configuration
+// comes only from WARDEN_* variables, which no build script can set.
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "policy/floor.h"
 #include "tools/context.h"
 #include "tools/floor_env.h"
@@ -45,11 +46,6 @@ struct RustcCall {
       return "";
     return out_dir + "/" + crate + extra_filename;
   }
-  // DepInfo is the dep-info file cargo has rustc write ("" if unknown).
-  std::string DepInfo() const {
-    if (out_dir.empty() || crate.empty()) return "";
-    return out_dir + "/" + crate + extra_filename + ".d";
-  }
 };
 
 RustcCall ParseRustcCall(int argc, char** argv) {
@@ -72,87 +68,90 @@ int Fail(const std::string& message) {
   return 1;
 }
 
-// Confine puts this process into the floor for `call`, with its
-// temporaries in warden's private directory.
-absl::Status Confine(const RustcCall& call, const std::string& rustc) {
+// Floor is the floor for `call`, with its temporaries in warden's private
+// directory.
+absl::StatusOr<LandlockPlan> Floor(const RustcCall& call,
+                                   const std::string& rustc, std::string& tmp) {
   absl::StatusOr<LandlockPlan> plan = FloorFromEnvironment();
   if (!plan.ok()) return plan.status();
-  absl::StatusOr<std::string> tmp = PrivateTmp(GetEnv(kEnvTargetDir));
-  if (!tmp.ok()) return tmp.status();
+  absl::StatusOr<std::string> private_tmp = PrivateTmp(GetEnv(kEnvTargetDir));
+  if (!private_tmp.ok()) return private_tmp.status();
+  tmp = *private_tmp;
   CompileSite site;
   site.sysroot = SysrootOf(rustc);
   site.manifest_dir = GetEnv("CARGO_MANIFEST_DIR");
-  site.outputs = {call.out_dir, call.incremental, *tmp};
+  site.outputs = {call.out_dir, call.incremental, tmp};
   AddCompileSite(*plan, site);
-  if (setenv("TMPDIR", tmp->c_str(), 1) != 0)
-    return absl::InternalError("setenv TMPDIR failed");
-  return EnterFloor(*plan);
+  return plan;
 }
 
-// DepInfoPaths lists the files a dep-info file names as inputs ("out: a b"
-// lines; spaces in names are escaped as "\ "), made absolute against the
-// current directory, where cargo ran rustc.
-std::vector<std::string> DepInfoPaths(const std::string& file) {
-  std::ifstream in(file);
-  std::vector<std::string> paths;
-  std::string line;
-  const std::filesystem::path cwd = std::filesystem::current_path();
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    size_t colon = line.find(": ");
-    if (colon == std::string::npos) continue;
-    std::string word;
-    for (size_t i = colon + 2; i <= line.size(); ++i) {
-      if (i < line.size() && line[i] == '\\' && i + 1 < line.size() &&
-          line[i + 1] == ' ') {
-        word += ' ';
-        ++i;
-      } else if (i == line.size() || line[i] == ' ') {
-        if (!word.empty())
-          paths.push_back((cwd / word).lexically_normal().string());
-        word.clear();
-      } else {
-        word += line[i];
-      }
-    }
+// ProgramPath finds `name` as execvp would.
+std::string ProgramPath(const std::string& name) {
+  if (name.find('/') != std::string::npos)
+    return std::filesystem::absolute(name).lexically_normal().string();
+  const std::vector<std::string> dirs = absl::StrSplit(GetEnv("PATH"), ':');
+  for (const std::string& dir : dirs) {
+    std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
+    if (access(candidate.c_str(), X_OK) == 0) return ProgramPath(candidate);
   }
-  return paths;
+  return name;
 }
 
-// NoteReadsOutsideFloor appends, for learn's proposal, every input of the
-// compiled crate that the floor would not let rustc read:
-// <target>/warden/compile-reads-<run>.tsv, "name\tversion\tpath" lines.
-void NoteReadsOutsideFloor(const RustcCall& call) {
-  absl::StatusOr<LandlockPlan> plan = FloorFromEnvironment();
-  if (!plan.ok()) return;
-  CompileSite site;
-  site.manifest_dir = GetEnv("CARGO_MANIFEST_DIR");
-  site.outputs = {call.out_dir, call.incremental};
-  AddCompileSite(*plan, site);
-  std::string lines;
-  for (const std::string& path : DepInfoPaths(call.DepInfo()))
-    if (!PlanGrantsRead(*plan, path) &&
-        path.find_first_of("\t\n") == std::string::npos)
-      absl::StrAppend(&lines, GetEnv("CARGO_PKG_NAME"), "\t",
-                      GetEnv("CARGO_PKG_VERSION"), "\t", path, "\n");
-  if (lines.empty()) return;
-  std::ofstream(CompileReadsFile(GetEnv(kEnvTargetDir), GetEnv(kEnvRunId)),
-                std::ios::app)
-      << lines;
+// Findings picks what the floor does not grant from a supervised compile:
+// what was denied, and under learn what succeeded beyond the floor.
+std::vector<CompileFinding> Findings(const std::vector<Event>& events,
+                                     const LandlockPlan& floor, bool enforce) {
+  FloorDecider judge(floor);
+  std::vector<CompileFinding> findings;
+  for (const Event& e : events) {
+    // A pipe or socket reopened through /proc/self/fd (the jobserver) is
+    // decided by the supervisor itself, not by the floor.
+    const bool held = AccessOf(e.op) == Access::kRead && e.target[0] != '/';
+    bool beyond = !e.allowed || (!enforce && !held && e.error == 0 &&
+                                 !judge.Decide(e, e.target));
+    if (beyond)
+      findings.push_back({GetEnv("CARGO_PKG_NAME"), GetEnv("CARGO_PKG_VERSION"), e});
+  }
+  return findings;
 }
 
-int RunAndWait(std::vector<char*>& command) {
-  pid_t pid = fork();
-  if (pid == 0) {
-    execvp(command[0], command.data());
-    fprintf(stderr, "warden-rustc: cannot run %s: %s\n", command[0],
-            strerror(errno));
-    _exit(127);
+// Compile runs the rustc call under the supervisor and returns its status.
+absl::StatusOr<int> Compile(const RustcCall& call, const std::string& rustc,
+                            const std::vector<std::string>& command,
+                            bool enforce) {
+  std::string tmp;
+  absl::StatusOr<LandlockPlan> floor = Floor(call, rustc, tmp);
+  if (!floor.ok()) return floor.status();
+  SandboxSpec spec;
+  spec.program = ProgramPath(command[0]);
+  spec.argv = command;
+  spec.enforce = enforce;
+  spec.keep_fds = JobserverFds(GetEnv("CARGO_MAKEFLAGS"));
+  spec.landlock.scope = LandlockAbi() >= 6;
+  for (const std::string& entry : CurrentEnvironment())
+    if (!enforce || entry.rfind("TMPDIR=", 0) != 0) spec.env.push_back(entry);
+  const std::string own_dir = GetEnv(kEnvTargetDir) + "/warden";
+  std::unique_ptr<Decider> decider;
+  if (enforce) {
+    spec.env.push_back("TMPDIR=" + tmp);
+    spec.landlock = *floor;
+    // The floor is the decider's rule set: the kernel re-checks every open.
+    spec.kernel_rechecks_opens = true;
+    decider = std::make_unique<FloorDecider>(spec.landlock);
+  } else {
+    const std::string policy_file = GetEnv(kEnvPolicyFile);
+    decider = std::make_unique<LearnDecider>(std::vector<std::string>{
+        own_dir, policy_file, OverridePath(policy_file)});
   }
-  int raw = 0;
-  while (waitpid(pid, &raw, 0) < 0 && errno == EINTR) {
-  }
-  return WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
+  EventLog log;
+  absl::StatusOr<RunResult> result = RunSupervised(spec, *decider, log);
+  if (!result.ok()) return result.status();
+  if (absl::Status s = AppendCompileFindings(
+          CompileFindingsFile(GetEnv(kEnvTargetDir), GetEnv(kEnvRunId)),
+          Findings(log.Events(), *floor, enforce));
+      !s.ok())
+    return s;
+  return result->exit_status;
 }
 
 int Main(int argc, char** argv) {
@@ -162,27 +161,35 @@ int Main(int argc, char** argv) {
             "to be run by hand (usage: warden-rustc RUSTC ARGS...)\n");
     return 2;
   }
-  std::vector<char*> command;
+  std::vector<std::string> command;
   std::string inner = GetEnv(kEnvInnerWrapper);
-  if (!inner.empty()) command.push_back(inner.data());
+  if (!inner.empty()) command.push_back(inner);
   for (int i = 1; i < argc; ++i) command.push_back(argv[i]);
-  command.push_back(nullptr);
 
   const RustcCall call = ParseRustcCall(argc, argv);
   const std::string mode = GetEnv(kEnvMode);
-  if (mode == "enforce")
-    if (absl::Status s = Confine(call, argv[1]); !s.ok())
-      return Fail(absl::StrCat("cannot enter warden's floor: ", s.message()));
-
-  const std::string build_script = call.BuildScript();
-  if (build_script.empty() && mode != "learn") {
-    execvp(command[0], command.data());
-    return Fail(absl::StrCat("cannot run ", command[0], ": ", strerror(errno)));
+  if (mode != "learn" && mode != "enforce")
+    return Fail(absl::StrCat("WARDEN_MODE is '", mode, "', expected learn or enforce"));
+  const bool enforce = mode == "enforce";
+  if (call.crate.empty()) {
+    // `rustc -vV`, `--print`: cargo's probes, nothing a build script shapes.
+    std::string tmp;
+    absl::StatusOr<LandlockPlan> floor = Floor(call, argv[1], tmp);
+    absl::Status s = floor.status();
+    if (s.ok() && enforce) s = EnterFloor(*floor);
+    if (!s.ok()) return Fail(absl::StrCat("cannot enter warden's floor: ", s.message()));
+    std::vector<char*> args;
+    for (std::string& a : command) args.push_back(a.data());
+    args.push_back(nullptr);
+    execvp(args[0], args.data());
+    return Fail(absl::StrCat("cannot run ", args[0], ": ", strerror(errno)));
   }
-  int status = RunAndWait(command);
-  if (status != 0) return status;
-  if (mode == "learn") NoteReadsOutsideFloor(call);
-  if (build_script.empty()) return 0;
+  absl::StatusOr<int> status = Compile(call, argv[1], command, enforce);
+  if (!status.ok())
+    return Fail(absl::StrCat("cannot run rustc under warden's supervisor: ",
+                             status.status().message()));
+  const std::string build_script = call.BuildScript();
+  if (*status != 0 || build_script.empty()) return *status;
   if (absl::Status s = InstallShim(build_script); !s.ok())
     return Fail(absl::StrCat("cannot put warden's shim in front of ",
                              build_script, ": ", s.message()));

@@ -84,22 +84,26 @@ absl::Status AddPortRule(int ruleset, uint16_t port, uint64_t access) {
   return absl::OkStatus();
 }
 
+// The plan's path lists: their key in the encoding and the rights each
+// grants (masked by what the running ABI knows).
+struct PathList {
+  std::string_view key;
+  std::vector<std::string> LandlockPlan::*paths;
+  uint64_t rights;
+};
+constexpr PathList kPathLists[] = {
+    {"read", &LandlockPlan::read_paths, kReadRights},
+    {"data", &LandlockPlan::data_paths, kDataRights},
+    {"write", &LandlockPlan::write_paths, ~0ULL},
+    {"scratch", &LandlockPlan::scratch_paths, ~uint64_t{LANDLOCK_ACCESS_FS_EXECUTE}},
+};
+
 absl::Status AddRules(int ruleset, const LandlockPlan& plan, uint64_t fs) {
-  if (plan.restrict_fs) {
-    for (const std::string& p : plan.read_paths)
-      if (absl::Status s = AddPathRule(ruleset, p, kReadRights & fs); !s.ok())
-        return s;
-    for (const std::string& p : plan.data_paths)
-      if (absl::Status s = AddPathRule(ruleset, p, kDataRights); !s.ok())
-        return s;
-    for (const std::string& p : plan.write_paths)
-      if (absl::Status s = AddPathRule(ruleset, p, fs); !s.ok()) return s;
-    for (const std::string& p : plan.scratch_paths)
-      if (absl::Status s =
-              AddPathRule(ruleset, p, fs & ~LANDLOCK_ACCESS_FS_EXECUTE);
-          !s.ok())
-        return s;
-  }
+  if (plan.restrict_fs)
+    for (const PathList& list : kPathLists)
+      for (const std::string& p : plan.*list.paths)
+        if (absl::Status s = AddPathRule(ruleset, p, list.rights & fs); !s.ok())
+          return s;
   if (plan.restrict_tcp) {
     for (uint16_t port : plan.connect_ports)
       if (absl::Status s = AddPortRule(ruleset, port, kNetConnectTcp); !s.ok())
@@ -111,17 +115,6 @@ absl::Status AddRules(int ruleset, const LandlockPlan& plan, uint64_t fs) {
   return absl::OkStatus();
 }
 
-// The encoding's keys, one per list of the plan.
-struct PathList {
-  std::string_view key;
-  std::vector<std::string> LandlockPlan::*paths;
-};
-constexpr PathList kPathLists[] = {
-    {"read", &LandlockPlan::read_paths},
-    {"data", &LandlockPlan::data_paths},
-    {"write", &LandlockPlan::write_paths},
-    {"scratch", &LandlockPlan::scratch_paths},
-};
 struct PortList {
   std::string_view key;
   std::vector<uint16_t> LandlockPlan::*ports;
@@ -189,15 +182,22 @@ absl::StatusOr<LandlockPlan> DecodePlan(std::string_view text) {
   return plan;
 }
 
-bool PlanGrantsRead(const LandlockPlan& plan, std::string_view path) {
+bool PlanGrants(const LandlockPlan& plan, Access access, std::string_view path) {
   auto beneath = [path](const std::string& root) {
     if (root == "/") return true;
     return path.substr(0, root.size()) == root &&
            (path.size() == root.size() || path[root.size()] == '/');
   };
-  for (const PathList& list : kPathLists)
+  for (const PathList& list : kPathLists) {
+    const uint64_t needed = access == Access::kRead  ? LANDLOCK_ACCESS_FS_READ_FILE
+                            : access == Access::kWrite ? LANDLOCK_ACCESS_FS_WRITE_FILE
+                            : access == Access::kExec  ? LANDLOCK_ACCESS_FS_EXECUTE
+                                                       : 0;
+    const bool grants = needed != 0 && (list.rights & needed) != 0;
+    if (!grants) continue;
     for (const std::string& root : plan.*list.paths)
       if (beneath(root)) return true;
+  }
   return false;
 }
 

@@ -14,6 +14,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "tracer/event.h"
 
 namespace warden {
 
@@ -42,9 +43,15 @@ int LandlockAbi();
 std::string EncodePlan(const LandlockPlan& plan);
 absl::StatusOr<LandlockPlan> DecodePlan(std::string_view text);
 
-// PlanGrantsRead says whether a plan restricting the file system lets
-// `path` (absolute, normalised) be read: it lies in or below one of its paths.
-bool PlanGrantsRead(const LandlockPlan& plan, std::string_view path);
+// PlanGrants says whether a plan restricting the file system lets `path`
+// (absolute, normalised) be used for `access` (kRead, kWrite or kExec): it
+// lies in or below one of the plan's paths carrying that right. The same
+// rights ApplyLandlock gives each list, so a Decider built on it agrees with
+// the kernel.
+bool PlanGrants(const LandlockPlan& plan, Access access, std::string_view path);
+inline bool PlanGrantsRead(const LandlockPlan& plan, std::string_view path) {
+  return PlanGrants(plan, Access::kRead, path);
+}
 
 // ApplyLandlock restricts the calling thread (and its future children) as
 // `plan` says, using every right the running ABI knows. Paths that do not

@@ -62,6 +62,12 @@ struct SandboxSpec {
   // pipe. Every other one closes at exec: what cargo or the user's shell left
   // open would otherwise be readable past Landlock, which checks only opens.
   std::vector<int> keep_fds;
+  // Set when `landlock` grants exactly what the Decider allows (no more):
+  // then an allowed open or create is answered with CONTINUE and the kernel,
+  // which re-checks the object it reaches at use, opens it itself. Saves
+  // the fd hand-over, and no path swapped in after the decision can reach
+  // more than the Decider would have allowed.
+  bool kernel_rechecks_opens = false;
   // The Decider's answer always holds. Beyond it, learn mode lets unknown
   // syscalls, other sockets and /proc of outsiders through (recorded); in
   // enforce mode they fail and are recorded as denied.
