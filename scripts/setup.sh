@@ -8,8 +8,11 @@ PKGS=(
   libseccomp-dev libboost-program-options-dev libyaml-cpp-dev libsqlite3-dev
   libabsl-dev libgtest-dev libgmock-dev nlohmann-json3-dev nettle-dev
   libtomlplusplus-dev
-  # the example workspace (libz-sys from Debian's crate registry) and tests
-  zlib1g-dev librust-libz-sys-dev sqlite3 python3 strace
+  # the example workspace: every crate of its Cargo.lock from Debian's
+  # registry, named here (--no-install-recommends leaves libc out otherwise;
+  # tests/e2e/fresh.sh checks the list), and the tests
+  zlib1g-dev librust-libz-sys-dev librust-libc-dev librust-pkg-config-dev
+  librust-vcpkg-dev sqlite3 python3 strace
 )
 missing=()
 for p in "${PKGS[@]}"; do

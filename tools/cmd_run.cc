@@ -49,6 +49,7 @@ struct RunOptions {
   std::string db_path;
   std::string format = "human";
   bool merge = false;
+  bool build_scripts_only = false;  // bench/run's baseline for the layers
   std::vector<std::string> cargo_args;
 };
 
@@ -78,6 +79,12 @@ bool ParseOptions(const std::vector<std::string>& args, RunOptions& opts,
       ("db", po::value(&opts.db_path),
        "SQLite database (default: <target-dir>/warden/warden.db)")
       ("format", po::value(&opts.format), "report format: human or json");
+  if (opts.enforce)
+    desc.add_options()(
+        "bench-build-scripts-only", po::bool_switch(&opts.build_scripts_only),
+        "for bench/run only, never in CI: supervise the build scripts but "
+        "leave out the floor under rustc, the linker and tests and the "
+        "directive filter, to measure what they cost");
   if (!opts.enforce)
     desc.add_options()("merge",
                        po::bool_switch(&opts.merge),
@@ -359,7 +366,9 @@ std::vector<std::string> WardenEnvironment(const RunOptions& opts,
       absl::StrCat(kEnvInnerWrapper, "=", GetEnv("RUSTC_WRAPPER")),
       absl::StrCat("RUSTC_WRAPPER=", dir, "/warden-rustc"),
   };
-  if (opts.enforce)
+  if (opts.build_scripts_only)
+    env.push_back(absl::StrCat(kEnvLayers, "=build-scripts"));
+  else if (opts.enforce)
     for (std::string& v : RunnerVariables(opts.cargo_args, dir + "/warden-run"))
       env.push_back(std::move(v));
   return env;

@@ -22,6 +22,10 @@ inline constexpr const char kEnvWorkspace[] = "WARDEN_WORKSPACE_ROOT";
 // The floor every program cargo runs is held to (policy/floor.h), encoded
 // with EncodePlan; warden-rustc and warden-run add their own site to it.
 inline constexpr const char kEnvFloor[] = "WARDEN_FLOOR";
+// "build-scripts" (bench/run only, `--bench-build-scripts-only`): no floor,
+// no supervisor around rustc, no directive filter, no target runner; the
+// build scripts' supervisor alone. Unset: every layer.
+inline constexpr const char kEnvLayers[] = "WARDEN_LAYERS";
 // A RUSTC_WRAPPER that was set before warden's (sccache …), chained.
 inline constexpr const char kEnvInnerWrapper[] = "WARDEN_INNER_RUSTC_WRAPPER";
 

@@ -11,6 +11,8 @@
 // proposal's `compile:` section. When rustc links a build script, the result
 // gets warden's shim in front of it before cargo can run it. Configuration
 // comes only from WARDEN_* variables, which no build script can set.
+#include <spawn.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -115,6 +117,22 @@ std::vector<CompileFinding> Findings(const std::vector<Event>& events,
   return findings;
 }
 
+// RunBare runs the call with no layer of warden's around it (bench/run's
+// baseline, kEnvLayers) and returns its status.
+absl::StatusOr<int> RunBare(const std::vector<std::string>& command) {
+  std::vector<char*> args;
+  for (const std::string& a : command) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = 0;
+  if (int rc = posix_spawnp(&pid, args[0], nullptr, nullptr, args.data(), environ);
+      rc != 0)
+    return absl::InternalError(absl::StrCat(args[0], ": ", strerror(rc)));
+  int raw = 0;
+  while (waitpid(pid, &raw, 0) < 0)
+    if (errno != EINTR) return absl::InternalError(strerror(errno));
+  return WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
+}
+
 // Compile runs the rustc call under the supervisor and returns its status.
 absl::StatusOr<int> Compile(const RustcCall& call, const std::string& rustc,
                             const std::vector<std::string>& command,
@@ -171,12 +189,13 @@ int Main(int argc, char** argv) {
   if (mode != "learn" && mode != "enforce")
     return Fail(absl::StrCat("WARDEN_MODE is '", mode, "', expected learn or enforce"));
   const bool enforce = mode == "enforce";
+  const bool bare = GetEnv(kEnvLayers) == "build-scripts";
   if (call.crate.empty()) {
     // `rustc -vV`, `--print`: cargo's probes, nothing a build script shapes.
     std::string tmp;
     absl::StatusOr<LandlockPlan> floor = Floor(call, argv[1], tmp);
     absl::Status s = floor.status();
-    if (s.ok() && enforce) s = EnterFloor(*floor);
+    if (s.ok() && enforce && !bare) s = EnterFloor(*floor);
     if (!s.ok()) return Fail(absl::StrCat("cannot enter warden's floor: ", s.message()));
     std::vector<char*> args;
     for (std::string& a : command) args.push_back(a.data());
@@ -184,7 +203,8 @@ int Main(int argc, char** argv) {
     execvp(args[0], args.data());
     return Fail(absl::StrCat("cannot run ", args[0], ": ", strerror(errno)));
   }
-  absl::StatusOr<int> status = Compile(call, argv[1], command, enforce);
+  absl::StatusOr<int> status =
+      bare ? RunBare(command) : Compile(call, argv[1], command, enforce);
   if (!status.ok())
     return Fail(absl::StrCat("cannot run rustc under warden's supervisor: ",
                              status.status().message()));
