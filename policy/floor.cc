@@ -153,6 +153,7 @@ void AddCompileSite(LandlockPlan& plan, const CompileSite& site) {
   AddIfSet(site.sysroot, plan.read_paths);
   AddIfSet(site.manifest_dir, plan.data_paths);
   for (const std::string& out : site.outputs) AddIfSet(out, plan.scratch_paths);
+  for (const std::string& dir : site.runs) AddIfSet(dir, plan.write_paths);
 }
 
 void AddRunSite(LandlockPlan& plan, const std::string& target_dir,

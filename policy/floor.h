@@ -43,6 +43,9 @@ struct CompileSite {
   std::string manifest_dir;  // the package's sources: read
   // What it writes: --out-dir, the incremental dir, its private temporaries.
   std::vector<std::string> outputs;
+  // What it writes and runs: rustdoc --test builds doctests in its
+  // temporaries and runs them.
+  std::vector<std::string> runs;
 };
 
 // AddCompileSite adds one rustc invocation's sources, outputs and its own

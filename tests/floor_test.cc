@@ -65,7 +65,7 @@ TEST(Floor, CompileSectionWidensIt) {
 
 TEST(Floor, CompileSiteWritesOnlyItsOutputs) {
   LandlockPlan plan = BaseFloor(Policy{}, Vars(), 6);
-  AddCompileSite(plan, {"/sysroot", "/pkg", {"/ws/target/debug/deps"}});
+  AddCompileSite(plan, {"/sysroot", "/pkg", {"/ws/target/debug/deps"}, {}});
   EXPECT_TRUE(Has(plan.scratch_paths, "/ws/target/debug/deps"));
   EXPECT_TRUE(PlanGrantsRead(plan, "/pkg/src/lib.rs"));
   EXPECT_TRUE(Has(plan.read_paths, "/sysroot"));
@@ -98,7 +98,7 @@ Event Request(Op op, std::string target, std::string detail = "") {
 
 TEST(FloorDecider, AgreesWithThePlansRights) {
   LandlockPlan plan = BaseFloor(Policy{}, Vars(), 6);
-  AddCompileSite(plan, {"/sysroot", "/pkg", {"/ws/target/debug/deps"}});
+  AddCompileSite(plan, {"/sysroot", "/pkg", {"/ws/target/debug/deps"}, {}});
   plan.connect_ports = {4226};
   FloorDecider floor(plan);
   EXPECT_TRUE(floor.Decide(Request(Op::kRead, "/pkg/src/lib.rs"), ""));

@@ -353,6 +353,8 @@ std::vector<std::string> WardenEnvironment(const RunOptions& opts,
   LandlockPlan floor =
       BaseFloor(FloorPolicy(opts.policy_path), vars, LandlockAbi());
   AllowCompilerCache(GetEnv("RUSTC_WRAPPER"), floor);
+  // rustdoc runs doctests through cargo's target runner, warden-run.
+  floor.read_paths.push_back(dir + "/warden-run");
   std::vector<std::string> env = {
       absl::StrCat(kEnvFloor, "=", EncodePlan(floor)),
       absl::StrCat(kEnvMode, "=", opts.enforce ? "enforce" : "learn"),
@@ -365,6 +367,8 @@ std::vector<std::string> WardenEnvironment(const RunOptions& opts,
       absl::StrCat(kEnvWorkspace, "=", dirs.root),
       absl::StrCat(kEnvInnerWrapper, "=", GetEnv("RUSTC_WRAPPER")),
       absl::StrCat("RUSTC_WRAPPER=", dir, "/warden-rustc"),
+      absl::StrCat(kEnvRustdoc, "=", GetEnv("RUSTDOC")),
+      absl::StrCat("RUSTDOC=", dir, "/warden-rustdoc"),
   };
   if (opts.build_scripts_only)
     env.push_back(absl::StrCat(kEnvLayers, "=build-scripts"));
@@ -495,6 +499,13 @@ int Run(RunOptions opts) {
     if (absl::Status s = (*store)->Resolve(*run_id); !s.ok())
       return Environment(std::string(s.message()));
 
+  // warden-run's floor lets test binaries write target/tests; created here,
+  // so that one started by rustdoc (doctests, whose floor is narrower) need
+  // not try.
+  if (opts.enforce) {
+    std::error_code ec;
+    fs::create_directories(dirs->target_dir + "/tests", ec);
+  }
   std::vector<std::string> argv = CargoCommand(opts);
   fprintf(stderr, "cargo-warden: %s: %s\n", opts.enforce ? "enforce" : "learn",
           absl::StrJoin(argv, " ").c_str());

@@ -34,11 +34,12 @@ absl::Status EnterFloor(const LandlockPlan& plan) {
   return ApplyLandlock(plan);
 }
 
-absl::StatusOr<std::string> PrivateTmp(const std::string& target_dir) {
+absl::StatusOr<std::string> PrivateTmp(const std::string& target_dir,
+                                       bool runnable) {
   if (target_dir.empty())
     return absl::FailedPreconditionError(
         absl::StrCat(kEnvTargetDir, " is not set: run this through cargo-warden"));
-  std::string dir = target_dir + "/warden/tmp";
+  std::string dir = target_dir + (runnable ? "/warden-doctests" : "/warden/tmp");
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec)

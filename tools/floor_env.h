@@ -23,8 +23,11 @@ absl::Status EnterFloor(const LandlockPlan& plan);
 // PrivateTmp is the temporaries directory of the programs under the floor
 // that write nothing else outside their outputs (rustc and the linker):
 // <target_dir>/warden/tmp, created if missing. Keeps the shared /tmp out of
-// the floor.
-absl::StatusOr<std::string> PrivateTmp(const std::string& target_dir);
+// the floor. `runnable` (rustdoc --test, which builds doctests there and runs
+// them through cargo's target runner, warden-run): <target_dir>/warden-doctests,
+// outside warden/ so that the runner may execute what lands there.
+absl::StatusOr<std::string> PrivateTmp(const std::string& target_dir,
+                                       bool runnable);
 
 // CompileFinding is one request of rustc, or of a proc macro, compiler
 // driver or linker it ran, that the floor does not grant: denied under

@@ -26,6 +26,9 @@ inline constexpr const char kEnvFloor[] = "WARDEN_FLOOR";
 // no supervisor around rustc, no directive filter, no target runner; the
 // build scripts' supervisor alone. Unset: every layer.
 inline constexpr const char kEnvLayers[] = "WARDEN_LAYERS";
+// The rustdoc cargo would have run ($RUSTDOC before warden's), which
+// warden-rustdoc runs under the supervisor; "" for rustdoc on $PATH.
+inline constexpr const char kEnvRustdoc[] = "WARDEN_RUSTDOC";
 // A RUSTC_WRAPPER that was set before warden's (sccache …), chained.
 inline constexpr const char kEnvInnerWrapper[] = "WARDEN_INNER_RUSTC_WRAPPER";
 

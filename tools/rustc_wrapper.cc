@@ -1,7 +1,8 @@
-// warden-rustc: cargo's RUSTC_WRAPPER under cargo-warden.
+// warden-rustc: cargo's RUSTC_WRAPPER under cargo-warden, and (as
+// warden-rustdoc, the same program) its RUSTDOC.
 //
-// cargo runs `warden-rustc RUSTC ARGS…`. Each rustc call that compiles a
-// crate runs under warden's supervisor, and with it the proc macros, C
+// cargo runs `warden-rustc RUSTC ARGS…` and `warden-rustdoc ARGS…`. Each
+// call that compiles or documents a crate runs under warden's supervisor, and with it the proc macros, C
 // compiler driver and linker rustc runs. Under enforce they are inside the
 // floor (policy/floor.h): they may read the system, the toolchain, the
 // package sources, the workspace and the target dir, and write only their
@@ -40,6 +41,7 @@ struct RustcCall {
   std::string extra_filename;
   std::string incremental;
   bool is_bin = false;
+  bool doctest = false;  // rustdoc --test: builds and runs the doctests
 
   // BuildScript is the binary rustc links when it compiles a build script,
   // "" for any other invocation.
@@ -55,7 +57,8 @@ RustcCall ParseRustcCall(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; ++i) {
     std::string a = argv[i], next = argv[i + 1];
     if (a == "--crate-name") call.crate = next;
-    if (a == "--out-dir") call.out_dir = next;
+    if (a == "--out-dir" || a == "-o") call.out_dir = next;
+    if (a == "--test") call.doctest = true;
     if (a == "--crate-type" && next == "bin") call.is_bin = true;
     if (a == "-C" && next.rfind("extra-filename=", 0) == 0)
       call.extra_filename = next.substr(strlen("extra-filename="));
@@ -76,13 +79,14 @@ absl::StatusOr<LandlockPlan> Floor(const RustcCall& call,
                                    const std::string& rustc, std::string& tmp) {
   absl::StatusOr<LandlockPlan> plan = FloorFromEnvironment();
   if (!plan.ok()) return plan.status();
-  absl::StatusOr<std::string> private_tmp = PrivateTmp(GetEnv(kEnvTargetDir));
+  absl::StatusOr<std::string> private_tmp = PrivateTmp(GetEnv(kEnvTargetDir), call.doctest);
   if (!private_tmp.ok()) return private_tmp.status();
   tmp = *private_tmp;
   CompileSite site;
   site.sysroot = SysrootOf(rustc);
   site.manifest_dir = GetEnv("CARGO_MANIFEST_DIR");
-  site.outputs = {call.out_dir, call.incremental, tmp};
+  site.outputs = {call.out_dir, call.incremental};
+  (call.doctest ? site.runs : site.outputs).push_back(tmp);
   AddCompileSite(*plan, site);
   return plan;
 }
@@ -173,15 +177,25 @@ absl::StatusOr<int> Compile(const RustcCall& call, const std::string& rustc,
 }
 
 int Main(int argc, char** argv) {
+  const bool rustdoc =
+      std::filesystem::path(argv[0]).filename() == "warden-rustdoc";
   if (argc < 2) {
     fprintf(stderr,
-            "warden-rustc: cargo's RUSTC_WRAPPER under cargo-warden; not meant "
-            "to be run by hand (usage: warden-rustc RUSTC ARGS...)\n");
+            "warden-rustc: cargo's RUSTC_WRAPPER and RUSTDOC under "
+            "cargo-warden; not meant to be run by hand (usage: warden-rustc "
+            "RUSTC ARGS..., warden-rustdoc ARGS...)\n");
     return 2;
   }
+  // What runs: the user's wrapper (sccache …) and rustc, or the real rustdoc.
   std::vector<std::string> command;
-  std::string inner = GetEnv(kEnvInnerWrapper);
-  if (!inner.empty()) command.push_back(inner);
+  std::string tool = argv[1];
+  if (rustdoc) {
+    std::string real = GetEnv(kEnvRustdoc);
+    tool = ProgramPath(real.empty() ? "rustdoc" : real);
+    command.push_back(tool);
+  } else if (std::string inner = GetEnv(kEnvInnerWrapper); !inner.empty()) {
+    command.push_back(inner);
+  }
   for (int i = 1; i < argc; ++i) command.push_back(argv[i]);
 
   const RustcCall call = ParseRustcCall(argc, argv);
@@ -193,7 +207,7 @@ int Main(int argc, char** argv) {
   if (call.crate.empty()) {
     // `rustc -vV`, `--print`: cargo's probes, nothing a build script shapes.
     std::string tmp;
-    absl::StatusOr<LandlockPlan> floor = Floor(call, argv[1], tmp);
+    absl::StatusOr<LandlockPlan> floor = Floor(call, tool, tmp);
     absl::Status s = floor.status();
     if (s.ok() && enforce && !bare) s = EnterFloor(*floor);
     if (!s.ok()) return Fail(absl::StrCat("cannot enter warden's floor: ", s.message()));
@@ -204,7 +218,7 @@ int Main(int argc, char** argv) {
     return Fail(absl::StrCat("cannot run ", args[0], ": ", strerror(errno)));
   }
   absl::StatusOr<int> status =
-      bare ? RunBare(command) : Compile(call, argv[1], command, enforce);
+      bare ? RunBare(command) : Compile(call, tool, command, enforce);
   if (!status.ok())
     return Fail(absl::StrCat("cannot run rustc under warden's supervisor: ",
                              status.status().message()));

@@ -181,6 +181,16 @@ for class in includeabs symlink usemacro; do
   show_if_failed $fails "$SCRATCH/$class.log"
 done
 
+# 8 under rustdoc: `cargo doc` expands the same macro in rustdoc.
+fails=$TAP_FAILED
+run enforce usemacro-doc doc --offline -p escape-usemacro
+check "8 doc: enforce exits non-zero (exit $rc)" [ $rc -ne 0 ]
+check "8 doc: the report names the read of the secret under compile:" \
+  grep -qF "allow with, under compile: in $ws/warden.yaml:  read: \"{home}/.warden-e2e-secret\"" \
+  "$SCRATCH/usemacro-doc.log"
+check "8 doc: the secret is nowhere under target/" no_secret "$ws/target"
+show_if_failed $fails "$SCRATCH/usemacro-doc.log"
+
 # 9. A descriptor on the secret inherited from the shell running cargo-warden.
 fails=$TAP_FAILED
 # `7<FILE` on the command, like `exec 7<FILE` before it: not close-on-exec.
