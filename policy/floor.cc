@@ -26,13 +26,23 @@ constexpr const char* kSystemPrograms[] = {
 // devices and the kernel's views. Landlock does not stop a process from
 // reading another one's /proc/<pid>/environ, so the floor grants no numeric
 // /proc entry (each program gets its own /proc/self); and a build run as
-// root must not read /etc/shadow, raw disks or /proc/kcore.
+// root must not read /etc/shadow, raw disks or /proc/kcore. Of /sys only
+// what runtimes size themselves by (CPUs, NUMA nodes, cgroup limits, huge
+// pages): the rest names the machine's hardware (serial numbers, MACs) and,
+// with 7,000 files only root may read, cannot be split into rules.
 struct SystemData {
   const char* dir;
   int split_depth;  // how deep a directory holding unreadable files is split
 };
 constexpr SystemData kSystemData[] = {
-    {"/etc", 4}, {"/dev", 2}, {"/proc", 1}, {"/sys", 0}};
+    {"/etc", 4},
+    {"/dev", 2},
+    {"/proc", 1},
+    {"/sys/devices/system/cpu", 0},
+    {"/sys/devices/system/node", 0},
+    {"/sys/fs/cgroup", 0},
+    {"/sys/kernel/mm/transparent_hugepage", 0},
+};
 // Harmless sinks every tool opens for writing.
 constexpr const char* kDevices[] = {"/dev/null", "/dev/zero", "/dev/full"};
 

@@ -49,6 +49,9 @@ TEST(Floor, SystemAsAnyUserMayReadIt) {
   EXPECT_FALSE(Has(plan.data_paths, "/proc"));
   EXPECT_FALSE(Has(plan.data_paths, "/dev"));
   EXPECT_TRUE(PlanGrantsRead(plan, "/dev/urandom"));
+  EXPECT_TRUE(PlanGrantsRead(plan, "/sys/devices/system/cpu/online"));
+  EXPECT_FALSE(PlanGrantsRead(plan, "/sys/class/dmi/id/product_serial"));
+  EXPECT_FALSE(PlanGrantsRead(plan, "/sys/devices/virtual/dmi/id/product_uuid"));
 }
 
 TEST(Floor, CompileSectionWidensIt) {
