@@ -20,12 +20,10 @@ constexpr const char kUsage[] =
     "\n"
     "CARGO_ARGS default to `build`. `cargo warden <command> --help` for options.\n"
     "exit status: 0 ok, 1 denials (enforce) or additions (diff), 2 usage or\n"
-    "policy error, 3 environment problem (kernel, cargo, database); a failing\n"
-    "cargo build passes its own status through.\n";
+    "policy error, 3 environment problem (kernel, cargo, database), 4 the\n"
+    "build failed with nothing denied.\n";
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int Main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   // `cargo warden …` runs `cargo-warden warden …`.
   if (!args.empty() && args[0] == "warden") args.erase(args.begin());
@@ -47,4 +45,18 @@ int main(int argc, char** argv) {
   fprintf(stderr, "cargo-warden: unknown command '%s'\n\n%s", command.c_str(),
           kUsage);
   return warden::kExitUsage;
+}
+
+}  // namespace
+
+// An exception escaping a command (a std::filesystem or JSON call that was
+// not given an error_code) is a bug, but still an error message naming what
+// failed and exit 3, not an abort.
+int main(int argc, char** argv) {
+  try {
+    return Main(argc, argv);
+  } catch (const std::exception& e) {
+    fprintf(stderr, "cargo-warden: %s\n", e.what());
+    return warden::kExitEnvironment;
+  }
 }

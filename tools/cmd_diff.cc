@@ -63,7 +63,8 @@ int DiffRuns(const DiffOptions& opts, std::vector<PolicyChange>& changes) {
     if (db.empty()) db = dirs->target_dir + "/warden/warden.db";
     workspace_root = dirs->root;
   }
-  if (!std::filesystem::exists(db))
+  std::error_code ec;
+  if (!std::filesystem::exists(db, ec))
     return Fail(kExitEnvironment,
                 absl::StrCat("no database at ", db,
                              " (hint: run `cargo warden learn` first, or --db)"));

@@ -23,6 +23,7 @@
 #include "learner/learner.h"
 #include "policy/floor.h"
 #include "policy/yaml.h"
+#include "tools/atomic_write.h"
 #include "tools/cargo.h"
 #include "tools/cargo_files.h"
 #include "tools/cli.h"
@@ -138,7 +139,8 @@ int WriteProposal(const RunOptions& opts, const Policy& proposed) {
   std::string text = SavePolicy(proposed);
   std::error_code ec;
   if (!fs::exists(opts.policy_path, ec)) {
-    std::ofstream(opts.policy_path) << text;
+    if (absl::Status s = WriteFileAtomically(opts.policy_path, text); !s.ok())
+      return Environment(std::string(s.message()));
     fprintf(stderr, "cargo-warden: wrote %s (%zu packages)\n",
             opts.policy_path.c_str(), proposed.packages.size());
     return kExitOk;
@@ -165,7 +167,8 @@ int WriteProposal(const RunOptions& opts, const Policy& proposed) {
     out_path = (p.parent_path() / (p.stem().string() + ".proposed" +
                                    p.extension().string())).string();
   }
-  std::ofstream(out_path) << target_text;
+  if (absl::Status s = WriteFileAtomically(out_path, target_text); !s.ok())
+    return Environment(std::string(s.message()));
   fprintf(stderr, "cargo-warden: %s %s; it differs from %s:\n",
           opts.merge ? "merged into" : "wrote proposal", out_path.c_str(),
           opts.policy_path.c_str());
@@ -462,12 +465,18 @@ int Conclude(const RunOptions& opts, const WorkspaceDirs& dirs,
     size_t denied = PrintDenials(observed, opts.policy_path, opts.format, stdout);
     int unsupervised = ReportUnsupervised(dirs, opts.format);
     if (unsupervised == kExitEnvironment) return unsupervised;
-    return denied > 0 || unsupervised != kExitOk ? kExitFindings : cargo_status;
+    if (denied > 0 || unsupervised != kExitOk) return kExitFindings;
+    if (cargo_status != 0) {
+      fprintf(stderr, "cargo-warden: cargo failed (exit %d), with nothing denied\n",
+              cargo_status);
+      return kExitBuildFailed;
+    }
+    return kExitOk;
   }
   if (cargo_status != 0) {
     fprintf(stderr, "cargo-warden: cargo failed (exit %d); no policy proposed\n",
             cargo_status);
-    return cargo_status;
+    return kExitBuildFailed;
   }
   Policy proposed = ProposePolicy(observed);
   proposed.compile.read = CompileReads(*compiled);
@@ -482,8 +491,11 @@ int Run(RunOptions opts) {
   const WorkspaceDirs* dirs = &located->dirs;
   if (opts.policy_path.empty()) opts.policy_path = dirs->root + "/warden.yaml";
   if (opts.db_path.empty()) opts.db_path = dirs->target_dir + "/warden/warden.db";
-  opts.policy_path = fs::weakly_canonical(fs::absolute(opts.policy_path)).string();
-  opts.db_path = fs::weakly_canonical(fs::absolute(opts.db_path)).string();
+  std::error_code ec;
+  opts.policy_path = fs::weakly_canonical(fs::absolute(opts.policy_path, ec), ec).string();
+  opts.db_path = fs::weakly_canonical(fs::absolute(opts.db_path, ec), ec).string();
+  if (ec) return Environment(absl::StrCat("cannot resolve ", opts.policy_path,
+                                          " or ", opts.db_path, ": ", ec.message()));
   if (opts.enforce)
     if (int rc = CheckPolicy(opts.policy_path); rc != kExitOk) return rc;
 

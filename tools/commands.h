@@ -14,6 +14,7 @@ enum ExitCode : int {
   kExitFindings = 1,      // enforce: requests were denied; diff: additions
   kExitUsage = 2,         // bad command line or bad warden.yaml
   kExitEnvironment = 3,   // kernel, cargo or database problem
+  kExitBuildFailed = 4,   // cargo failed and nothing was denied
 };
 
 // args exclude the program and subcommand names.

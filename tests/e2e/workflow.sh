@@ -129,4 +129,18 @@ check "learn --help explains the options" grep -q -- "--policy" "$SCRATCH/help2.
 "$WARDEN" bogus > /dev/null 2>&1
 check "an unknown command exits 2" [ $? -eq 2 ]
 
+# Bad input: clear errors with the documented codes, never a denial's code.
+(cd "$ws" && "$WARDEN" enforce -- build --offline --bogus-flag) > "$SCRATCH/bogus.log" 2>&1
+rc=$?
+check "cargo rejecting its arguments is exit 4, not a denial (exit $rc)" [ $rc -eq 4 ]
+check "and says cargo failed with nothing denied" grep -q "cargo failed (exit [0-9]*), with nothing denied" "$SCRATCH/bogus.log"
+(cd "$ws" && "$WARDEN" learn --policy /nonexistent-dir/w.yaml -- build --offline) > "$SCRATCH/nodir.log" 2>&1
+rc=$?
+check "learn into a missing directory is exit 3 (exit $rc)" [ $rc -eq 3 ]
+check "naming the path and the reason" grep -q "/nonexistent-dir/w.yaml: No such file or directory" "$SCRATCH/nodir.log"
+long="/$(printf 'a%.0s' $(seq 300))/$(printf 'b%.0s' $(seq 300))/x.db"
+"$WARDEN" diff --db "$long" > "$SCRATCH/long.log" 2>&1
+rc=$?
+check "diff --db with an over-long path is exit 3, not an abort (exit $rc)" [ $rc -eq 3 ]
+
 finish
