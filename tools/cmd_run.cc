@@ -21,6 +21,7 @@
 #include "db/store.h"
 #include "learner/learner.h"
 #include "policy/floor.h"
+#include "policy/override.h"
 #include "policy/yaml.h"
 #include "tools/cargo.h"
 #include "tools/cargo_files.h"

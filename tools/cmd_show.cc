@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "db/store.h"
 #include "learner/learner.h"
+#include "policy/override.h"
 #include "tools/cargo.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
