@@ -30,6 +30,7 @@
 #include "policy/directives.h"
 #include "policy/matcher.h"
 #include "policy/override.h"
+#include "policy/sandbox_plan.h"
 #include "tools/cargo_files.h"
 #include "tools/context.h"
 #include "tools/protocol.h"
@@ -135,23 +136,6 @@ std::vector<std::string> BuildEnvironment(const PackagePolicy* policy) {
     env.push_back(entry);
   }
   return env;
-}
-
-LandlockPlan PlanFor(const PackagePolicy* policy, const std::string& program) {
-  LandlockPlan plan;
-  plan.scope = LandlockAbi() >= 6;
-  if (policy == nullptr) return plan;  // learn: observe, don't confine files
-  plan.restrict_fs = true;
-  plan.read_paths = policy->Roots(Access::kRead);
-  for (const std::string& p : policy->Roots(Access::kExec))
-    plan.read_paths.push_back(p);
-  plan.read_paths.push_back(program);
-  plan.write_paths = policy->Roots(Access::kWrite);
-  // TCP: with no network grant at all, the kernel refuses every port too.
-  plan.restrict_tcp = LandlockAbi() >= 4 &&
-                      policy->Roots(Access::kConnect).empty() &&
-                      policy->Roots(Access::kBind).empty();
-  return plan;
 }
 
 // DirectiveFilter stands between the build script's stdout and cargo's: it
@@ -302,7 +286,7 @@ int Main(int argc, char** argv) {
   spec.argv.push_back(program);
   for (int i = 2; i < argc; ++i) spec.argv.push_back(argv[i]);
   spec.env = BuildEnvironment(policy.get());
-  spec.landlock = PlanFor(policy.get(), program);
+  spec.landlock = BuildScriptPlan(policy.get(), program, LandlockAbi());
   spec.enforce = enforce;
   spec.keep_fds = JobserverFds(GetEnv("CARGO_MAKEFLAGS"));
   // Before anything of ours is open without O_CLOEXEC.
