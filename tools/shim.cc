@@ -28,6 +28,7 @@
 #include "db/store.h"
 #include "policy/decider.h"
 #include "policy/directives.h"
+#include "policy/environment.h"
 #include "policy/matcher.h"
 #include "policy/override.h"
 #include "policy/sandbox_plan.h"
@@ -115,27 +116,6 @@ absl::Status AwaitResolution(Store& store, int64_t run_id) {
           "it still running?)");
     std::this_thread::sleep_for(kPoll);
   }
-}
-
-// BuildEnvironment is what the build script sees: no WARDEN_* ever, and in
-// enforce mode only cargo's documented variables plus the policy's `env:`.
-std::vector<std::string> BuildEnvironment(const PackagePolicy* policy) {
-  std::vector<std::string> env;
-  std::string inner = GetEnv(kEnvInnerWrapper);
-  for (const std::string& entry : CurrentEnvironment()) {
-    std::string name = entry.substr(0, entry.find('='));
-    if (IsWardenVariable(name)) continue;
-    if (name == "RUSTC_WRAPPER") {
-      // cargo hands its wrapper to build scripts; give them the user's own.
-      if (!inner.empty()) env.push_back("RUSTC_WRAPPER=" + inner);
-      continue;
-    }
-    if (policy != nullptr && !IsBuildScriptVariable(name) &&
-        !policy->AllowsEnv(name))
-      continue;
-    env.push_back(entry);
-  }
-  return env;
 }
 
 // DirectiveFilter stands between the build script's stdout and cargo's: it
@@ -285,7 +265,8 @@ int Main(int argc, char** argv) {
   spec.program = program;
   spec.argv.push_back(program);
   for (int i = 2; i < argc; ++i) spec.argv.push_back(argv[i]);
-  spec.env = BuildEnvironment(policy.get());
+  spec.env = BuildScriptEnvironment(policy.get(), CurrentEnvironment(),
+                                    GetEnv(kEnvInnerWrapper));
   spec.landlock = BuildScriptPlan(policy.get(), program, LandlockAbi());
   spec.enforce = enforce;
   spec.keep_fds = JobserverFds(GetEnv("CARGO_MAKEFLAGS"));
