@@ -8,12 +8,12 @@
 #include "absl/strings/str_cat.h"
 #include "db/store.h"
 #include "learner/learner.h"
+#include "learner/observe.h"
 #include "policy/yaml.h"
 #include "tools/cargo.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
 #include "tools/context.h"
-#include "tools/observe.h"
 #include "tools/report.h"
 
 namespace warden {
@@ -38,7 +38,8 @@ struct DiffOptions {
 absl::StatusOr<Policy> RunBehaviour(Store& store, int64_t run_id,
                                     std::map<std::string, std::string>& versions,
                                     std::map<std::string, std::string>& sources) {
-  absl::StatusOr<std::vector<Observation>> observed = Observations(store, run_id, RustSysroot());
+  absl::StatusOr<std::vector<Observation>> observed =
+      Observations(store, run_id, MachineVars(RustSysroot()));
   if (!observed.ok()) return observed.status();
   for (Observation& o : *observed) {
     versions[o.package.name] = o.package.version;

@@ -20,6 +20,7 @@
 #include "absl/strings/str_join.h"
 #include "db/store.h"
 #include "learner/learner.h"
+#include "learner/observe.h"
 #include "policy/floor.h"
 #include "policy/override.h"
 #include "policy/yaml.h"
@@ -29,7 +30,6 @@
 #include "tools/commands.h"
 #include "tools/context.h"
 #include "tools/floor_env.h"
-#include "tools/observe.h"
 #include "tools/protocol.h"
 #include "tools/report.h"
 #include "tools/shim_install.h"
@@ -488,7 +488,7 @@ int Run(RunOptions opts) {
   (void)(*store)->EndRun(*run_id, cargo_status);
 
   absl::StatusOr<std::vector<Observation>> observed =
-      Observations(**store, *run_id, /*sysroot=*/"");
+      Observations(**store, *run_id, MachineVars(/*sysroot=*/""));
   if (!observed.ok()) return Environment(std::string(observed.status().message()));
   size_t events = 0;
   for (const Observation& o : *observed) events += o.events.size();
