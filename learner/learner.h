@@ -45,6 +45,14 @@ Policy ProposePolicy(const std::vector<Observation>& observations);
 std::vector<Rule> ProposeCompileReads(const std::vector<std::string>& paths,
                                       const PathVars& vars);
 
+// ProposeRunPolicy is learn's proposal for one run: ProposePolicy of its
+// build scripts' `observations`, and ProposeCompileReads of `compile_reads`
+// (each file counted once, however many rustc calls read it) for
+// `compile: read:`.
+Policy ProposeRunPolicy(const std::vector<Observation>& observations,
+                        const std::vector<std::string>& compile_reads,
+                        const PathVars& vars);
+
 // PolicyChange is one grant added or removed for a package.
 struct PolicyChange {
   std::string package;
@@ -68,6 +76,13 @@ struct PolicyChange {
 // "(defaults)". Only added grants carry a risk label.
 std::vector<PolicyChange> DiffPolicies(const Policy& before,
                                        const Policy& after);
+
+// UndeclaredChanges lists the grants `proposed` adds to `declared` (the
+// packages' own [package.metadata.warden] tables) for the packages that
+// declare one: what their build scripts did that their authors did not
+// declare. Version and whole-entry changes are left out.
+std::vector<PolicyChange> UndeclaredChanges(const Policy& declared,
+                                            const Policy& proposed);
 
 }  // namespace warden
 

@@ -194,16 +194,11 @@ void NoteUndeclared(const std::vector<Observation>& observed,
             std::string(declared.status().message()).c_str());
     return;
   }
-  Policy relevant;
-  for (const PackageEntry& e : proposed.packages)
-    for (const PackageEntry& d : declared->packages)
-      if (d.name == e.name) relevant.packages.push_back(e);
-  for (const PolicyChange& c : DiffPolicies(*declared, relevant))
-    if (c.added && c.kind != "version" && c.kind != "package")
-      fprintf(stderr,
-              "cargo-warden: note: %s's build script did what its "
-              "[package.metadata.warden] does not declare: %s %s\n",
-              c.package.c_str(), c.kind.c_str(), c.value.c_str());
+  for (const PolicyChange& c : UndeclaredChanges(*declared, proposed))
+    fprintf(stderr,
+            "cargo-warden: note: %s's build script did what its "
+            "[package.metadata.warden] does not declare: %s %s\n",
+            c.package.c_str(), c.kind.c_str(), c.value.c_str());
 }
 
 // CheckPolicy makes sure enforce has a policy that loads, before building.
@@ -334,17 +329,22 @@ absl::Status Confirm(Store& store, int64_t run_id, const RunOptions& opts,
   return status;
 }
 
+// RunVars are the path variables common to the whole run (no package's).
+PathVars RunVars(const WorkspaceDirs& dirs) {
+  PathVars vars = MachineVars("");
+  vars.target_dir = dirs.target_dir;
+  vars.workspace_root = dirs.root;
+  return vars;
+}
+
 // WardenEnvironment is what cargo runs with: warden-rustc as its
 // RUSTC_WRAPPER (chaining the user's) and the WARDEN_* protocol for the shims.
 std::vector<std::string> WardenEnvironment(const RunOptions& opts,
                                            const WorkspaceDirs& dirs,
                                            int64_t run_id) {
   std::string dir = SelfDir();
-  PathVars vars = MachineVars("");
-  vars.target_dir = dirs.target_dir;
-  vars.workspace_root = dirs.root;
   LandlockPlan floor =
-      BaseFloor(FloorPolicy(opts.policy_path), vars, LandlockAbi());
+      BaseFloor(FloorPolicy(opts.policy_path), RunVars(dirs), LandlockAbi());
   AllowCompilerCache(GetEnv("RUSTC_WRAPPER"), floor);
   std::vector<std::string> env = {
       absl::StrCat(kEnvFloor, "=", EncodePlan(floor)),
@@ -402,21 +402,18 @@ int ReportUnsupervised(const WorkspaceDirs& dirs, const std::string& format) {
   return found->empty() ? kExitOk : kExitFindings;
 }
 
-// LearnedCompileReads reads what warden-rustc noted rustc reading outside
-// the floor during run `run_id`, as `compile: read:` rules.
-std::vector<Rule> LearnedCompileReads(const WorkspaceDirs& dirs,
+// CompileReads lists the files warden-rustc noted rustc reading outside the
+// floor during run `run_id` ("name\tversion\tpath" lines).
+std::vector<std::string> CompileReads(const WorkspaceDirs& dirs,
                                       int64_t run_id) {
   std::ifstream in(CompileReadsFile(dirs.target_dir, std::to_string(run_id)));
-  std::set<std::string> paths;
+  std::vector<std::string> paths;
   std::string line;
   while (std::getline(in, line)) {
     size_t tab = line.rfind('\t');
-    if (tab != std::string::npos) paths.insert(line.substr(tab + 1));
+    if (tab != std::string::npos) paths.push_back(line.substr(tab + 1));
   }
-  PathVars vars = MachineVars("");
-  vars.target_dir = dirs.target_dir;
-  vars.workspace_root = dirs.root;
-  return ProposeCompileReads({paths.begin(), paths.end()}, vars);
+  return paths;
 }
 
 // Conclude reports denials (enforce) or proposes the policy (learn), and
@@ -435,8 +432,8 @@ int Conclude(const RunOptions& opts, const WorkspaceDirs& dirs,
             cargo_status);
     return cargo_status;
   }
-  Policy proposed = ProposePolicy(observed);
-  proposed.compile.read = LearnedCompileReads(dirs, run_id);
+  Policy proposed =
+      ProposeRunPolicy(observed, CompileReads(dirs, run_id), RunVars(dirs));
   NoteUndeclared(observed, proposed);
   return WriteProposal(opts, proposed);
 }
