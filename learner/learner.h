@@ -38,6 +38,11 @@ struct Observation {
 // Output is deterministic: same observations, byte-identical SavePolicy.
 Policy ProposePolicy(const std::vector<Observation>& observations);
 
+// ProposeBehaviour is ProposePolicy with denied attempts counted as if they
+// had been allowed: everything the build scripts did or tried, as a policy
+// (an enforce run's denials are what a reviewer of an upgrade needs to see).
+Policy ProposeBehaviour(std::vector<Observation> observations);
+
 // ProposeCompileReads turns the files rustc read outside warden's floor
 // (include_bytes!/include_str! inputs from rustc's dep-info, noted by
 // warden-rustc under learn) into `compile: read:` rules, with variables put

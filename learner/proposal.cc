@@ -15,6 +15,12 @@ Policy ProposeRunPolicy(const std::vector<Observation>& observations,
   return proposed;
 }
 
+Policy ProposeBehaviour(std::vector<Observation> observations) {
+  for (Observation& o : observations)
+    for (Event& e : o.events) e.allowed = true;
+  return ProposePolicy(observations);
+}
+
 std::vector<PolicyChange> UndeclaredChanges(const Policy& declared,
                                             const Policy& proposed) {
   Policy relevant;

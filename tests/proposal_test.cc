@@ -27,6 +27,23 @@ TEST(ProposeRunPolicy, CountsEachCompileReadOnce) {
   EXPECT_EQ(proposed.compile.read[0].comment, "1 file read by rustc");
 }
 
+TEST(ProposeBehaviour, DeniedAttemptsCount) {
+  Observation obs;
+  obs.package = {"gen", "1.0.0", "registry"};
+  obs.vars.out_dir = "/ws/target/debug/build/gen-1/out";
+  Event e;
+  e.op = Op::kRead;
+  e.target = "/etc/secret.conf";
+  e.allowed = false;
+  obs.events.push_back(e);
+  const Policy proposed = ProposePolicy({obs});
+  EXPECT_TRUE(proposed.packages.empty() || proposed.packages[0].read.empty());
+  Policy behaviour = ProposeBehaviour({obs});
+  ASSERT_EQ(behaviour.packages.size(), 1u);
+  ASSERT_EQ(behaviour.packages[0].read.size(), 1u);
+  EXPECT_EQ(behaviour.packages[0].read[0].value, "/etc/secret.conf");
+}
+
 TEST(UndeclaredChanges, OnlyAddedGrantsOfDeclaringPackages) {
   Policy declared = Load(
       "version: 1\npackages:\n  gen:\n    version: \"^1\"\n"

@@ -95,9 +95,7 @@ int RunShow(const std::vector<std::string>& args) {
       absl::StatusOr<std::vector<Observation>> obs =
           Observations(**store, (*runs)[0].id, MachineVars(RustSysroot()));
       if (!obs.ok()) return Fail(kExitEnvironment, std::string(obs.status().message()));
-      for (Observation& o : *obs)
-        for (Event& e : o.events) e.allowed = true;  // denied attempts count
-      observed = ProposePolicy(*obs);
+      observed = ProposeBehaviour(*std::move(obs));
       observed_title = absl::StrCat("observed (run ", (*runs)[0].id, ", ",
                                     (*runs)[0].mode, ")");
     }
