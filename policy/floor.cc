@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include "absl/strings/numbers.h"
 #include "policy/syntax.h"
 
 namespace warden {
@@ -168,6 +169,17 @@ void AddRunSite(LandlockPlan& plan, const std::string& target_dir,
     if (name != "tmp") plan.read_paths.push_back(entry.path().string());
   }
   AddIfSet(tmp, plan.scratch_paths);
+}
+
+bool AddCompilerCache(LandlockPlan& plan, const std::string& wrapper,
+                      const std::string& configured_port) {
+  if (std::filesystem::path(wrapper).filename() != "sccache") return false;
+  uint32_t port = 4226;  // sccache's default
+  if (!configured_port.empty() &&
+      (!absl::SimpleAtoi(configured_port, &port) || port > 65535))
+    port = 4226;
+  if (plan.restrict_tcp) plan.connect_ports.push_back(static_cast<uint16_t>(port));
+  return true;
 }
 
 }  // namespace warden

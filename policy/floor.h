@@ -57,6 +57,14 @@ void AddCompileSite(LandlockPlan& plan, const CompileSite& site);
 void AddRunSite(LandlockPlan& plan, const std::string& target_dir,
                 const std::string& tmp);
 
+// AddCompilerCache keeps sccache working as the user's RUSTC_WRAPPER
+// (`wrapper`): its client, inside the floor, may reach its server's port,
+// `configured_port` ($SCCACHE_SERVER_PORT) when that is a port, else 4226.
+// Returns whether `wrapper` is sccache, i.e. whether its server must be
+// started outside the floor.
+bool AddCompilerCache(LandlockPlan& plan, const std::string& wrapper,
+                      const std::string& configured_port);
+
 }  // namespace warden
 
 #endif  // WARDEN_POLICY_FLOOR_H_

@@ -15,7 +15,6 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "db/store.h"
@@ -259,19 +258,12 @@ std::vector<std::string> RunnerVariables(const std::vector<std::string>& args,
   return vars;
 }
 
-// AllowCompilerCache keeps sccache working as the user's RUSTC_WRAPPER: its
-// client, inside the floor, may reach its server's port, and the server is
-// started here, outside it (the compiles it runs are not confined: README,
-// threat model).
+// AllowCompilerCache lets sccache's client in the floor reach its server,
+// and starts the server here, outside the floor (the compiles it runs are
+// not confined: README, threat model).
 void AllowCompilerCache(const std::string& wrapper, LandlockPlan& floor) {
-  if (fs::path(wrapper).filename() != "sccache") return;
-  uint32_t port = 4226;  // sccache's default
-  std::string configured = GetEnv("SCCACHE_SERVER_PORT");
-  if (!configured.empty() &&
-      (!absl::SimpleAtoi(configured, &port) || port > 65535))
-    port = 4226;
-  if (floor.restrict_tcp) floor.connect_ports.push_back(static_cast<uint16_t>(port));
-  (void)CaptureCommand({wrapper, "--start-server"});  // already running: fine
+  if (AddCompilerCache(floor, wrapper, GetEnv("SCCACHE_SERVER_PORT")))
+    (void)CaptureCommand({wrapper, "--start-server"});  // already running: fine
 }
 
 // Where the workspace is, and whether cargo still has to confirm it.
