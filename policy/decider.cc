@@ -1,5 +1,7 @@
 #include "policy/decider.h"
 
+#include "policy/override.h"
+
 namespace warden {
 
 bool LearnDecider::Decide(const Event& event, std::string_view) {
@@ -11,6 +13,11 @@ bool LearnDecider::Decide(const Event& event, std::string_view) {
     }
   }
   return true;
+}
+
+std::vector<std::string> WardenFiles(const std::string& db_path,
+                                     const std::string& policy_path) {
+  return {db_path, policy_path, OverridePath(policy_path)};
 }
 
 bool PolicyDecider::Decide(const Event& event, std::string_view requested) {

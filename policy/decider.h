@@ -38,6 +38,12 @@ class LearnDecider : public Decider {
   std::vector<std::string> protected_;
 };
 
+// WardenFiles are what LearnDecider protects: the database at `db_path`
+// with its -wal and -shm files (a prefix covers them), and the policy file
+// with its override file.
+std::vector<std::string> WardenFiles(const std::string& db_path,
+                                     const std::string& policy_path);
+
 }  // namespace warden
 
 #endif  // WARDEN_POLICY_DECIDER_H_

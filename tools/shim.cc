@@ -292,10 +292,8 @@ int Main(int argc, char** argv) {
   if (policy) {
     decider = std::make_unique<PolicyDecider>(*policy);
   } else {
-    // The database with its -wal/-shm files, and the policy files.
-    std::string policy_file = GetEnv(kEnvPolicyFile);
-    decider = std::make_unique<LearnDecider>(std::vector<std::string>{
-        GetEnv(kEnvDb), policy_file, OverridePath(policy_file)});
+    decider = std::make_unique<LearnDecider>(
+        WardenFiles(GetEnv(kEnvDb), GetEnv(kEnvPolicyFile)));
   }
   DirectiveFilter directives(policy ? *policy : **compiled, enforce);
   if (absl::Status s = directives.Start(); !s.ok())
