@@ -206,6 +206,45 @@ class DirectiveFilter {
   std::vector<Event> dropped_;
 };
 
+// ScriptVars are the path variables of the build script cargo started.
+PathVars ScriptVars() {
+  // cargo hands build scripts the rustc it runs.
+  std::string sysroot = SysrootOf(GetEnv("RUSTC"));
+  if (sysroot.empty()) sysroot = RustSysroot();
+  PathVars vars = MachineVars(sysroot);
+  vars.out_dir = GetEnv("OUT_DIR");
+  vars.manifest_dir = GetEnv("CARGO_MANIFEST_DIR");
+  vars.target_dir = GetEnv(kEnvTargetDir);
+  vars.workspace_root = GetEnv(kEnvWorkspace);
+  return vars;
+}
+
+// CompileFor compiles the package's policy: under enforce warden.yaml with
+// its override; learn decides directives against the baseline alone, so it
+// drops only what no policy may grant.
+absl::StatusOr<std::unique_ptr<PackagePolicy>> CompileFor(
+    const PackageId& id, const PathVars& vars, bool enforce) {
+  absl::StatusOr<Policy> loaded =
+      enforce ? LoadPolicyWithOverride(GetEnv(kEnvPolicy)) : Policy{};
+  if (!loaded.ok()) return loaded.status();
+  return CompilePackagePolicy(*loaded, id, vars);
+}
+
+// StartRecord is the database record of this invocation, as it starts.
+InvocationRecord StartRecord(int64_t run_id, const PackageId& id,
+                             const PathVars& vars) {
+  InvocationRecord inv;
+  inv.run_id = run_id;
+  inv.package = id.name;
+  inv.version = id.version;
+  inv.source = id.source;
+  inv.sysroot = vars.sysroot;
+  inv.manifest_dir = vars.manifest_dir;
+  inv.out_dir = vars.out_dir;
+  inv.started_ms = NowMs();
+  return inv;
+}
+
 int Fail(const PackageId& id, const std::string& message) {
   fprintf(stderr, "warden: %s %s: %s\n", id.name.c_str(), id.version.c_str(),
           message.c_str());
@@ -236,27 +275,15 @@ int Main(int argc, char** argv) {
 
   if (absl::Status s = AwaitResolution(**store, run_id); !s.ok())
     return Fail(id, std::string(s.message()));
-  // cargo hands build scripts the rustc it runs.
-  std::string sysroot = SysrootOf(GetEnv("RUSTC"));
-  if (sysroot.empty()) sysroot = RustSysroot();
-  PathVars vars = MachineVars(sysroot);
-  vars.out_dir = GetEnv("OUT_DIR");
-  vars.manifest_dir = GetEnv("CARGO_MANIFEST_DIR");
-  vars.target_dir = GetEnv(kEnvTargetDir);
-  vars.workspace_root = GetEnv(kEnvWorkspace);
+  const PathVars vars = ScriptVars();
   // cargo has written Cargo.lock before it runs any build script.
   absl::StatusOr<std::string> source =
       LockedSource(vars.workspace_root + "/Cargo.lock", id.name, id.version);
   if (!source.ok()) return Fail(id, std::string(source.status().message()));
   id.source = *source;
 
-  // Learn decides directives against the baseline: it drops only what no
-  // policy may grant.
-  absl::StatusOr<Policy> loaded =
-      enforce ? LoadPolicyWithOverride(GetEnv(kEnvPolicy)) : Policy{};
-  if (!loaded.ok()) return Fail(id, std::string(loaded.status().message()));
   absl::StatusOr<std::unique_ptr<PackagePolicy>> compiled =
-      CompilePackagePolicy(*loaded, id, vars);
+      CompileFor(id, vars, enforce);
   if (!compiled.ok()) return Fail(id, std::string(compiled.status().message()));
   std::unique_ptr<PackagePolicy> policy;
   if (enforce) policy = std::move(*compiled);
@@ -274,15 +301,7 @@ int Main(int argc, char** argv) {
   std::vector<Event> inherited;
   if (policy) inherited = InheritedFiles(spec.keep_fds, *policy);
 
-  InvocationRecord inv;
-  inv.run_id = run_id;
-  inv.package = id.name;
-  inv.version = id.version;
-  inv.source = id.source;
-  inv.sysroot = sysroot;
-  inv.manifest_dir = vars.manifest_dir;
-  inv.out_dir = vars.out_dir;
-  inv.started_ms = NowMs();
+  InvocationRecord inv = StartRecord(run_id, id, vars);
   // Hashing a multi-MiB binary takes milliseconds: overlap it with the run.
   std::future<std::string> sha256 =
       std::async(std::launch::async, Sha256File, program);
