@@ -43,7 +43,7 @@ const std::vector<std::string>& BaselineVariables() {
 }
 
 bool IsWardenVariable(std::string_view name) {
-  return name.substr(0, 7) == "WARDEN_";
+  return name.starts_with("WARDEN_");
 }
 
 std::vector<std::string> BuildScriptEnvironment(
