@@ -42,12 +42,25 @@ struct Observation {
 // Output is deterministic: same observations, byte-identical SavePolicy.
 Policy ProposePolicy(const std::vector<Observation>& observations);
 
+// ProposeBehaviour is ProposePolicy with denied attempts counted as if they
+// had been allowed: everything the build scripts did or tried, as a policy
+// (an enforce run's denials are what a reviewer of an upgrade needs to see).
+Policy ProposeBehaviour(std::vector<Observation> observations);
+
 // ProposeCompileReads turns the files rustc read beyond warden's floor
 // (include_bytes!/include_str! inputs, proc macros' reads; seen by
 // warden-rustc's supervisor under learn) into `compile: read:` rules, with
 // variables put back and folded like a build script's reads.
 std::vector<Rule> ProposeCompileReads(const std::vector<std::string>& paths,
                                       const PathVars& vars);
+
+// ProposeRunPolicy is learn's proposal for one run: ProposePolicy of its
+// build scripts' `observations`, and ProposeCompileReads of `compile_reads`
+// (each file counted once, however many rustc calls read it) for
+// `compile: read:`.
+Policy ProposeRunPolicy(const std::vector<Observation>& observations,
+                        const std::vector<std::string>& compile_reads,
+                        const PathVars& vars);
 
 // PolicyChange is one grant added or removed for a package.
 struct PolicyChange {
@@ -72,6 +85,13 @@ struct PolicyChange {
 // "(defaults)". Only added grants carry a risk label.
 std::vector<PolicyChange> DiffPolicies(const Policy& before,
                                        const Policy& after);
+
+// UndeclaredChanges lists the grants `proposed` adds to `declared` (the
+// packages' own [package.metadata.warden] tables) for the packages that
+// declare one: what their build scripts did that their authors did not
+// declare. Version and whole-entry changes are left out.
+std::vector<PolicyChange> UndeclaredChanges(const Policy& declared,
+                                            const Policy& proposed);
 
 }  // namespace warden
 

@@ -7,7 +7,6 @@
 #include <system_error>
 
 #include "absl/strings/numbers.h"
-
 #include "policy/syntax.h"
 
 namespace warden {
@@ -244,6 +243,17 @@ bool FloorDecider::Decide(const Event& event, std::string_view requested) {
     default:
       return false;
   }
+}
+
+bool AddCompilerCache(LandlockPlan& plan, const std::string& wrapper,
+                      const std::string& configured_port) {
+  if (std::filesystem::path(wrapper).filename() != "sccache") return false;
+  uint32_t port = 4226;  // sccache's default
+  if (!configured_port.empty() &&
+      (!absl::SimpleAtoi(configured_port, &port) || port > 65535))
+    port = 4226;
+  if (plan.restrict_tcp) plan.connect_ports.push_back(static_cast<uint16_t>(port));
+  return true;
 }
 
 }  // namespace warden

@@ -77,6 +77,14 @@ class FloorDecider : public Decider {
   const LandlockPlan& plan_;
 };
 
+// AddCompilerCache keeps sccache working as the user's RUSTC_WRAPPER
+// (`wrapper`): its client, inside the floor, may reach its server's port,
+// `configured_port` ($SCCACHE_SERVER_PORT) when that is a port, else 4226.
+// Returns whether `wrapper` is sccache, i.e. whether its server must be
+// started outside the floor.
+bool AddCompilerCache(LandlockPlan& plan, const std::string& wrapper,
+                      const std::string& configured_port);
+
 }  // namespace warden
 
 #endif  // WARDEN_POLICY_FLOOR_H_

@@ -3,6 +3,8 @@
 #include <initializer_list>
 #include <map>
 
+#include "policy/environment.h"
+
 namespace warden {
 namespace {
 
@@ -26,7 +28,7 @@ PackageEntry MakeProfile(const char* name, Names read, Names write, Names exec,
 }
 
 PackageEntry Baseline() {
-  return MakeProfile(
+  PackageEntry baseline = MakeProfile(
       "baseline",
       /*read=*/
       {"{manifest_dir}/**", "{out_dir}/**", "{sysroot}/**",
@@ -42,17 +44,11 @@ PackageEntry Baseline() {
       /*write=*/
       {"{out_dir}/**", "/dev/null", "/dev/tty", "/dev/fd/*",
        "/proc/self/fd/*"},
-      /*exec=*/{},
-      /*env=*/
-      {"CARGO", "CARGO_MANIFEST_DIR", "CARGO_MANIFEST_PATH",
-       "CARGO_MANIFEST_LINKS", "CARGO_MAKEFLAGS", "CARGO_FEATURE_*",
-       "CARGO_CFG_*", "CARGO_PKG_*", "CARGO_CRATE_NAME",
-       "CARGO_ENCODED_RUSTFLAGS", "CARGO_PRIMARY_PACKAGE",
-       "CARGO_TARGET_TMPDIR", "OUT_DIR", "TARGET", "HOST", "NUM_JOBS",
-       "OPT_LEVEL", "DEBUG", "PROFILE", "RUSTC", "RUSTDOC", "RUSTC_LINKER",
-       "RUSTC_WRAPPER", "RUSTC_WORKSPACE_WRAPPER", "DEP_*", "PATH",
-       "LD_LIBRARY_PATH", "MAKEFLAGS", "MFLAGS", "TMPDIR", "LANG", "LC_*",
-       "TERM", "RUST_BACKTRACE"});
+      /*exec=*/{}, /*env=*/{});
+  // Shared with the environment filter (policy/environment.h).
+  for (const std::string& name : BaselineVariables())
+    baseline.env.push_back(Rule{name, "", "", {}});
+  return baseline;
 }
 
 std::map<std::string, PackageEntry, std::less<>> Shipped() {

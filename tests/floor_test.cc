@@ -74,6 +74,19 @@ TEST(Floor, CompileSiteWritesOnlyItsOutputs) {
   EXPECT_TRUE(Has(plan.read_paths, "/sysroot"));
 }
 
+TEST(Floor, CompilerCacheReachesItsServersPort) {
+  LandlockPlan plan = BaseFloor(Policy{}, Vars(), 6);
+  EXPECT_FALSE(AddCompilerCache(plan, "/usr/bin/ccache", ""));
+  EXPECT_TRUE(plan.connect_ports.empty());
+  EXPECT_TRUE(AddCompilerCache(plan, "/home/u/.cargo/bin/sccache", ""));
+  EXPECT_TRUE(AddCompilerCache(plan, "sccache", "5000"));
+  EXPECT_TRUE(AddCompilerCache(plan, "sccache", "70000"));  // not a port
+  EXPECT_EQ(plan.connect_ports, (std::vector<uint16_t>{4226, 5000, 4226}));
+  LandlockPlan open = BaseFloor(Policy{}, Vars(), 3);  // no TCP rules at all
+  EXPECT_TRUE(AddCompilerCache(open, "sccache", ""));
+  EXPECT_TRUE(open.connect_ports.empty());
+}
+
 TEST(LandlockPlan, EncodingRoundTrips) {
   LandlockPlan plan = BaseFloor(Policy{}, Vars(), 6);
   plan.connect_ports = {80, 4226};

@@ -23,11 +23,14 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <random>
 #include <sstream>
 #include <string>
@@ -40,6 +43,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
+#include "policy/decider.h"
+#include "policy/matcher.h"
 #include "tracer/event.h"
 #include "tracer/landlock.h"
 #include "tracer/supervisor.h"
@@ -78,60 +83,47 @@ std::string RandomToken(const char* prefix) {
                       absl::Hex(rd(), absl::kZeroPad8));
 }
 
-bool Under(std::string_view path, std::string_view dir) {
-  return path == dir || (path.size() > dir.size() &&
-                         path.substr(0, dir.size()) == dir &&
-                         path[dir.size()] == '/');
-}
-
 bool Contains(std::string_view haystack, std::string_view needle) {
   return haystack.find(needle) != std::string_view::npos;
 }
 
-// The policy of the test: the allowed dir (read-write), the helper's own dir
-// and the system runtime (read/exec), /proc of the sandboxed tree, /dev/null;
-// the secret dir explicitly never. Rename and link also need the second name
-// writable, as tools/context.cc's PolicyDecider does.
-class RedTeamDecider : public Decider {
- public:
-  RedTeamDecider(std::string allowed, std::string bin, std::string secret_dir)
-      : allowed_(std::move(allowed)),
-        bin_(std::move(bin)),
-        secret_dir_(std::move(secret_dir)),
-        self_(getpid()) {}
-
-  bool allow_dev_tty = false;
-
-  bool Decide(const Event& event, std::string_view /*requested*/) override {
-    Access access = AccessOf(event.op);
-    if (!Allows(access, event.target)) return false;
-    if ((event.op == Op::kRename || event.op == Op::kLink) &&
-        !Allows(Access::kWrite, event.detail))
-      return false;
-    return true;
+// WaitFor polls `done` until it holds or `patience` has passed, and says
+// whether it held.
+bool WaitFor(const std::function<bool()>& done,
+             std::chrono::milliseconds patience) {
+  const auto deadline = std::chrono::steady_clock::now() + patience;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
+  return true;
+}
 
- private:
-  bool Allows(Access access, std::string_view path) const {
-    if (Under(path, secret_dir_)) return false;
-    if (Under(path, allowed_)) return access != Access::kConnect &&
-                                      access != Access::kBind &&
-                                      access != Access::kNone;
-    if (path == "/dev/null") return access == Access::kRead || access == Access::kWrite;
-    if (allow_dev_tty && path == "/dev/tty")
-      return access == Access::kRead || access == Access::kWrite;
-    if (access != Access::kRead && access != Access::kExec) return false;
-    for (std::string_view root : {"/usr", "/lib", "/lib64"})
-      if (Under(path, root)) return true;
-    if (path == "/etc/ld.so.cache" || Under(path, bin_)) return true;
-    if (pid_t pid = ProcPid(path); pid != 0)
-      return pid != self_ && IsDescendant(pid, self_);
-    return false;
-  }
+// Running says whether `pid` is a live process (not gone, not a zombie).
+bool Running(pid_t pid) {
+  std::string stat = ReadAll(absl::StrCat("/proc/", pid, "/stat"));
+  size_t paren = stat.rfind(')');
+  return paren != std::string::npos && paren + 2 < stat.size() &&
+         stat[paren + 2] != 'Z';
+}
 
-  std::string allowed_, bin_, secret_dir_;
-  pid_t self_;
-};
+// PidAfter reads the decimal pid that follows `prefix` in `text`, or 0.
+pid_t PidAfter(const std::string& text, std::string_view prefix) {
+  size_t at = text.find(prefix);
+  if (at == std::string::npos) return 0;
+  at += prefix.size();
+  size_t end = text.find_first_not_of("0123456789", at);
+  pid_t pid = 0;
+  if (!absl::SimpleAtoi(text.substr(at, end - at), &pid)) return 0;
+  return pid;
+}
+
+// SignalPending says whether `sig` waits to be delivered to this process.
+bool SignalPending(int sig) {
+  sigset_t set;
+  sigemptyset(&set);
+  return sigpending(&set) == 0 && sigismember(&set, sig) == 1;
+}
 
 struct Outcome {
   absl::StatusOr<RunResult> result;
@@ -206,6 +198,32 @@ class RedTeam : public ::testing::Test {
     ASSERT_EQ(listen(unix_, 16), 0);
   }
 
+  // The policy of the test, for the real PolicyDecider: the allowed dir
+  // (read, write, execute), the helper's own dir and the system runtime
+  // (read, execute), /dev/tty (shells open it); and, from the baseline,
+  // /proc of the sandboxed tree (the supervisor refuses every other
+  // process's) and /dev/null. Neither the secret's dir nor the canary's.
+  std::unique_ptr<PackagePolicy> CompilePolicy() const {
+    Policy policy;
+    PackageEntry& entry = policy.packages.emplace_back();
+    entry.name = "hostile";
+    auto grant = [](std::vector<Rule>& rules, std::string value) {
+      rules.push_back(Rule{std::move(value), "", "", {}});
+    };
+    grant(entry.write, allowed_ + "/**");
+    grant(entry.write, "/dev/tty");
+    grant(entry.read, "/etc/ld.so.cache");
+    for (const std::string& dir : {allowed_, bin_, std::string("/usr"),
+                                   std::string("/lib"), std::string("/lib64")}) {
+      if (dir != allowed_) grant(entry.read, dir + "/**");
+      grant(entry.exec, dir + "/**");
+    }
+    absl::StatusOr<std::unique_ptr<PackagePolicy>> compiled =
+        CompilePackagePolicy(policy, {"hostile", "0.1.0", "path"}, PathVars{});
+    EXPECT_TRUE(compiled.ok()) << compiled.status();
+    return compiled.ok() ? std::move(*compiled) : nullptr;
+  }
+
   LandlockPlan Plan() const {
     LandlockPlan plan;
     plan.restrict_fs = true;
@@ -252,8 +270,7 @@ class RedTeam : public ::testing::Test {
     return hex;
   }
 
-  Outcome Run(const std::string& mode, bool landlock = true,
-              RedTeamDecider* decider = nullptr) {
+  Outcome Run(const std::string& mode, bool landlock = true) {
     SandboxSpec spec;
     spec.program = hostile_;
     spec.argv = {hostile_, mode};
@@ -267,9 +284,11 @@ class RedTeam : public ::testing::Test {
       spec.landlock.restrict_tcp = false;
       spec.landlock.scope = true;
     }
-    RedTeamDecider own(allowed_, bin_, secret_dir_);
+    std::unique_ptr<PackagePolicy> policy = CompilePolicy();
+    if (policy == nullptr) return Outcome{absl::InternalError("no policy"), "", {}};
+    PolicyDecider decider(*policy);
     EventLog log;
-    Outcome o{RunSupervised(spec, decider ? *decider : own, log), "", {}};
+    Outcome o{RunSupervised(spec, decider, log), "", {}};
     o.events = log.Events();
     o.output = ReadAll(allowed_ + "/out.txt");
     if (getenv("REDTEAM_VERBOSE") != nullptr) std::cerr << Dump(o);
@@ -329,6 +348,12 @@ class RedTeam : public ::testing::Test {
     }
     ExpectCanaryIntact();
     ExpectListenersUntouched();
+  }
+
+  // AwaitGone waits, for longer than the helper's daemons sleep, until `pid`
+  // (0: none) has ended.
+  static void AwaitGone(pid_t pid) {
+    if (pid > 0) WaitFor([pid] { return !Running(pid); }, std::chrono::seconds(5));
   }
 
   void ExpectCanaryIntact() {
@@ -446,7 +471,10 @@ TEST_F(RedTeam, KillParent) {  // Landlock signal scoping
   ASSERT_EQ(sigaction(SIGUSR2, &sa, &old), 0);
   g_sigusr2 = 0;
   Outcome o = Run("kill_parent");
-  usleep(50000);
+  // The tree is gone: whatever it sent is delivered or still pending.
+  EXPECT_TRUE(WaitFor([] { return !SignalPending(SIGUSR2); },
+                      std::chrono::seconds(1)))
+      << "a signal for the supervisor is pending";
   sigaction(SIGUSR2, &old, nullptr);
   EXPECT_EQ(g_sigusr2, 0) << "a signal (kill or SIGIO) reached the supervisor";
   ExpectNothingEscaped(o, "kill_parent");  // and we are still alive
@@ -618,8 +646,9 @@ TEST_F(RedTeam, WriteCanary) {
 
 TEST_F(RedTeam, DoubleForkDaemon) {
   Outcome o = Run("daemon");
-  // The daemon sleeps 2 s after the script exits; give it 3.
-  sleep(3);
+  // The daemon sleeps 2 s after the script exits, then writes: wait for it
+  // to be gone.
+  AwaitGone(PidAfter(o.output, "DAEMON pid="));
   o.output = ReadAll(allowed_ + "/out.txt");
   ExpectNothingEscaped(o, "daemon");
   EXPECT_TRUE(Contains(o.output, "DAEMON pid=")) << Dump(o);
@@ -628,7 +657,7 @@ TEST_F(RedTeam, DoubleForkDaemon) {
 
 TEST_F(RedTeam, SetsidDaemon) {
   Outcome o = Run("daemon_setsid");
-  sleep(3);
+  AwaitGone(PidAfter(o.output, "DAEMON pid="));
   o.output = ReadAll(allowed_ + "/out.txt");
   ExpectNothingEscaped(o, "daemon_setsid");
   EXPECT_TRUE(Contains(o.output, "DAEMON pid=")) << Dump(o);
@@ -706,9 +735,7 @@ TEST_F(RedTeam, DevTtyIsNotTheSupervisorsTerminal) {
     setsid();
     int ctty = open(slave_name.c_str(), O_RDWR);
     if (ctty < 0 || ioctl(ctty, TIOCSCTTY, 0) != 0) _exit(10);
-    RedTeamDecider decider(allowed_, bin_, secret_dir_);
-    decider.allow_dev_tty = true;
-    Outcome o = Run("tiocsti", true, &decider);
+    Outcome o = Run("tiocsti");
     if (!o.result.ok()) _exit(11);
     if (Contains(o.output, "OK opened /dev/tty")) _exit(12);
     if (Contains(o.output, "OK TIOCSTI")) _exit(13);
@@ -991,6 +1018,7 @@ TEST(FailClosed, SupervisorDeathKillsTheTreeAndTrappedCallsFail) {
   const std::string dir = tmpl;
   const std::string canary = dir + "/canary";
   const std::string started = dir + "/started";
+  const std::string grandchild = dir + "/grandchild";
   int pids[2];
   ASSERT_EQ(pipe(pids), 0);
   pid_t supervisor = fork();
@@ -1002,10 +1030,10 @@ TEST(FailClosed, SupervisorDeathKillsTheTreeAndTrappedCallsFail) {
     } allow;
     SandboxSpec spec;
     spec.program = "/bin/sh";
-    // The grandchild (subshell) waits, then tries to write the canary.
+    // The grandchild (a second shell) waits, then tries to write the canary.
     spec.argv = {"/bin/sh", "-c",
-                 absl::StrCat("(sleep 2; echo x > ", canary, ") & echo $$ > ",
-                              started, "; wait")};
+                 absl::StrCat("sh -c 'echo $$ > ", grandchild, "; sleep 2; echo x > ",
+                              canary, "' & echo $$ > ", started, "; wait")};
     spec.env = {"PATH=/usr/bin:/bin"};
     spec.enforce = true;
     EventLog log;
@@ -1014,20 +1042,22 @@ TEST(FailClosed, SupervisorDeathKillsTheTreeAndTrappedCallsFail) {
   }
   close(pids[0]);
   close(pids[1]);
-  for (int i = 0; i < 100 && !fs::exists(started); ++i) usleep(50 * 1000);
+  auto pid_in = [](const std::string& file) {
+    return PidAfter(std::string(absl::StripAsciiWhitespace(ReadAll(file))), "");
+  };
+  const bool up = WaitFor([&] { return pid_in(started) > 0 && pid_in(grandchild) > 0; },
+                          std::chrono::seconds(5));
   ASSERT_TRUE(fs::exists(started)) << "the script never started";
-  int shell = 0;
-  ASSERT_TRUE(absl::SimpleAtoi(absl::StripAsciiWhitespace(ReadAll(started)), &shell));
+  ASSERT_TRUE(up) << "the grandchild never started";
+  const pid_t shell = pid_in(started), second = pid_in(grandchild);
   kill(supervisor, SIGKILL);
   waitpid(supervisor, nullptr, 0);
-  usleep(300 * 1000);
   // Gone, or a zombie waiting for whoever inherited it.
-  std::string stat = ReadAll(absl::StrCat("/proc/", shell, "/stat"));
-  size_t paren = stat.rfind(')');
-  bool alive = paren != std::string::npos && paren + 2 < stat.size() &&
-               stat[paren + 2] != 'Z';
-  EXPECT_FALSE(alive) << "the build script outlived its supervisor: " << stat;
-  sleep(3);  // past the grandchild's sleep
+  WaitFor([&] { return !Running(shell); }, std::chrono::seconds(5));
+  EXPECT_FALSE(Running(shell)) << "the build script outlived its supervisor: "
+                               << ReadAll(absl::StrCat("/proc/", shell, "/stat"));
+  // Past the grandchild's sleep, had its trapped calls worked.
+  WaitFor([&] { return !Running(second); }, std::chrono::seconds(10));
   EXPECT_FALSE(fs::exists(canary))
       << "a trapped call succeeded with no supervisor";
   fs::remove_all(dir);

@@ -8,12 +8,12 @@
 #include "absl/strings/str_cat.h"
 #include "db/store.h"
 #include "learner/learner.h"
+#include "learner/observe.h"
 #include "policy/yaml.h"
 #include "tools/cargo.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
 #include "tools/context.h"
-#include "tools/observe.h"
 #include "tools/report.h"
 
 namespace warden {
@@ -32,20 +32,19 @@ struct DiffOptions {
   std::vector<std::string> cargo_args;
 };
 
-// Behaviour of a run as a policy: everything its build scripts did or tried,
-// denied attempts included (an enforce run's denials are exactly what a
-// reviewer of the upgrade needs to see). Versions go to `versions`.
+// Behaviour of a run as a policy (ProposeBehaviour). Versions go to
+// `versions`, sources to `sources`.
 absl::StatusOr<Policy> RunBehaviour(Store& store, int64_t run_id,
                                     std::map<std::string, std::string>& versions,
                                     std::map<std::string, std::string>& sources) {
-  absl::StatusOr<std::vector<Observation>> observed = Observations(store, run_id, RustSysroot());
+  absl::StatusOr<std::vector<Observation>> observed =
+      Observations(store, run_id, MachineVars(RustSysroot()));
   if (!observed.ok()) return observed.status();
-  for (Observation& o : *observed) {
+  for (const Observation& o : *observed) {
     versions[o.package.name] = o.package.version;
     sources[o.package.name] = o.package.source;
-    for (Event& e : o.events) e.allowed = true;
   }
-  return ProposePolicy(*observed);
+  return ProposeBehaviour(*std::move(observed));
 }
 
 int Fail(int code, const std::string& message) {

@@ -16,12 +16,13 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "db/store.h"
 #include "learner/learner.h"
+#include "learner/observe.h"
 #include "policy/floor.h"
+#include "policy/override.h"
 #include "policy/yaml.h"
 #include "tools/atomic_write.h"
 #include "tools/cargo.h"
@@ -30,7 +31,6 @@
 #include "tools/commands.h"
 #include "tools/context.h"
 #include "tools/floor_env.h"
-#include "tools/observe.h"
 #include "tools/protocol.h"
 #include "tools/report.h"
 #include "tools/shim_install.h"
@@ -204,16 +204,11 @@ void NoteUndeclared(const std::vector<Observation>& observed,
             std::string(declared.status().message()).c_str());
     return;
   }
-  Policy relevant;
-  for (const PackageEntry& e : proposed.packages)
-    for (const PackageEntry& d : declared->packages)
-      if (d.name == e.name) relevant.packages.push_back(e);
-  for (const PolicyChange& c : DiffPolicies(*declared, relevant))
-    if (c.added && c.kind != "version" && c.kind != "package")
-      fprintf(stderr,
-              "cargo-warden: note: %s's build script did what its "
-              "[package.metadata.warden] does not declare: %s %s\n",
-              c.package.c_str(), c.kind.c_str(), c.value.c_str());
+  for (const PolicyChange& c : UndeclaredChanges(*declared, proposed))
+    fprintf(stderr,
+            "cargo-warden: note: %s's build script did what its "
+            "[package.metadata.warden] does not declare: %s %s\n",
+            c.package.c_str(), c.kind.c_str(), c.value.c_str());
 }
 
 // CheckPolicy makes sure enforce has a policy that loads, before building.
@@ -274,19 +269,12 @@ std::vector<std::string> RunnerVariables(const std::vector<std::string>& args,
   return vars;
 }
 
-// AllowCompilerCache keeps sccache working as the user's RUSTC_WRAPPER: its
-// client, inside the floor, may reach its server's port, and the server is
-// started here, outside it (the compiles it runs are not confined: README,
-// threat model).
+// AllowCompilerCache lets sccache's client in the floor reach its server,
+// and starts the server here, outside the floor (the compiles it runs are
+// not confined: README, threat model).
 void AllowCompilerCache(const std::string& wrapper, LandlockPlan& floor) {
-  if (fs::path(wrapper).filename() != "sccache") return;
-  uint32_t port = 4226;  // sccache's default
-  std::string configured = GetEnv("SCCACHE_SERVER_PORT");
-  if (!configured.empty() &&
-      (!absl::SimpleAtoi(configured, &port) || port > 65535))
-    port = 4226;
-  if (floor.restrict_tcp) floor.connect_ports.push_back(static_cast<uint16_t>(port));
-  (void)CaptureCommand({wrapper, "--start-server"});  // already running: fine
+  if (AddCompilerCache(floor, wrapper, GetEnv("SCCACHE_SERVER_PORT")))
+    (void)CaptureCommand({wrapper, "--start-server"});  // already running: fine
 }
 
 // Where the workspace is, and whether cargo still has to confirm it.
@@ -344,17 +332,22 @@ absl::Status Confirm(Store& store, int64_t run_id, const RunOptions& opts,
   return status;
 }
 
+// RunVars are the path variables common to the whole run (no package's).
+PathVars RunVars(const WorkspaceDirs& dirs) {
+  PathVars vars = MachineVars("");
+  vars.target_dir = dirs.target_dir;
+  vars.workspace_root = dirs.root;
+  return vars;
+}
+
 // WardenEnvironment is what cargo runs with: warden-rustc as its
 // RUSTC_WRAPPER (chaining the user's) and the WARDEN_* protocol for the shims.
 std::vector<std::string> WardenEnvironment(const RunOptions& opts,
                                            const WorkspaceDirs& dirs,
                                            int64_t run_id) {
   std::string dir = SelfDir();
-  PathVars vars = MachineVars("");
-  vars.target_dir = dirs.target_dir;
-  vars.workspace_root = dirs.root;
   LandlockPlan floor =
-      BaseFloor(FloorPolicy(opts.policy_path), vars, LandlockAbi());
+      BaseFloor(FloorPolicy(opts.policy_path), RunVars(dirs), LandlockAbi());
   AllowCompilerCache(GetEnv("RUSTC_WRAPPER"), floor);
   // rustdoc runs doctests through cargo's target runner, warden-run.
   floor.read_paths.push_back(dir + "/warden-run");
@@ -425,9 +418,7 @@ absl::StatusOr<std::vector<Observation>> CompileObservations(
   absl::StatusOr<std::vector<CompileFinding>> findings = ReadCompileFindings(
       CompileFindingsFile(dirs.target_dir, std::to_string(run_id)));
   if (!findings.ok()) return findings.status();
-  PathVars vars = MachineVars("");
-  vars.target_dir = dirs.target_dir;
-  vars.workspace_root = dirs.root;
+  const PathVars vars = RunVars(dirs);
   std::map<std::pair<std::string, std::string>, Observation> by_package;
   for (CompileFinding& f : *findings) {
     Observation& o = by_package[{f.package, f.version}];
@@ -442,14 +433,13 @@ absl::StatusOr<std::vector<Observation>> CompileObservations(
 }
 
 // CompileReads are the files rustc (include_bytes!, a proc macro) read
-// beyond the floor under learn, as `compile: read:` rules.
-std::vector<Rule> CompileReads(const std::vector<Observation>& compiled) {
-  std::set<std::string> paths;
+// beyond the floor under learn.
+std::vector<std::string> CompileReads(const std::vector<Observation>& compiled) {
+  std::vector<std::string> paths;
   for (const Observation& o : compiled)
     for (const Event& e : o.events)
-      if (e.op == Op::kRead && e.allowed && e.error == 0) paths.insert(e.target);
-  if (compiled.empty()) return {};
-  return ProposeCompileReads({paths.begin(), paths.end()}, compiled[0].vars);
+      if (e.op == Op::kRead && e.allowed && e.error == 0) paths.push_back(e.target);
+  return paths;
 }
 
 // Conclude reports denials (enforce) or proposes the policy (learn), and
@@ -478,8 +468,8 @@ int Conclude(const RunOptions& opts, const WorkspaceDirs& dirs,
             cargo_status);
     return kExitBuildFailed;
   }
-  Policy proposed = ProposePolicy(observed);
-  proposed.compile.read = CompileReads(*compiled);
+  Policy proposed =
+      ProposeRunPolicy(observed, CompileReads(*compiled), RunVars(dirs));
   NoteUndeclared(observed, proposed);
   return WriteProposal(opts, proposed);
 }
@@ -541,7 +531,7 @@ int Run(RunOptions opts) {
   (void)(*store)->EndRun(*run_id, cargo_status);
 
   absl::StatusOr<std::vector<Observation>> observed =
-      Observations(**store, *run_id, /*sysroot=*/"");
+      Observations(**store, *run_id, MachineVars(/*sysroot=*/""));
   if (!observed.ok()) return Environment(std::string(observed.status().message()));
   size_t events = 0;
   for (const Observation& o : *observed) events += o.events.size();

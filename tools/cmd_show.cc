@@ -9,11 +9,12 @@
 #include "absl/strings/str_cat.h"
 #include "db/store.h"
 #include "learner/learner.h"
+#include "learner/observe.h"
+#include "policy/override.h"
 #include "tools/cargo.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
 #include "tools/context.h"
-#include "tools/observe.h"
 
 namespace warden {
 namespace {
@@ -92,11 +93,9 @@ int RunShow(const std::vector<std::string>& args) {
     absl::StatusOr<std::vector<RunRecord>> runs = (*store)->ListRuns(ws->root);
     if (runs.ok() && !runs->empty()) {
       absl::StatusOr<std::vector<Observation>> obs =
-          Observations(**store, (*runs)[0].id, RustSysroot());
+          Observations(**store, (*runs)[0].id, MachineVars(RustSysroot()));
       if (!obs.ok()) return Fail(kExitEnvironment, std::string(obs.status().message()));
-      for (Observation& o : *obs)
-        for (Event& e : o.events) e.allowed = true;  // denied attempts count
-      observed = ProposePolicy(*obs);
+      observed = ProposeBehaviour(*std::move(obs));
       observed_title = absl::StrCat("observed (run ", (*runs)[0].id, ", ",
                                     (*runs)[0].mode, ")");
     }

@@ -3,7 +3,6 @@
 #include <chrono>
 #include <filesystem>
 
-#include "policy/yaml.h"
 #include "tools/cargo.h"
 #include "tools/protocol.h"
 
@@ -60,46 +59,6 @@ std::string SysrootOf(const std::string& rustc) {
   std::filesystem::path root = real.parent_path().parent_path();
   if (!std::filesystem::is_directory(root / "lib/rustlib", ec)) return "";
   return root.string();
-}
-
-std::string OverridePath(const std::string& policy_path) {
-  std::filesystem::path p(policy_path);
-  return (p.parent_path() /
-          (p.stem().string() + ".override" + p.extension().string()))
-      .string();
-}
-
-absl::StatusOr<Policy> LoadPolicyWithOverride(const std::string& policy_path) {
-  absl::StatusOr<Policy> policy = LoadPolicyFile(policy_path);
-  if (!policy.ok()) return policy;
-  std::string override_path = OverridePath(policy_path);
-  std::error_code ec;
-  if (!std::filesystem::exists(override_path, ec)) return policy;
-  absl::StatusOr<Policy> human = LoadPolicyFile(override_path);
-  if (!human.ok()) return human.status();
-  return MergePolicies(*policy, *human);
-}
-
-bool LearnDecider::Decide(const Event& event, std::string_view) {
-  if (AccessOf(event.op) != Access::kWrite) return true;
-  for (const std::string& path : protected_) {
-    for (const std::string& name : {event.target, event.detail}) {
-      if (name.size() >= path.size() && name.compare(0, path.size(), path) == 0)
-        return false;
-    }
-  }
-  return true;
-}
-
-bool PolicyDecider::Decide(const Event& event, std::string_view requested) {
-  Access access = AccessOf(event.op);
-  if (access == Access::kNone) return false;
-  if (policy_.Allows(access, event.target, requested) == nullptr) return false;
-  // Renames and hard links touch a second name, which must be writable too.
-  if ((event.op == Op::kRename || event.op == Op::kLink) &&
-      policy_.Allows(Access::kWrite, event.detail) == nullptr)
-    return false;
-  return true;
 }
 
 }  // namespace warden

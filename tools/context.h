@@ -1,18 +1,12 @@
-// Glue shared by cargo-warden and warden-shim: path variables of a run, and
-// the Decider that puts a compiled policy in front of the supervisor.
+// Glue shared by cargo-warden and warden-shim: the clock, and the path
+// variables of this user and machine.
 #ifndef WARDEN_TOOLS_CONTEXT_H_
 #define WARDEN_TOOLS_CONTEXT_H_
 
 #include <cstdint>
-#include <memory>
 #include <string>
-#include <string_view>
-#include <vector>
 
-#include "absl/status/statusor.h"
 #include "policy/matcher.h"
-#include "policy/policy.h"
-#include "tracer/supervisor.h"
 
 namespace warden {
 
@@ -33,37 +27,6 @@ std::string RustSysroot();
 // when that directory holds lib/rustlib. "" otherwise (a wrapper, a rustup
 // proxy).
 std::string SysrootOf(const std::string& rustc);
-
-// OverridePath is the human override file next to a policy file:
-// warden.yaml -> warden.override.yaml.
-std::string OverridePath(const std::string& policy_path);
-
-// LoadPolicyWithOverride loads the policy and merges its override file, if
-// one exists.
-absl::StatusOr<Policy> LoadPolicyWithOverride(const std::string& policy_path);
-
-// PolicyDecider answers the supervisor from a compiled package policy.
-class PolicyDecider : public Decider {
- public:
-  explicit PolicyDecider(const PackagePolicy& policy) : policy_(policy) {}
-  bool Decide(const Event& event, std::string_view requested) override;
-
- private:
-  const PackagePolicy& policy_;
-};
-
-// LearnDecider is learn mode: everything proceeds and is recorded, except
-// writes to warden's own files (the database and the policy files), which no
-// legitimate build script makes and a hostile one would use to hide.
-class LearnDecider : public Decider {
- public:
-  explicit LearnDecider(std::vector<std::string> protected_paths)
-      : protected_(std::move(protected_paths)) {}
-  bool Decide(const Event& event, std::string_view requested) override;
-
- private:
-  std::vector<std::string> protected_;
-};
 
 }  // namespace warden
 

@@ -1,6 +1,6 @@
 // The environment variables through which cargo-warden talks to the programs
 // cargo starts for it (warden-rustc, and warden-shim via the shim scripts).
-// All of them are removed before a build script runs.
+// None of them reaches a build script (policy/environment.h).
 #ifndef WARDEN_TOOLS_PROTOCOL_H_
 #define WARDEN_TOOLS_PROTOCOL_H_
 
@@ -34,14 +34,6 @@ inline constexpr const char kEnvInnerWrapper[] = "WARDEN_INNER_RUSTC_WRAPPER";
 
 // GetEnv returns the variable's value or "".
 std::string GetEnv(const char* name);
-
-// IsWardenVariable is true for the variables above.
-bool IsWardenVariable(std::string_view name);
-
-// IsBuildScriptVariable is true for what cargo documents as the build-script
-// environment plus what any process needs (PATH, HOME, locale, TMPDIR …).
-// Tokens and credentials (CARGO_REGISTRY_TOKEN, GITHUB_TOKEN, AWS_*) are not.
-bool IsBuildScriptVariable(std::string_view name);
 
 // CurrentEnvironment returns environ as "NAME=value" strings.
 std::vector<std::string> CurrentEnvironment();

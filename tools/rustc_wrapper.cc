@@ -25,6 +25,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "policy/decider.h"
 #include "policy/floor.h"
 #include "tools/context.h"
 #include "tools/floor_env.h"
@@ -161,9 +162,10 @@ absl::StatusOr<int> Compile(const RustcCall& call, const std::string& rustc,
     spec.kernel_rechecks_opens = true;
     decider = std::make_unique<FloorDecider>(spec.landlock);
   } else {
-    const std::string policy_file = GetEnv(kEnvPolicyFile);
-    decider = std::make_unique<LearnDecider>(std::vector<std::string>{
-        own_dir, policy_file, OverridePath(policy_file)});
+    // All of warden's directory (the database, the findings), not only the
+    // database a shim protects.
+    decider = std::make_unique<LearnDecider>(
+        WardenFiles(own_dir + "/", GetEnv(kEnvPolicyFile)));
   }
   EventLog log;
   absl::StatusOr<RunResult> result = RunSupervised(spec, *decider, log);

@@ -26,8 +26,12 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "db/store.h"
+#include "policy/decider.h"
 #include "policy/directives.h"
+#include "policy/environment.h"
 #include "policy/matcher.h"
+#include "policy/override.h"
+#include "policy/sandbox_plan.h"
 #include "tools/cargo_files.h"
 #include "tools/context.h"
 #include "tools/protocol.h"
@@ -112,44 +116,6 @@ absl::Status AwaitResolution(Store& store, int64_t run_id) {
           "it still running?)");
     std::this_thread::sleep_for(kPoll);
   }
-}
-
-// BuildEnvironment is what the build script sees: no WARDEN_* ever, and in
-// enforce mode only cargo's documented variables plus the policy's `env:`.
-std::vector<std::string> BuildEnvironment(const PackagePolicy* policy) {
-  std::vector<std::string> env;
-  std::string inner = GetEnv(kEnvInnerWrapper);
-  for (const std::string& entry : CurrentEnvironment()) {
-    std::string name = entry.substr(0, entry.find('='));
-    if (IsWardenVariable(name)) continue;
-    if (name == "RUSTC_WRAPPER") {
-      // cargo hands its wrapper to build scripts; give them the user's own.
-      if (!inner.empty()) env.push_back("RUSTC_WRAPPER=" + inner);
-      continue;
-    }
-    if (policy != nullptr && !IsBuildScriptVariable(name) &&
-        !policy->AllowsEnv(name))
-      continue;
-    env.push_back(entry);
-  }
-  return env;
-}
-
-LandlockPlan PlanFor(const PackagePolicy* policy, const std::string& program) {
-  LandlockPlan plan;
-  plan.scope = LandlockAbi() >= 6;
-  if (policy == nullptr) return plan;  // learn: observe, don't confine files
-  plan.restrict_fs = true;
-  plan.read_paths = policy->Roots(Access::kRead);
-  for (const std::string& p : policy->Roots(Access::kExec))
-    plan.read_paths.push_back(p);
-  plan.read_paths.push_back(program);
-  plan.write_paths = policy->Roots(Access::kWrite);
-  // TCP: with no network grant at all, the kernel refuses every port too.
-  plan.restrict_tcp = LandlockAbi() >= 4 &&
-                      policy->Roots(Access::kConnect).empty() &&
-                      policy->Roots(Access::kBind).empty();
-  return plan;
 }
 
 // DirectiveFilter stands between the build script's stdout and cargo's: it
@@ -240,6 +206,45 @@ class DirectiveFilter {
   std::vector<Event> dropped_;
 };
 
+// ScriptVars are the path variables of the build script cargo started.
+PathVars ScriptVars() {
+  // cargo hands build scripts the rustc it runs.
+  std::string sysroot = SysrootOf(GetEnv("RUSTC"));
+  if (sysroot.empty()) sysroot = RustSysroot();
+  PathVars vars = MachineVars(sysroot);
+  vars.out_dir = GetEnv("OUT_DIR");
+  vars.manifest_dir = GetEnv("CARGO_MANIFEST_DIR");
+  vars.target_dir = GetEnv(kEnvTargetDir);
+  vars.workspace_root = GetEnv(kEnvWorkspace);
+  return vars;
+}
+
+// CompileFor compiles the package's policy: under enforce warden.yaml with
+// its override; learn decides directives against the baseline alone, so it
+// drops only what no policy may grant.
+absl::StatusOr<std::unique_ptr<PackagePolicy>> CompileFor(
+    const PackageId& id, const PathVars& vars, bool enforce) {
+  absl::StatusOr<Policy> loaded =
+      enforce ? LoadPolicyWithOverride(GetEnv(kEnvPolicy)) : Policy{};
+  if (!loaded.ok()) return loaded.status();
+  return CompilePackagePolicy(*loaded, id, vars);
+}
+
+// StartRecord is the database record of this invocation, as it starts.
+InvocationRecord StartRecord(int64_t run_id, const PackageId& id,
+                             const PathVars& vars) {
+  InvocationRecord inv;
+  inv.run_id = run_id;
+  inv.package = id.name;
+  inv.version = id.version;
+  inv.source = id.source;
+  inv.sysroot = vars.sysroot;
+  inv.manifest_dir = vars.manifest_dir;
+  inv.out_dir = vars.out_dir;
+  inv.started_ms = NowMs();
+  return inv;
+}
+
 int Fail(const PackageId& id, const std::string& message) {
   fprintf(stderr, "warden: %s %s: %s\n", id.name.c_str(), id.version.c_str(),
           message.c_str());
@@ -270,27 +275,15 @@ int Main(int argc, char** argv) {
 
   if (absl::Status s = AwaitResolution(**store, run_id); !s.ok())
     return Fail(id, std::string(s.message()));
-  // cargo hands build scripts the rustc it runs.
-  std::string sysroot = SysrootOf(GetEnv("RUSTC"));
-  if (sysroot.empty()) sysroot = RustSysroot();
-  PathVars vars = MachineVars(sysroot);
-  vars.out_dir = GetEnv("OUT_DIR");
-  vars.manifest_dir = GetEnv("CARGO_MANIFEST_DIR");
-  vars.target_dir = GetEnv(kEnvTargetDir);
-  vars.workspace_root = GetEnv(kEnvWorkspace);
+  const PathVars vars = ScriptVars();
   // cargo has written Cargo.lock before it runs any build script.
   absl::StatusOr<std::string> source =
       LockedSource(vars.workspace_root + "/Cargo.lock", id.name, id.version);
   if (!source.ok()) return Fail(id, std::string(source.status().message()));
   id.source = *source;
 
-  // Learn decides directives against the baseline: it drops only what no
-  // policy may grant.
-  absl::StatusOr<Policy> loaded =
-      enforce ? LoadPolicyWithOverride(GetEnv(kEnvPolicy)) : Policy{};
-  if (!loaded.ok()) return Fail(id, std::string(loaded.status().message()));
   absl::StatusOr<std::unique_ptr<PackagePolicy>> compiled =
-      CompilePackagePolicy(*loaded, id, vars);
+      CompileFor(id, vars, enforce);
   if (!compiled.ok()) return Fail(id, std::string(compiled.status().message()));
   std::unique_ptr<PackagePolicy> policy;
   if (enforce) policy = std::move(*compiled);
@@ -299,23 +292,16 @@ int Main(int argc, char** argv) {
   spec.program = program;
   spec.argv.push_back(program);
   for (int i = 2; i < argc; ++i) spec.argv.push_back(argv[i]);
-  spec.env = BuildEnvironment(policy.get());
-  spec.landlock = PlanFor(policy.get(), program);
+  spec.env = BuildScriptEnvironment(policy.get(), CurrentEnvironment(),
+                                    GetEnv(kEnvInnerWrapper));
+  spec.landlock = BuildScriptPlan(policy.get(), program, LandlockAbi());
   spec.enforce = enforce;
   spec.keep_fds = JobserverFds(GetEnv("CARGO_MAKEFLAGS"));
   // Before anything of ours is open without O_CLOEXEC.
   std::vector<Event> inherited;
   if (policy) inherited = InheritedFiles(spec.keep_fds, *policy);
 
-  InvocationRecord inv;
-  inv.run_id = run_id;
-  inv.package = id.name;
-  inv.version = id.version;
-  inv.source = id.source;
-  inv.sysroot = sysroot;
-  inv.manifest_dir = vars.manifest_dir;
-  inv.out_dir = vars.out_dir;
-  inv.started_ms = NowMs();
+  InvocationRecord inv = StartRecord(run_id, id, vars);
   // Hashing a multi-MiB binary takes milliseconds: overlap it with the run.
   std::future<std::string> sha256 =
       std::async(std::launch::async, Sha256File, program);
@@ -325,10 +311,8 @@ int Main(int argc, char** argv) {
   if (policy) {
     decider = std::make_unique<PolicyDecider>(*policy);
   } else {
-    // The database with its -wal/-shm files, and the policy files.
-    std::string policy_file = GetEnv(kEnvPolicyFile);
-    decider = std::make_unique<LearnDecider>(std::vector<std::string>{
-        GetEnv(kEnvDb), policy_file, OverridePath(policy_file)});
+    decider = std::make_unique<LearnDecider>(
+        WardenFiles(GetEnv(kEnvDb), GetEnv(kEnvPolicyFile)));
   }
   DirectiveFilter directives(policy ? *policy : **compiled, enforce);
   if (GetEnv(kEnvLayers) != "build-scripts")

@@ -1,6 +1,6 @@
 // Reading a run back from the database as learner Observations.
-#ifndef WARDEN_TOOLS_OBSERVE_H_
-#define WARDEN_TOOLS_OBSERVE_H_
+#ifndef WARDEN_LEARNER_OBSERVE_H_
+#define WARDEN_LEARNER_OBSERVE_H_
 
 #include <string>
 #include <vector>
@@ -21,16 +21,18 @@ std::vector<Directive> ParseDirectives(const std::string& output,
 absl::Status RecordDirectives(Store& store, int64_t run_id);
 
 // Observations returns one Observation per invocation of the run, with path
-// variables rebuilt from the run and this machine. `sysroot` stands in for
+// variables rebuilt from the run on top of `machine`, this user's and
+// machine's ({home}, {cargo_home}, $PATH …). `machine.sysroot` stands in for
 // invocations recorded without one (schema 1).
 absl::StatusOr<std::vector<Observation>> Observations(Store& store,
                                                       int64_t run_id,
-                                                      const std::string& sysroot);
+                                                      const PathVars& machine);
 
-// VarsFor rebuilds the path variables an invocation ran with.
+// VarsFor rebuilds the path variables an invocation ran with (see
+// Observations for `machine`).
 PathVars VarsFor(const RunRecord& run, const InvocationRecord& inv,
-                 const std::string& target_dir, const std::string& sysroot);
+                 const std::string& target_dir, const PathVars& machine);
 
 }  // namespace warden
 
-#endif  // WARDEN_TOOLS_OBSERVE_H_
+#endif  // WARDEN_LEARNER_OBSERVE_H_

@@ -1,4 +1,4 @@
-#include "tools/observe.h"
+#include "learner/observe.h"
 
 #include <filesystem>
 #include <fstream>
@@ -6,7 +6,6 @@
 #include <sstream>
 
 #include "policy/directives.h"
-#include "tools/context.h"
 
 namespace warden {
 
@@ -40,8 +39,9 @@ absl::Status RecordDirectives(Store& store, int64_t run_id) {
 }
 
 PathVars VarsFor(const RunRecord& run, const InvocationRecord& inv,
-                 const std::string& target_dir, const std::string& sysroot) {
-  PathVars vars = MachineVars(sysroot);
+                 const std::string& target_dir, const PathVars& machine) {
+  PathVars vars = machine;
+  if (!inv.sysroot.empty()) vars.sysroot = inv.sysroot;
   vars.out_dir = inv.out_dir;
   vars.manifest_dir = inv.manifest_dir;
   vars.target_dir = target_dir;
@@ -50,7 +50,7 @@ PathVars VarsFor(const RunRecord& run, const InvocationRecord& inv,
 }
 
 absl::StatusOr<std::vector<Observation>> Observations(
-    Store& store, int64_t run_id, const std::string& sysroot) {
+    Store& store, int64_t run_id, const PathVars& machine) {
   absl::StatusOr<std::optional<RunRecord>> run = store.GetRun(run_id);
   if (!run.ok()) return run.status();
   if (!run->has_value())
@@ -70,8 +70,7 @@ absl::StatusOr<std::vector<Observation>> Observations(
     std::filesystem::path out(inv.out_dir);
     std::string target_dir =
         out.parent_path().parent_path().parent_path().parent_path().string();
-    o.vars = VarsFor(**run, inv, target_dir,
-                     inv.sysroot.empty() ? sysroot : inv.sysroot);
+    o.vars = VarsFor(**run, inv, target_dir, machine);
   }
   for (const StoredEvent& e : *events) by_inv[e.invocation_id].events.push_back(e.event);
   for (const Directive& d : *directives) {

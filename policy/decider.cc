@@ -1,0 +1,34 @@
+#include "policy/decider.h"
+
+#include "policy/override.h"
+
+namespace warden {
+
+bool LearnDecider::Decide(const Event& event, std::string_view) {
+  if (AccessOf(event.op) != Access::kWrite) return true;
+  for (const std::string& path : protected_) {
+    for (const std::string& name : {event.target, event.detail}) {
+      if (name.size() >= path.size() && name.compare(0, path.size(), path) == 0)
+        return false;
+    }
+  }
+  return true;
+}
+
+std::vector<std::string> WardenFiles(const std::string& db_path,
+                                     const std::string& policy_path) {
+  return {db_path, policy_path, OverridePath(policy_path)};
+}
+
+bool PolicyDecider::Decide(const Event& event, std::string_view requested) {
+  Access access = AccessOf(event.op);
+  if (access == Access::kNone) return false;
+  if (policy_.Allows(access, event.target, requested) == nullptr) return false;
+  // Renames and hard links touch a second name, which must be writable too.
+  if ((event.op == Op::kRename || event.op == Op::kLink) &&
+      policy_.Allows(Access::kWrite, event.detail) == nullptr)
+    return false;
+  return true;
+}
+
+}  // namespace warden
