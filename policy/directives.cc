@@ -7,44 +7,19 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "policy/path.h"
+#include "policy/pattern.h"
 #include "policy/syntax.h"
 
 namespace warden {
 namespace {
 
+using policy_internal::ExpandPath;
+using policy_internal::Utf8Length;
+
 absl::string_view Absl(std::string_view s) { return {s.data(), s.size()}; }
 
 // ---- UTF-8 and Rust's str::trim ----
-
-// Utf8Length is the length of the valid UTF-8 sequence starting at s[i]
-// (as Rust's str::from_utf8 accepts it: no overlongs, no surrogates, nothing
-// above U+10FFFF), or 0. `cp` gets the code point.
-size_t Utf8Length(std::string_view s, size_t i, uint32_t& cp) {
-  const auto byte = [&](size_t k) { return static_cast<uint8_t>(s[k]); };
-  uint8_t b0 = byte(i);
-  if (b0 < 0x80) {
-    cp = b0;
-    return 1;
-  }
-  size_t n;
-  uint32_t min;
-  if ((b0 & 0xE0) == 0xC0) {
-    n = 2, cp = b0 & 0x1F, min = 0x80;
-  } else if ((b0 & 0xF0) == 0xE0) {
-    n = 3, cp = b0 & 0x0F, min = 0x800;
-  } else if ((b0 & 0xF8) == 0xF0) {
-    n = 4, cp = b0 & 0x07, min = 0x10000;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size()) return 0;
-  for (size_t k = 1; k < n; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (byte(i + k) & 0x3F);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  return n;
-}
 
 bool ValidUtf8(std::string_view s) {
   uint32_t cp;
@@ -300,16 +275,9 @@ std::string_view SearchPath(std::string_view value) {
 std::optional<std::string> NormalSearchPath(std::string_view path) {
   if (path.empty() || path[0] != '/') return std::nullopt;
   std::string out;
-  size_t i = 0;
-  while (i < path.size()) {
-    while (i < path.size() && path[i] == '/') ++i;
-    if (i >= path.size()) break;
-    size_t end = path.find('/', i);
-    if (end == std::string_view::npos) end = path.size();
-    std::string_view component = path.substr(i, end - i);
+  for (std::string_view component : SplitPath(path)) {
     if (component == "." || component == "..") return std::nullopt;
     absl::StrAppend(&out, "/", Absl(component));
-    i = end;
   }
   return out.empty() ? "/" : out;
 }
@@ -413,10 +381,6 @@ bool SearchPathOk(const PackagePolicy& policy, const Grants& grants,
          grants.ByPattern("rustc-link-search", path);
 }
 
-std::string SearchRule(std::string_view path) {
-  return absl::StrCat("rustc-link-search=", EscapeDirectivePattern(path));
-}
-
 std::string BadSearchPath(std::string_view value) {
   return absl::StrCat("library search path \"", Absl(value),
                       "\" is not an absolute path without '.' or '..' "
@@ -443,7 +407,7 @@ DirectiveVerdict CheckLinkSearch(const PackagePolicy& policy,
   if (verdict.allowed) {
     verdict.reason = "granted";
   } else if (!searchable) {
-    verdict.rule = SearchRule(*path);
+    verdict.rule = SearchPathRule(*path, PathVars{});
     verdict.search_paths.push_back(*path);
     verdict.reason = absl::StrCat("library search path ", *path,
                                   " is neither readable by the package nor "
@@ -624,7 +588,7 @@ DirectiveVerdict CheckDirective(const PackagePolicy& policy,
           verdict.reason = absl::StrCat("library search path ", *path,
                                         " is neither readable by the "
                                         "package nor granted");
-        verdict.also.push_back(SearchRule(*path));
+        verdict.also.push_back(SearchPathRule(*path, PathVars{}));
         verdict.search_paths.push_back(std::move(*path));
       }
     }
@@ -667,6 +631,16 @@ std::string EscapeDirectivePattern(std::string_view value) {
     out.push_back(c);
   }
   return out;
+}
+
+std::string SearchPathRule(std::string_view path, const PathVars& vars) {
+  VariablePrefix var = FindVariablePrefix(path, vars);
+  std::string rest = EscapeDirectivePattern(path.substr(var.length));
+  // Braces would read as a variable; '?' matches them.
+  std::replace_if(
+      rest.begin(), rest.end(), [](char c) { return c == '{' || c == '}'; },
+      '?');
+  return absl::StrCat("rustc-link-search=", var.braced, rest);
 }
 
 bool DirectivePatternMatch(std::string_view pattern, std::string_view s) {
@@ -714,15 +688,14 @@ void DirectiveRules::Add(std::string_view rule, const PathVars& vars) {
   if (entry.has_pattern && entry.key == "rustc-link-search" &&
       entry.pattern.starts_with("{")) {
     size_t close = entry.pattern.find('}');
-    const std::string* value =
+    std::optional<std::string> value =
         close == std::string::npos
-            ? nullptr
-            : VariableValue(vars, std::string_view(entry.pattern)
-                                      .substr(1, close - 1));
-    if (value == nullptr || value->empty()) return;  // never matches
-    entry.pattern =
-        absl::StrCat(EscapeDirectivePattern(NormalizePath(*value)),
-                     entry.pattern.substr(close + 1));
+            ? std::nullopt
+            : ExpandPath(std::string_view(entry.pattern).substr(0, close + 1),
+                         vars);
+    if (!value) return;  // never matches
+    entry.pattern = absl::StrCat(EscapeDirectivePattern(*value),
+                                 entry.pattern.substr(close + 1));
   }
   entries_.push_back(std::move(entry));
 }
