@@ -465,26 +465,19 @@ std::optional<ParsedDirective> ParseDirectiveLine(std::string_view line) {
   }
   size_t eq = data.find('=');
   std::string_view key = data.substr(0, eq);
-  if (d.new_syntax) {
-    if (eq == std::string_view::npos) return std::nullopt;
-    d.kind = NewSyntaxKind(key);
-    d.key = std::string(key);
-    d.value = std::string(TrimEnd(data.substr(eq + 1)));
+  // Without '=' cargo fails the build.
+  if (eq == std::string_view::npos) return std::nullopt;
+  std::optional<DirectiveKind> kind =
+      d.new_syntax ? NewSyntaxKind(key) : ReservedKind(key);
+  if (!kind) {  // old-syntax metadata "cargo:K=V"
+    d.kind = DirectiveKind::kMetadata;
+    d.key = "metadata";
+    d.value = std::string(data);
     return d;
   }
-  if (eq != std::string_view::npos) {
-    if (std::optional<DirectiveKind> kind = ReservedKind(key)) {
-      d.kind = *kind;
-      d.key = std::string(key);
-      d.value = std::string(TrimEnd(data.substr(eq + 1)));
-      return d;
-    }
-  }
-  // Old-syntax metadata "cargo:K=V"; without '=' cargo fails the build.
-  if (eq == std::string_view::npos) return std::nullopt;
-  d.kind = DirectiveKind::kMetadata;
-  d.key = "metadata";
-  d.value = std::string(data);
+  d.kind = *kind;
+  d.key = std::string(key);
+  d.value = std::string(TrimEnd(data.substr(eq + 1)));
   return d;
 }
 
