@@ -15,9 +15,10 @@
 namespace warden {
 namespace {
 
-// The pseudo-package the `defaults:` grants are reported under; parentheses
-// cannot appear in a crate name.
+// The pseudo-packages the `defaults:` and `compile:` grants are reported
+// under; parentheses cannot appear in a crate name.
 constexpr std::string_view kDefaultsName = "(defaults)";
+constexpr std::string_view kCompileName = "(compile)";
 
 // Grants maps a kind ("read", "profile" …) to the values granted.
 using Grants = std::map<std::string, std::set<std::string>>;
@@ -157,8 +158,8 @@ void DiffPackage(const std::string& name, const Package* before,
              (after ? *after : kAbsent).grants, context, changes);
 }
 
-// DiffSection compares a top-level section, reported as the pseudo-package
-// `name`.
+// DiffSection compares a top-level section (defaults:, compile:), reported
+// as the pseudo-package `name`.
 void DiffSection(std::string_view name, const PackageEntry& before,
                  const PackageEntry& after, std::vector<PolicyChange>& changes) {
   Grants old_grants, new_grants;
@@ -175,6 +176,7 @@ std::vector<PolicyChange> DiffPolicies(const Policy& before,
                                        const Policy& after) {
   std::vector<PolicyChange> changes;
   DiffSection(kDefaultsName, before.defaults, after.defaults, changes);
+  DiffSection(kCompileName, before.compile, after.compile, changes);
 
   const auto old_packages = ByName(before);
   const auto new_packages = ByName(after);

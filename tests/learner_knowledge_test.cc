@@ -1,5 +1,6 @@
 // Tests that the learner spells grants as the policy library does
-// (policy/pattern.h, policy/profiles.h).
+// (policy/pattern.h, policy/profiles.h) and that DiffPolicies covers every
+// section of a policy.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -85,6 +86,29 @@ TEST(LearnerSpellingTest, LinkSearchPathsGetVariablesBack) {
             (Strings{"rustc-link-search={target_dir}/?x?\\*"}));
   EXPECT_TRUE(LoadPolicyText(SavePolicy(policy), "warden.yaml").ok())
       << SavePolicy(policy);
+}
+
+// ---- DiffPolicies: compile: ----
+
+std::vector<std::string> Changes(const std::vector<PolicyChange>& changes) {
+  Strings out;
+  for (const PolicyChange& c : changes)
+    out.push_back(c.package + " " + c.kind + " " + c.value +
+                  (c.added ? " +" : " -") +
+                  (c.risk.empty() ? "" : " [" + c.risk + "]"));
+  return out;
+}
+
+TEST(DiffPoliciesTest, CompileGrantsAreReported) {
+  Policy before, after;
+  before.compile.read.push_back(Rule{"/opt/schema/**", "", "", {}});
+  after.compile.read.push_back(Rule{"{home}/.config/schema/**", "", "", {}});
+  after.compile.connect.push_back(Rule{"tcp:127.0.0.1:5432", "", "", {}});
+  EXPECT_EQ(Changes(DiffPolicies(before, after)),
+            (Strings{"(compile) connect tcp:127.0.0.1:5432 + [network]",
+                     "(compile) read /opt/schema/** -",
+                     "(compile) read {home}/.config/schema/** + [home-read]"}));
+  EXPECT_TRUE(DiffPolicies(after, after).empty());
 }
 
 }  // namespace
