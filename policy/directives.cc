@@ -10,69 +10,21 @@
 #include "policy/path.h"
 #include "policy/pattern.h"
 #include "policy/syntax.h"
+#include "policy/utf8.h"
 
 namespace warden {
 namespace {
 
+using policy_internal::CharLength;
 using policy_internal::ExpandPath;
+using policy_internal::IsWhiteSpace;
+using policy_internal::Trim;
+using policy_internal::TrimEnd;
+using policy_internal::TrimStart;
 using policy_internal::Utf8Length;
+using policy_internal::ValidUtf8;
 
 absl::string_view Absl(std::string_view s) { return {s.data(), s.size()}; }
-
-// ---- UTF-8 and Rust's str::trim ----
-
-bool ValidUtf8(std::string_view s) {
-  uint32_t cp;
-  for (size_t i = 0; i < s.size();) {
-    size_t n = Utf8Length(s, i, cp);
-    if (n == 0) return false;
-    i += n;
-  }
-  return true;
-}
-
-// IsWhiteSpace is Unicode's White_Space property, which Rust's
-// char::is_whitespace (and so str::trim) uses.
-bool IsWhiteSpace(uint32_t cp) {
-  return (cp >= 0x09 && cp <= 0x0D) || cp == 0x20 || cp == 0x85 ||
-         cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) ||
-         cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F ||
-         cp == 0x3000;
-}
-
-// The trims assume valid UTF-8.
-std::string_view TrimStart(std::string_view s) {
-  uint32_t cp;
-  size_t i = 0;
-  while (i < s.size()) {
-    size_t n = Utf8Length(s, i, cp);
-    if (n == 0 || !IsWhiteSpace(cp)) break;
-    i += n;
-  }
-  return s.substr(i);
-}
-
-std::string_view TrimEnd(std::string_view s) {
-  while (!s.empty()) {
-    size_t start = s.size() - 1;
-    while (start > 0 && (static_cast<uint8_t>(s[start]) & 0xC0) == 0x80)
-      --start;
-    uint32_t cp;
-    if (Utf8Length(s, start, cp) != s.size() - start || !IsWhiteSpace(cp))
-      break;
-    s.remove_suffix(s.size() - start);
-  }
-  return s;
-}
-
-std::string_view Trim(std::string_view s) { return TrimEnd(TrimStart(s)); }
-
-// CharLength is the length of the character at s[i] (1 for a stray byte).
-size_t CharLength(std::string_view s, size_t i) {
-  uint32_t cp;
-  size_t n = Utf8Length(s, i, cp);
-  return n == 0 ? 1 : n;
-}
 
 // ---- Keys ----
 

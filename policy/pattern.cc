@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "policy/path.h"
 #include "policy/syntax.h"
+#include "policy/utf8.h"
 
 namespace warden {
 namespace {

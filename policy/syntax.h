@@ -39,11 +39,6 @@ absl::Status ValidateCrateName(std::string_view name);
 bool IsEnvNameStart(char c);
 bool IsEnvNameChar(char c);
 
-// Utf8Length is the length of the valid UTF-8 sequence starting at s[i]
-// (as Rust's str::from_utf8 accepts it: no overlongs, no surrogates, nothing
-// above U+10FFFF), or 0. `cp` gets the code point.
-size_t Utf8Length(std::string_view s, size_t i, uint32_t& cp);
-
 // ExpandPath replaces the leading variable of a valid path pattern and
 // normalises the result. nullopt when the variable is empty or unknown: such
 // a rule never matches.
