@@ -63,18 +63,24 @@ TEST(PathTest, DirnameAndBasename) {
 }
 
 TEST(PathTest, IsUnderComparesWholeComponents) {
-  EXPECT_TRUE(IsUnder("/a/b", "/a"));
-  EXPECT_TRUE(IsUnder("/a/b", "/a/"));
-  EXPECT_TRUE(IsUnder("/a", "/a/"));
-  EXPECT_TRUE(IsUnder("/a/b/", "/a/b"));
-  EXPECT_FALSE(IsUnder("/a/bc", "/a/b"));
-  EXPECT_TRUE(IsUnder("/x", "/"));
-  EXPECT_TRUE(IsUnder("/", "//"));
-  EXPECT_FALSE(IsUnder("x", "/"));
-  EXPECT_FALSE(IsUnder("/x", ""));
-  EXPECT_TRUE(IsUnder("{tmp}/x", "{tmp}"));
-  EXPECT_FALSE(IsUnder("{tmpx}", "{tmp}"));
-  EXPECT_TRUE(IsUnder("a/b", "a"));
+  struct Case {
+    const char* path;
+    const char* dir;
+    bool under;
+  };
+  for (const Case& c : std::vector<Case>{{"/a/b", "/a", true},
+                                         {"/a/b", "/a/", true},
+                                         {"/a", "/a/", true},
+                                         {"/a/b/", "/a/b", true},
+                                         {"/a/bc", "/a/b", false},
+                                         {"/x", "/", true},
+                                         {"/", "//", true},
+                                         {"x", "/", false},
+                                         {"/x", "", false},
+                                         {"{tmp}/x", "{tmp}", true},
+                                         {"{tmpx}", "{tmp}", false},
+                                         {"a/b", "a", true}})
+    EXPECT_EQ(IsUnder(c.path, c.dir), c.under) << c.path << " in " << c.dir;
 }
 
 TEST(PathTest, SplitAndNormalize) {
