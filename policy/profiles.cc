@@ -64,14 +64,8 @@ struct Profile {
   std::vector<std::string> triggers;
 };
 
-std::map<std::string, Profile, std::less<>> Shipped() {
-  std::map<std::string, Profile, std::less<>> profiles;
-  auto add = [&](PackageEntry entry, Names triggers) {
-    std::string name = entry.name;
-    profiles.emplace(std::move(name),
-                     Profile{std::move(entry), {triggers.begin(), triggers.end()}});
-  };
-  add(MakeProfile(
+Profile RustcProfile() {
+  return {MakeProfile(
       "rustc",
       /*read=*/
       {"{sysroot}/**", "{rustup_home}/toolchains/**",
@@ -81,8 +75,11 @@ std::map<std::string, Profile, std::less<>> Shipped() {
       /*env=*/
       {"RUSTUP_HOME", "RUSTUP_TOOLCHAIN", "CARGO_HOME", "HOME",
        "RUSTC_BOOTSTRAP"}),
-      /*triggers=*/{"rustc"});
-  add(MakeProfile(
+      /*triggers=*/{"rustc"}};
+}
+
+Profile CToolchainProfile() {
+  return {MakeProfile(
       "c-toolchain",
       /*read=*/
       {"/usr/include/**", "/usr/local/include/**", "/usr/lib/gcc/**",
@@ -103,8 +100,11 @@ std::map<std::string, Profile, std::less<>> Shipped() {
       // The driver's helpers (cc1, collect2 …) run from /usr/lib/gcc.
       /*triggers=*/
       {"ar", "as", "c++", "cc", "cc1", "cc1plus", "clang", "clang++",
-       "collect2", "g++", "gcc", "ld", "lto-wrapper", "ranlib"});
-  add(MakeProfile(
+       "collect2", "g++", "gcc", "ld", "lto-wrapper", "ranlib"}};
+}
+
+Profile PkgConfigProfile() {
+  return {MakeProfile(
       "pkg-config",
       /*read=*/
       {"/usr/lib/x86_64-linux-gnu/pkgconfig/**", "/usr/lib/pkgconfig/**",
@@ -115,11 +115,14 @@ std::map<std::string, Profile, std::less<>> Shipped() {
       /*env=*/
       {"PKG_CONFIG*", "DEB_HOST_GNU_TYPE", "*_NO_PKG_CONFIG", "*_STATIC",
        "*_DYNAMIC", "SYSROOT"}),
-      /*triggers=*/{"pkg-config", "pkgconf"});
-  // bindgen at build time: libclang's search lists software directories
-  // (libclang's own loader walks /usr/*/* and the LD_LIBRARY_PATH dirs),
-  // clang and llvm-config run from LLVM's tree, rustfmt through rustup.
-  add(MakeProfile(
+      /*triggers=*/{"pkg-config", "pkgconf"}};
+}
+
+// bindgen at build time: libclang's search lists software directories
+// (libclang's own loader walks /usr/*/* and the LD_LIBRARY_PATH dirs),
+// clang and llvm-config run from LLVM's tree, rustfmt through rustup.
+Profile BindgenProfile() {
+  return {MakeProfile(
       "bindgen",
       /*read=*/
       {"/usr/*", "/usr/*/*", "/usr/lib/*/*", "/usr/lib/llvm-*/**",
@@ -136,8 +139,11 @@ std::map<std::string, Profile, std::less<>> Shipped() {
       {"LIBCLANG_PATH", "LIBCLANG_STATIC_PATH", "LLVM_CONFIG_PATH",
        "CLANG_PATH", "BINDGEN_*", "RUSTFMT", "RUSTUP_HOME",
        "RUSTUP_TOOLCHAIN", "CARGO_HOME", "HOME"}),
-      /*triggers=*/{"llvm-config", "rustfmt"});
-  add(MakeProfile(
+      /*triggers=*/{"llvm-config", "rustfmt"}};
+}
+
+Profile ShellProfile() {
+  return {MakeProfile(
       "shell",
       /*read=*/{"/usr/bin/*", "/bin/*", "/usr/share/misc/**"},
       /*write=*/{},
@@ -152,12 +158,20 @@ std::map<std::string, Profile, std::less<>> Shipped() {
       /*env=*/{}),
       // The shells, and coreutils as configure scripts and Makefiles run them.
       /*triggers=*/
-      {"bash",    "dash",   "sh",    "basename", "cat",   "chmod",  "cp",
-       "cut",     "date",   "dirname", "echo",   "env",   "expr",   "false",
-       "head",    "install", "ln",   "ls",       "mkdir", "mktemp", "mv",
-       "printf",  "pwd",    "readlink", "rm",    "rmdir", "sleep",  "sort",
-       "stat",    "tail",   "tee",   "test",     "touch", "tr",     "true",
-       "uname",   "uniq",   "wc"});
+      {"bash", "dash", "sh", "basename", "cat", "chmod", "cp", "cut", "date",
+       "dirname", "echo", "env", "expr", "false", "head", "install", "ln",
+       "ls", "mkdir", "mktemp", "mv", "printf", "pwd", "readlink", "rm",
+       "rmdir", "sleep", "sort", "stat", "tail", "tee", "test", "touch", "tr",
+       "true", "uname", "uniq", "wc"}};
+}
+
+std::map<std::string, Profile, std::less<>> Shipped() {
+  std::map<std::string, Profile, std::less<>> profiles;
+  for (Profile profile : {RustcProfile(), CToolchainProfile(), PkgConfigProfile(),
+                          BindgenProfile(), ShellProfile()}) {
+    std::string name = profile.entry.name;
+    profiles.emplace(std::move(name), std::move(profile));
+  }
   return profiles;
 }
 
