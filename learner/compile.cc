@@ -1,6 +1,7 @@
 #include "absl/strings/str_cat.h"
 #include "learner/generalize.h"
 #include "learner/learner.h"
+#include "policy/pattern.h"
 
 namespace warden {
 
@@ -8,7 +9,7 @@ std::vector<Rule> ProposeCompileReads(const std::vector<std::string>& paths,
                                       const PathVars& vars) {
   learner_internal::Hits hits;
   for (const std::string& path : paths)
-    ++hits[learner_internal::PutVarsBack(path, vars)];
+    if (const auto pattern = PathToPattern(path, vars)) ++hits[*pattern];
   std::vector<Rule> rules;
   for (const auto& [pattern, count] : learner_internal::GroupPaths(hits)) {
     Rule rule;

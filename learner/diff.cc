@@ -8,35 +8,26 @@
 #include <tuple>
 #include <vector>
 
-#include "learner/generalize.h"
 #include "learner/learner.h"
+#include "policy/path.h"
+#include "policy/rule_kinds.h"
 
 namespace warden {
 namespace {
 
-using learner_internal::Basename;
-using learner_internal::IsUnder;
-
-// The pseudo-package the `defaults:` grants are reported under; parentheses
-// cannot appear in a crate name.
+// The pseudo-packages the `defaults:` and `compile:` grants are reported
+// under; parentheses cannot appear in a crate name.
 constexpr std::string_view kDefaultsName = "(defaults)";
+constexpr std::string_view kCompileName = "(compile)";
 
 // Grants maps a kind ("read", "profile" …) to the values granted.
 using Grants = std::map<std::string, std::set<std::string>>;
 
-void AddValues(const std::vector<Rule>& rules, std::set<std::string>& into) {
-  for (const Rule& rule : rules) into.insert(rule.value);
-}
-
 void AddGrants(const PackageEntry& entry, Grants& grants) {
   grants["profile"].insert(entry.profiles.begin(), entry.profiles.end());
-  AddValues(entry.read, grants["read"]);
-  AddValues(entry.write, grants["write"]);
-  AddValues(entry.exec, grants["exec"]);
-  AddValues(entry.connect, grants["connect"]);
-  AddValues(entry.bind, grants["bind"]);
-  AddValues(entry.env, grants["env"]);
-  AddValues(entry.directives, grants["directive"]);
+  for (const RuleKindInfo& spec : kRuleKinds)
+    for (const Rule& rule : entry.*spec.rules)
+      grants[std::string(spec.label)].insert(rule.value);
 }
 
 // Package is the union of a policy's entries for one crate name, whatever
@@ -167,17 +158,25 @@ void DiffPackage(const std::string& name, const Package* before,
              (after ? *after : kAbsent).grants, context, changes);
 }
 
+// DiffSection compares a top-level section (defaults:, compile:), reported
+// as the pseudo-package `name`.
+void DiffSection(std::string_view name, const PackageEntry& before,
+                 const PackageEntry& after, std::vector<PolicyChange>& changes) {
+  Grants old_grants, new_grants;
+  AddGrants(before, old_grants);
+  AddGrants(after, new_grants);
+  PolicyChange context;
+  context.package = std::string(name);
+  DiffGrants(old_grants, new_grants, context, changes);
+}
+
 }  // namespace
 
 std::vector<PolicyChange> DiffPolicies(const Policy& before,
                                        const Policy& after) {
   std::vector<PolicyChange> changes;
-  Grants defaults_before, defaults_after;
-  AddGrants(before.defaults, defaults_before);
-  AddGrants(after.defaults, defaults_after);
-  PolicyChange defaults;
-  defaults.package = kDefaultsName;
-  DiffGrants(defaults_before, defaults_after, defaults, changes);
+  DiffSection(kDefaultsName, before.defaults, after.defaults, changes);
+  DiffSection(kCompileName, before.compile, after.compile, changes);
 
   const auto old_packages = ByName(before);
   const auto new_packages = ByName(after);

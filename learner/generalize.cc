@@ -10,6 +10,9 @@
 #include <utility>
 #include <vector>
 
+#include "policy/matcher.h"
+#include "policy/path.h"
+
 namespace warden::learner_internal {
 namespace {
 
@@ -62,7 +65,10 @@ bool HasGlob(std::string_view s) {
 // LiteralDir is the directory part of a pattern before its first glob:
 // "/usr/include/openssl/*.h" → "/usr/include/openssl", "/a/b.h" → "/a".
 std::string_view LiteralDir(std::string_view pattern) {
-  return Dirname(pattern.substr(0, pattern.find_first_of("*?")));
+  const std::string_view literal =
+      pattern.substr(0, pattern.find_first_of("*?"));
+  if (!literal.ends_with('/')) return Dirname(literal);
+  return literal.size() == 1 ? literal : literal.substr(0, literal.size() - 1);
 }
 
 // CanGlobFilesIn says whether files of `dir` may be named by a pattern
@@ -88,24 +94,13 @@ std::string_view TreeStart(std::string_view pattern) {
   return HasGlob(pattern) ? LiteralDir(pattern) : pattern;
 }
 
-// Components splits a path or pattern at '/' ("{tmp}/cc*" → "{tmp}",
-// "cc*"; a leading '/' gives an empty first component).
-std::vector<std::string_view> Components(std::string_view s) {
-  std::vector<std::string_view> out;
-  for (size_t start = 0;;) {
-    const size_t slash = s.find('/', start);
-    out.push_back(s.substr(start, slash - start));
-    if (slash == std::string_view::npos) return out;
-    start = slash + 1;
-  }
-}
-
 // CoversGlob says, component by component, whether `pattern` allows all
 // that the glob `value` names: "**" covers the rest, "*" any one component
 // but "**", anything else only the same text.
 bool CoversGlob(std::string_view pattern, std::string_view value) {
-  const std::vector<std::string_view> p = Components(pattern);
-  const std::vector<std::string_view> v = Components(value);
+  if (pattern.starts_with('/') != value.starts_with('/')) return false;
+  const std::vector<std::string_view> p = SplitPath(pattern);
+  const std::vector<std::string_view> v = SplitPath(value);
   for (size_t i = 0; i < p.size(); ++i) {
     if (p[i] == "**") return true;
     if (i >= v.size() || v[i] == "**" || (p[i] != "*" && p[i] != v[i])) {
@@ -398,77 +393,7 @@ Hits Apply(const Hits& hits, const Fold& fold) {
   });
 }
 
-// Unspellable replaces the characters a rule cannot contain with '?', the
-// glob for any one character.
-std::string Unspellable(std::string_view s, std::string_view unspellable) {
-  std::string out(s);
-  std::replace_if(
-      out.begin(), out.end(),
-      [&](char c) { return unspellable.find(c) != std::string_view::npos; },
-      '?');
-  return out;
-}
-
-std::string_view TrimTrailingSlashes(std::string_view path) {
-  while (path.ends_with('/')) path.remove_suffix(1);
-  return path;
-}
-
 }  // namespace
-
-bool IsUnder(std::string_view path, std::string_view dir) {
-  return path.starts_with(dir) &&
-         (path.size() == dir.size() || path[dir.size()] == '/' ||
-          dir.ends_with('/'));
-}
-
-std::string_view Dirname(std::string_view path) {
-  const size_t slash = path.rfind('/');
-  if (slash == std::string_view::npos || path == "/") return {};
-  return slash == 0 ? path.substr(0, 1) : path.substr(0, slash);
-}
-
-std::string_view Basename(std::string_view path) {
-  const size_t slash = path.rfind('/');
-  return slash == std::string_view::npos ? path : path.substr(slash + 1);
-}
-
-std::string PutVarsBack(std::string_view path, const PathVars& vars) {
-  const std::array<std::pair<std::string_view, const std::string*>, 9>
-      by_priority = {{
-          {"{out_dir}", &vars.out_dir},
-          {"{target_dir}", &vars.target_dir},
-          {"{manifest_dir}", &vars.manifest_dir},
-          {"{workspace_root}", &vars.workspace_root},
-          {"{cargo_home}", &vars.cargo_home},
-          {"{rustup_home}", &vars.rustup_home},
-          {"{sysroot}", &vars.sysroot},
-          {"{tmp}", &vars.tmp},
-          {"{home}", &vars.home},
-      }};
-  std::string_view best_name;
-  size_t best_length = 0;
-  for (const auto& [name, value] : by_priority) {
-    const std::string_view prefix = TrimTrailingSlashes(*value);
-    if (prefix.size() > best_length && IsUnder(path, prefix)) {
-      best_name = name;
-      best_length = prefix.size();
-    }
-  }
-  // Braces would read as a variable.
-  return std::string(best_name) + Unspellable(path.substr(best_length), "{}");
-}
-
-std::string ProgramRule(std::string_view program, const PathVars& vars) {
-  const std::string_view dir = Dirname(program);
-  const bool found_through_path = std::any_of(
-      vars.path_dirs.begin(), vars.path_dirs.end(),
-      [&](const std::string& path_dir) {
-        return path_dir == dir || TrimTrailingSlashes(path_dir) == dir;
-      });
-  return found_through_path ? Unspellable(Basename(program), "{} \t")
-                            : PutVarsBack(program, vars);
-}
 
 Hits GroupPaths(const Hits& paths) {
   Hits hits = Rename(paths, FoldOutDir);

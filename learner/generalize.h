@@ -1,5 +1,5 @@
-// Turning the concrete paths a build script touched into policy patterns:
-// variables put back, many files folded into a few globs. Private to the
+// Folding the patterns of the paths a build script touched (spelled by
+// policy/pattern.h, variables put back) into a few globs. Private to the
 // learner (learner.cc and diff.cc); not part of warden's public interface.
 #ifndef WARDEN_LEARNER_GENERALIZE_H_
 #define WARDEN_LEARNER_GENERALIZE_H_
@@ -9,34 +9,12 @@
 #include <string>
 #include <string_view>
 
-#include "policy/matcher.h"
 
 namespace warden::learner_internal {
 
 // Hits maps a rule value (a path pattern, a program, an address) to the number
 // of accesses it stands for. Ordered, so everything built from it is sorted.
 using Hits = std::map<std::string, uint64_t>;
-
-// IsUnder says whether `path` is `dir` or lies below it, comparing whole
-// components only ("/a/bc" is not under "/a/b").
-bool IsUnder(std::string_view path, std::string_view dir);
-
-// Dirname and Basename split a path at its last '/': Dirname("/a/b") is "/a",
-// Dirname("/a") is "/", Dirname("{tmp}") is "".
-std::string_view Dirname(std::string_view path);
-std::string_view Basename(std::string_view path);
-
-// PutVarsBack rewrites an absolute path with the variable whose value is its
-// longest whole-component prefix ("/t/debug/build/x-1/out/a.rs" →
-// "{out_dir}/a.rs"; on equal values the order out_dir, target_dir,
-// manifest_dir, workspace_root, cargo_home, rustup_home, sysroot, tmp, home
-// decides). Characters a rule cannot spell ('{', '}') become '?'.
-std::string PutVarsBack(std::string_view path, const PathVars& vars);
-
-// ProgramRule is how an exec grant names `program`: by name when it lies in
-// one of vars.path_dirs (so $PATH found it: "/usr/bin/cc" → "cc"), else by
-// its path with variables put back.
-std::string ProgramRule(std::string_view program, const PathVars& vars);
 
 // GroupPaths folds the paths of one access kind (with variables put back)
 // into as few patterns as stays safe:

@@ -10,87 +10,26 @@
 #include "learner/learner.h"
 
 #include <algorithm>
-#include <cctype>
 #include <iterator>
 #include <memory>
 #include <optional>
 #include <set>
-#include <span>
 #include <string_view>
 #include <utility>
 
 #include "learner/generalize.h"
 #include "policy/directives.h"
+#include "policy/path.h"
+#include "policy/pattern.h"
+#include "policy/profiles.h"
 
 namespace warden {
 namespace {
 
 using learner_internal::Absorb;
-using learner_internal::Basename;
-using learner_internal::Dirname;
 using learner_internal::GroupPaths;
 using learner_internal::GroupPrograms;
 using learner_internal::Hits;
-using learner_internal::ProgramRule;
-using learner_internal::PutVarsBack;
-
-// Programs whose exec picks a shipped profile.
-constexpr std::string_view kCToolchain[] = {
-    "ar",      "as",       "c++", "cc",  "cc1", "cc1plus",     "clang",
-    "clang++", "collect2", "g++", "gcc", "ld",  "lto-wrapper", "ranlib"};
-constexpr std::string_view kPkgConfig[] = {"pkg-config", "pkgconf"};
-constexpr std::string_view kBindgen[] = {"llvm-config", "rustfmt"};
-constexpr std::string_view kRustc[] = {"rustc"};
-// The shells, and coreutils as configure scripts and Makefiles run them.
-constexpr std::string_view kShell[] = {
-    "bash",   "dash",    "sh",       "basename", "cat",   "chmod",  "cp",
-    "cut",    "date",    "dirname",  "echo",     "env",   "expr",   "false",
-    "head",   "install", "ln",       "ls",       "mkdir", "mktemp", "mv",
-    "printf", "pwd",     "readlink", "rm",       "rmdir", "sleep",  "sort",
-    "stat",   "tail",    "tee",      "test",     "touch", "tr",     "true",
-    "uname",  "uniq",    "wc"};
-
-struct ProfilePrograms {
-  std::string_view profile;
-  std::span<const std::string_view> programs;
-};
-
-constexpr ProfilePrograms kProfilePrograms[] = {
-    {"bindgen", kBindgen},
-    {"c-toolchain", kCToolchain},
-    {"pkg-config", kPkgConfig},
-    {"rustc", kRustc},
-    {"shell", kShell},
-};
-
-// ProgramStem strips what distributions add to a program's file name: a
-// target triple in front and a version behind
-// ("x86_64-linux-gnu-gcc-12" → "gcc", "clang-14" → "clang").
-std::string_view ProgramStem(std::string_view name) {
-  constexpr std::string_view kOs = "-linux-";
-  if (const size_t os = name.find(kOs); os != std::string_view::npos) {
-    const size_t abi_end = name.find('-', os + kOs.size());
-    if (abi_end != std::string_view::npos) name.remove_prefix(abi_end + 1);
-  }
-  const size_t dash = name.rfind('-');
-  if (dash != std::string_view::npos && dash + 1 < name.size() &&
-      name.find_first_not_of("0123456789.", dash + 1) ==
-          std::string_view::npos) {
-    name.remove_suffix(name.size() - dash);
-  }
-  return name;
-}
-
-// ProfileFor names the shipped profile that covers running `program`.
-std::optional<std::string_view> ProfileFor(std::string_view program) {
-  const std::string_view stem = ProgramStem(Basename(program));
-  for (const auto& [profile, programs] : kProfilePrograms) {
-    if (std::find(programs.begin(), programs.end(), stem) != programs.end()) {
-      return profile;
-    }
-  }
-  return std::nullopt;
-}
 
 // IsBuildScript says whether an exec is of the build-script binary itself:
 // {target_dir}/<profile>/build/<pkg>-<hash>/build-script-<name>.
@@ -155,17 +94,17 @@ class Compiled {
     return policy_ != nullptr && policy_->AllowsEnv(name);
   }
 
-  // RuleValue is how a grant for `need` is written: programs and paths
-  // generalised, network addresses as observed.
-  std::string RuleValue(const Need& need) const {
+  // RuleValue is how a grant for `need` is written (policy/pattern.h);
+  // nullopt when no rule can name it.
+  std::optional<std::string> RuleValue(const Need& need) const {
     switch (need.access) {
       case Access::kExec:
-        return ProgramRule(need.target, *vars_);
+        return ProgramToPattern(need.target, *vars_);
       case Access::kRead:
       case Access::kWrite:
-        return PutVarsBack(need.target, *vars_);
+        return PathToPattern(need.target, *vars_);
       default:
-        return std::string(need.target);
+        return NetTargetToPattern(need.target, *vars_);
     }
   }
 
@@ -204,7 +143,7 @@ void NoteProfiles(const Observation& obs, Learned& learned) {
   for (const Event& event : obs.events) {
     for (const Need& need : NeedsOf(event)) {
       if (need.access != Access::kExec || baseline.Allows(need)) continue;
-      if (const auto profile = ProfileFor(need.target)) {
+      if (const auto profile = ProfileForProgram(need.target)) {
         learned.profiles.emplace(*profile);
       }
     }
@@ -223,7 +162,8 @@ void NoteGrants(const Observation& obs, Learned& learned) {
     learned.events += event.count;
     for (const Need& need : NeedsOf(event)) {
       if (compiled.Allows(need)) continue;
-      learned.grants[need.access][compiled.RuleValue(need)] += event.count;
+      if (const auto value = compiled.RuleValue(need))
+        learned.grants[need.access][*value] += event.count;
     }
   }
   for (const std::string& name : obs.env_used) {
@@ -245,33 +185,10 @@ void NoteGrants(const Observation& obs, Learned& learned) {
     // Search paths the package may not read: granted as themselves, with
     // variables put back ("rustc-link-search={target_dir}").
     for (const std::string& path : verdict.search_paths) {
-      // Escaped first: the '?' PutVarsBack writes for braces stays a glob.
-      const std::string with_vars =
-          PutVarsBack(EscapeDirectivePattern(path), obs.vars);
-      const std::string raw =
-          "rustc-link-search=" + EscapeDirectivePattern(path);
-      learned.directives.erase(raw);
-      learned.directives.insert("rustc-link-search=" + with_vars);
+      learned.directives.erase(SearchPathRule(path, PathVars{}));
+      learned.directives.insert(SearchPathRule(path, obs.vars));
     }
   }
-}
-
-// EnvRule is how a variable is granted: as itself when warden.yaml can
-// spell it (target triples included: "CC_x86_64-unknown-linux-gnu"), else a
-// glob on its longest spellable prefix ("A$B" -> "A*"); nullopt when no
-// prefix is spellable.
-std::optional<std::string> EnvRule(std::string_view name) {
-  const auto spellable = [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' ||
-           c == '-' || c == '.';
-  };
-  const size_t end =
-      std::find_if_not(name.begin(), name.end(), spellable) - name.begin();
-  const auto starts_a_name = [](char c) {
-    return std::isalpha(static_cast<unsigned char>(c)) || c == '_';
-  };
-  if (end == 0 || !starts_a_name(name[0])) return std::nullopt;
-  return std::string(name.substr(0, end)) + (end < name.size() ? "*" : "");
 }
 
 // EnvRules turns variable names into rules, leaving out names a glob among
@@ -279,7 +196,7 @@ std::optional<std::string> EnvRule(std::string_view name) {
 std::set<std::string> EnvRules(const std::set<std::string>& names) {
   std::set<std::string> rules;
   for (const std::string& name : names) {
-    if (auto rule = EnvRule(name)) rules.insert(*std::move(rule));
+    if (auto rule = EnvNameToPattern(name)) rules.insert(*std::move(rule));
   }
   auto covered = [&](const std::string& rule) {
     return std::any_of(rules.begin(), rules.end(), [&](std::string_view glob) {

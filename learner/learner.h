@@ -82,7 +82,8 @@ struct PolicyChange {
 // the reverse (removed), sorted by package, kind, value. Entries are matched
 // by crate name alone, so an upgrade that changes the version requirement
 // still diffs grant by grant; `defaults:` is reported as package
-// "(defaults)". Only added grants carry a risk label.
+// "(defaults)", `compile:` as "(compile)". Only added grants carry a risk
+// label.
 std::vector<PolicyChange> DiffPolicies(const Policy& before,
                                        const Policy& after);
 

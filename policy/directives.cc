@@ -7,97 +7,24 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "policy/path.h"
+#include "policy/pattern.h"
 #include "policy/syntax.h"
+#include "policy/utf8.h"
 
 namespace warden {
 namespace {
 
+using policy_internal::CharLength;
+using policy_internal::ExpandPath;
+using policy_internal::IsWhiteSpace;
+using policy_internal::Trim;
+using policy_internal::TrimEnd;
+using policy_internal::TrimStart;
+using policy_internal::Utf8Length;
+using policy_internal::ValidUtf8;
+
 absl::string_view Absl(std::string_view s) { return {s.data(), s.size()}; }
-
-// ---- UTF-8 and Rust's str::trim ----
-
-// Utf8Length is the length of the valid UTF-8 sequence starting at s[i]
-// (as Rust's str::from_utf8 accepts it: no overlongs, no surrogates, nothing
-// above U+10FFFF), or 0. `cp` gets the code point.
-size_t Utf8Length(std::string_view s, size_t i, uint32_t& cp) {
-  const auto byte = [&](size_t k) { return static_cast<uint8_t>(s[k]); };
-  uint8_t b0 = byte(i);
-  if (b0 < 0x80) {
-    cp = b0;
-    return 1;
-  }
-  size_t n;
-  uint32_t min;
-  if ((b0 & 0xE0) == 0xC0) {
-    n = 2, cp = b0 & 0x1F, min = 0x80;
-  } else if ((b0 & 0xF0) == 0xE0) {
-    n = 3, cp = b0 & 0x0F, min = 0x800;
-  } else if ((b0 & 0xF8) == 0xF0) {
-    n = 4, cp = b0 & 0x07, min = 0x10000;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size()) return 0;
-  for (size_t k = 1; k < n; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (byte(i + k) & 0x3F);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  return n;
-}
-
-bool ValidUtf8(std::string_view s) {
-  uint32_t cp;
-  for (size_t i = 0; i < s.size();) {
-    size_t n = Utf8Length(s, i, cp);
-    if (n == 0) return false;
-    i += n;
-  }
-  return true;
-}
-
-// IsWhiteSpace is Unicode's White_Space property, which Rust's
-// char::is_whitespace (and so str::trim) uses.
-bool IsWhiteSpace(uint32_t cp) {
-  return (cp >= 0x09 && cp <= 0x0D) || cp == 0x20 || cp == 0x85 ||
-         cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) ||
-         cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F ||
-         cp == 0x3000;
-}
-
-// The trims assume valid UTF-8.
-std::string_view TrimStart(std::string_view s) {
-  uint32_t cp;
-  size_t i = 0;
-  while (i < s.size()) {
-    size_t n = Utf8Length(s, i, cp);
-    if (n == 0 || !IsWhiteSpace(cp)) break;
-    i += n;
-  }
-  return s.substr(i);
-}
-
-std::string_view TrimEnd(std::string_view s) {
-  while (!s.empty()) {
-    size_t start = s.size() - 1;
-    while (start > 0 && (static_cast<uint8_t>(s[start]) & 0xC0) == 0x80)
-      --start;
-    uint32_t cp;
-    if (Utf8Length(s, start, cp) != s.size() - start || !IsWhiteSpace(cp))
-      break;
-    s.remove_suffix(s.size() - start);
-  }
-  return s;
-}
-
-std::string_view Trim(std::string_view s) { return TrimEnd(TrimStart(s)); }
-
-// CharLength is the length of the character at s[i] (1 for a stray byte).
-size_t CharLength(std::string_view s, size_t i) {
-  uint32_t cp;
-  size_t n = Utf8Length(s, i, cp);
-  return n == 0 ? 1 : n;
-}
 
 // ---- Keys ----
 
@@ -300,16 +227,9 @@ std::string_view SearchPath(std::string_view value) {
 std::optional<std::string> NormalSearchPath(std::string_view path) {
   if (path.empty() || path[0] != '/') return std::nullopt;
   std::string out;
-  size_t i = 0;
-  while (i < path.size()) {
-    while (i < path.size() && path[i] == '/') ++i;
-    if (i >= path.size()) break;
-    size_t end = path.find('/', i);
-    if (end == std::string_view::npos) end = path.size();
-    std::string_view component = path.substr(i, end - i);
+  for (std::string_view component : SplitPath(path)) {
     if (component == "." || component == "..") return std::nullopt;
     absl::StrAppend(&out, "/", Absl(component));
-    i = end;
   }
   return out.empty() ? "/" : out;
 }
@@ -413,10 +333,6 @@ bool SearchPathOk(const PackagePolicy& policy, const Grants& grants,
          grants.ByPattern("rustc-link-search", path);
 }
 
-std::string SearchRule(std::string_view path) {
-  return absl::StrCat("rustc-link-search=", EscapeDirectivePattern(path));
-}
-
 std::string BadSearchPath(std::string_view value) {
   return absl::StrCat("library search path \"", Absl(value),
                       "\" is not an absolute path without '.' or '..' "
@@ -443,7 +359,7 @@ DirectiveVerdict CheckLinkSearch(const PackagePolicy& policy,
   if (verdict.allowed) {
     verdict.reason = "granted";
   } else if (!searchable) {
-    verdict.rule = SearchRule(*path);
+    verdict.rule = SearchPathRule(*path, PathVars{});
     verdict.search_paths.push_back(*path);
     verdict.reason = absl::StrCat("library search path ", *path,
                                   " is neither readable by the package nor "
@@ -501,26 +417,19 @@ std::optional<ParsedDirective> ParseDirectiveLine(std::string_view line) {
   }
   size_t eq = data.find('=');
   std::string_view key = data.substr(0, eq);
-  if (d.new_syntax) {
-    if (eq == std::string_view::npos) return std::nullopt;
-    d.kind = NewSyntaxKind(key);
-    d.key = std::string(key);
-    d.value = std::string(TrimEnd(data.substr(eq + 1)));
+  // Without '=' cargo fails the build.
+  if (eq == std::string_view::npos) return std::nullopt;
+  std::optional<DirectiveKind> kind =
+      d.new_syntax ? NewSyntaxKind(key) : ReservedKind(key);
+  if (!kind) {  // old-syntax metadata "cargo:K=V"
+    d.kind = DirectiveKind::kMetadata;
+    d.key = "metadata";
+    d.value = std::string(data);
     return d;
   }
-  if (eq != std::string_view::npos) {
-    if (std::optional<DirectiveKind> kind = ReservedKind(key)) {
-      d.kind = *kind;
-      d.key = std::string(key);
-      d.value = std::string(TrimEnd(data.substr(eq + 1)));
-      return d;
-    }
-  }
-  // Old-syntax metadata "cargo:K=V"; without '=' cargo fails the build.
-  if (eq == std::string_view::npos) return std::nullopt;
-  d.kind = DirectiveKind::kMetadata;
-  d.key = "metadata";
-  d.value = std::string(data);
+  d.kind = *kind;
+  d.key = std::string(key);
+  d.value = std::string(TrimEnd(data.substr(eq + 1)));
   return d;
 }
 
@@ -624,7 +533,7 @@ DirectiveVerdict CheckDirective(const PackagePolicy& policy,
           verdict.reason = absl::StrCat("library search path ", *path,
                                         " is neither readable by the "
                                         "package nor granted");
-        verdict.also.push_back(SearchRule(*path));
+        verdict.also.push_back(SearchPathRule(*path, PathVars{}));
         verdict.search_paths.push_back(std::move(*path));
       }
     }
@@ -667,6 +576,16 @@ std::string EscapeDirectivePattern(std::string_view value) {
     out.push_back(c);
   }
   return out;
+}
+
+std::string SearchPathRule(std::string_view path, const PathVars& vars) {
+  VariablePrefix var = FindVariablePrefix(path, vars);
+  std::string rest = EscapeDirectivePattern(path.substr(var.length));
+  // Braces would read as a variable; '?' matches them.
+  std::replace_if(
+      rest.begin(), rest.end(), [](char c) { return c == '{' || c == '}'; },
+      '?');
+  return absl::StrCat("rustc-link-search=", var.braced, rest);
 }
 
 bool DirectivePatternMatch(std::string_view pattern, std::string_view s) {
@@ -714,15 +633,14 @@ void DirectiveRules::Add(std::string_view rule, const PathVars& vars) {
   if (entry.has_pattern && entry.key == "rustc-link-search" &&
       entry.pattern.starts_with("{")) {
     size_t close = entry.pattern.find('}');
-    const std::string* value =
+    std::optional<std::string> value =
         close == std::string::npos
-            ? nullptr
-            : VariableValue(vars, std::string_view(entry.pattern)
-                                      .substr(1, close - 1));
-    if (value == nullptr || value->empty()) return;  // never matches
-    entry.pattern =
-        absl::StrCat(EscapeDirectivePattern(NormalizePath(*value)),
-                     entry.pattern.substr(close + 1));
+            ? std::nullopt
+            : ExpandPath(std::string_view(entry.pattern).substr(0, close + 1),
+                         vars);
+    if (!value) return;  // never matches
+    entry.pattern = absl::StrCat(EscapeDirectivePattern(*value),
+                                 entry.pattern.substr(close + 1));
   }
   entries_.push_back(std::move(entry));
 }

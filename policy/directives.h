@@ -138,6 +138,12 @@ LineDecision DecideLine(const PackagePolicy& policy, std::string_view line,
 // that the entry "KEY=" + EscapeDirectivePattern(v) matches exactly v.
 std::string EscapeDirectivePattern(std::string_view value);
 
+// SearchPathRule is the entry "rustc-link-search=PATTERN" that grants the
+// library search path `path` (absolute, normalised): its leading variable
+// put back as PathToPattern does (policy/pattern.h), the rest escaped, braces
+// as '?'. With empty `vars` it names the path as it is.
+std::string SearchPathRule(std::string_view path, const PathVars& vars);
+
 // DirectivePatternMatch matches a value against a pattern ('*', '?', '\').
 bool DirectivePatternMatch(std::string_view pattern, std::string_view value);
 

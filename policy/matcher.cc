@@ -6,10 +6,12 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "policy/directives.h"
+#include "policy/path.h"
+#include "policy/pattern.h"
 #include "policy/profiles.h"
+#include "policy/rule_kinds.h"
 #include "policy/semver.h"
 #include "policy/syntax.h"
 
@@ -20,13 +22,12 @@ using policy_internal::ExpandPath;
 using policy_internal::HostInRule;
 using policy_internal::NetScheme;
 using policy_internal::NetSpec;
-using policy_internal::NormalizePath;
 using policy_internal::ParseNetRule;
 using policy_internal::ParseNetTarget;
+using policy_internal::PatternRoot;
 using policy_internal::QuoteYaml;
 using policy_internal::RuleKind;
 using policy_internal::ValidateRule;
-using policy_internal::VariableValue;
 using policy_internal::Version;
 using policy_internal::VersionReq;
 
@@ -36,19 +37,6 @@ constexpr size_t kNoGrant = static_cast<size_t>(-1);
 constexpr std::string_view kProcSelf = "/proc/self";
 
 // ---- Glob matching ----
-
-// NextComponent reads the path component at or after `pos` (skipping '/')
-// into `component` and advances `pos` past it; false at the end.
-bool NextComponent(std::string_view s, size_t& pos,
-                   std::string_view& component) {
-  while (pos < s.size() && s[pos] == '/') ++pos;
-  if (pos >= s.size()) return false;
-  size_t end = s.find('/', pos);
-  if (end == std::string_view::npos) end = s.size();
-  component = s.substr(pos, end - pos);
-  pos = end;
-  return true;
-}
 
 // SegmentMatch matches one component: '*' any run, '?' one character.
 bool SegmentMatch(std::string_view pattern, std::string_view s) {
@@ -106,59 +94,20 @@ bool IsComponentEnd(std::string_view s, size_t pos) {
   return pos == s.size() || s[pos] == '/';
 }
 
-// ProcPidLength is the length of a leading "/proc/<digits>" component pair,
-// or 0.
-size_t ProcPidLength(std::string_view path) {
-  constexpr std::string_view kProc = "/proc/";
-  if (path.substr(0, kProc.size()) != kProc) return 0;
-  size_t end = kProc.size();
-  while (end < path.size() && absl::ascii_isdigit(path[end])) ++end;
-  if (end == kProc.size() || !IsComponentEnd(path, end)) return 0;
-  return end;
-}
-
 bool StartsWithProcSelf(std::string_view pattern) {
   return pattern.substr(0, kProcSelf.size()) == kProcSelf &&
          IsComponentEnd(pattern, kProcSelf.size());
 }
 
-// ---- Paths ----
-
-std::string_view Basename(std::string_view path) {
-  size_t slash = path.rfind('/');
-  return slash == std::string_view::npos ? path : path.substr(slash + 1);
-}
-
-std::string_view Dirname(std::string_view path) {
-  size_t slash = path.rfind('/');
-  if (slash == std::string_view::npos) return {};
-  return slash == 0 ? path.substr(0, 1) : path.substr(0, slash);
-}
-
-bool IsUnder(std::string_view path, std::string_view root) {
-  if (root == "/") return true;
-  return path.substr(0, root.size()) == root && IsComponentEnd(path, root.size());
-}
-
-// IndexPrefix is a literal string every path the pattern matches starts with:
-// the text before the first glob character, cut back to a '/' boundary.
-// "/proc/self/…" patterns also match "/proc/<pid>/…", hence "/proc".
-std::string_view IndexPrefix(std::string_view pattern) {
-  if (StartsWithProcSelf(pattern)) return "/proc";
-  size_t glob = pattern.find_first_of("*?");
-  if (glob == std::string_view::npos) return pattern;
-  std::string_view literal = pattern.substr(0, glob);
-  return literal.substr(0, literal.rfind('/'));
-}
+// ---- Roots ----
 
 // RootOf is the directory (or file) below which everything an expanded
-// pattern matches lies.
+// pattern matches lies, also the literal start of every path it matches:
+// "/proc/self/…" patterns match "/proc/<pid>/…" too, hence "/proc".
 std::string RootOf(std::string_view pattern) {
-  if (StartsWithProcSelf(pattern) ||
-      pattern.substr(0, 18) == "/proc/thread-self/")
+  if (StartsWithProcSelf(pattern) || pattern.starts_with("/proc/thread-self/"))
     return "/proc";
-  std::string_view root = IndexPrefix(pattern);
-  return root.empty() ? "/" : std::string(root);
+  return PatternRoot(pattern);
 }
 
 // OutermostRoots sorts, dedupes and drops roots nested in other roots.
@@ -184,7 +133,7 @@ class PathIndex {
  public:
   void Add(std::string pattern, size_t grant) {
     size_t rule = rules_.size();
-    std::string prefix(IndexPrefix(pattern));
+    std::string prefix = RootOf(pattern);
     rules_.push_back({std::move(pattern), grant});
     auto [it, inserted] = by_prefix_.try_emplace(prefix);
     it->second.push_back(rule);
@@ -387,6 +336,8 @@ class Compiler {
   void MarkMentioned() { out_.mentioned_ = true; }
 
  private:
+  absl::Status AddRule(const RuleKindInfo& spec, const Rule& rule,
+                       std::string_view label);
   size_t NewGrant(const Rule& rule, std::string_view label,
                   std::string_view key);
   void AddPath(const Rule& rule, std::string_view label, std::string_view key,
@@ -421,6 +372,32 @@ void Compiler::AddExec(const Rule& rule, std::string_view label) {
   AddPath(rule, label, "exec", out_.exec_paths_);
 }
 
+absl::Status Compiler::AddRule(const RuleKindInfo& spec, const Rule& rule,
+                               std::string_view label) {
+  switch (spec.kind) {
+    case RuleKind::kRead:
+      AddPath(rule, label, spec.label, out_.read_);
+      break;
+    case RuleKind::kWrite:
+      AddPath(rule, label, spec.label, out_.write_);
+      break;
+    case RuleKind::kExec:
+      AddExec(rule, label);
+      break;
+    case RuleKind::kConnect:
+      return AddNet(rule, label, spec.label, out_.connect_, out_.unix_roots_[0]);
+    case RuleKind::kBind:
+      return AddNet(rule, label, spec.label, out_.bind_, out_.unix_roots_[1]);
+    case RuleKind::kEnv:
+      out_.env_.push_back(rule.value);
+      break;
+    case RuleKind::kDirective:
+      out_.directives_.Add(rule.value, vars_);
+      break;
+  }
+  return absl::OkStatus();
+}
+
 absl::Status Compiler::AddNet(const Rule& rule, std::string_view label,
                               std::string_view key, std::vector<NetRule>& rules,
                               std::vector<std::string>& roots) {
@@ -438,37 +415,16 @@ absl::Status Compiler::AddNet(const Rule& rule, std::string_view label,
 
 absl::Status Compiler::AddEntry(const PackageEntry& entry,
                                 std::string_view label, bool validate) {
-  const std::pair<std::string_view, const std::vector<Rule>*> lists[] = {
-      {"read", &entry.read},       {"write", &entry.write},
-      {"exec", &entry.exec},       {"connect", &entry.connect},
-      {"bind", &entry.bind},       {"env", &entry.env},
-      {"directives", &entry.directives}};
-  constexpr RuleKind kinds[] = {RuleKind::kRead,    RuleKind::kWrite,
-                                RuleKind::kExec,    RuleKind::kConnect,
-                                RuleKind::kBind,    RuleKind::kEnv,
-                                RuleKind::kDirective};
-  for (size_t i = 0; validate && i < std::size(lists); ++i) {
-    for (const Rule& rule : *lists[i].second) {
-      if (absl::Status s = ValidateRule(kinds[i], rule.value); !s.ok())
+  for (const RuleKindInfo& spec : kRuleKinds) {
+    for (const Rule& rule : entry.*spec.rules) {
+      absl::Status s =
+          validate ? ValidateRule(spec.kind, rule.value) : absl::OkStatus();
+      if (!s.ok())
         return absl::InvalidArgumentError(absl::StrCat(
-            Describe(label, lists[i].first, rule), ": ", s.message()));
+            Describe(label, spec.key, rule), ": ", s.message()));
+      if (s = AddRule(spec, rule, label); !s.ok()) return s;
     }
   }
-  for (const Rule& rule : entry.read) AddPath(rule, label, "read", out_.read_);
-  for (const Rule& rule : entry.write) AddPath(rule, label, "write", out_.write_);
-  for (const Rule& rule : entry.exec) AddExec(rule, label);
-  for (const Rule& rule : entry.connect)
-    if (absl::Status s =
-            AddNet(rule, label, "connect", out_.connect_, out_.unix_roots_[0]);
-        !s.ok())
-      return s;
-  for (const Rule& rule : entry.bind)
-    if (absl::Status s =
-            AddNet(rule, label, "bind", out_.bind_, out_.unix_roots_[1]);
-        !s.ok())
-      return s;
-  for (const Rule& rule : entry.env) out_.env_.push_back(rule.value);
-  for (const Rule& rule : entry.directives) out_.directives_.Add(rule.value, vars_);
   return absl::OkStatus();
 }
 
@@ -494,33 +450,6 @@ absl::Status AddProfileNames(const PackageEntry& entry,
       names.push_back(name);
   }
   return absl::OkStatus();
-}
-
-// PutBackVariables rewrites a leading variable value as "{var}", choosing
-// the longest value that is a directory prefix of `path`.
-std::string PutBackVariables(std::string_view path, const PathVars& vars) {
-  std::string_view best_name;
-  std::string best_value;
-  for (std::string_view name : policy_internal::kVariableNames) {
-    const std::string* raw = VariableValue(vars, name);
-    if (raw->empty()) continue;
-    std::string value = NormalizePath(*raw);
-    if (value == "/" || !IsUnder(path, value)) continue;
-    if (value.size() > best_value.size()) {
-      best_name = name;
-      best_value = std::move(value);
-    }
-  }
-  if (best_name.empty()) return std::string(path);
-  return absl::StrCat("{", Absl(best_name), "}",
-                      Absl(path.substr(best_value.size())));
-}
-
-// AsProcSelf writes "/proc/<pid>/…" as "/proc/self/…".
-std::string AsProcSelf(std::string_view path) {
-  size_t pid_end = ProcPidLength(path);
-  if (pid_end == 0) return std::string(path);
-  return absl::StrCat(Absl(kProcSelf), Absl(path.substr(pid_end)));
 }
 
 }  // namespace
@@ -577,24 +506,23 @@ absl::StatusOr<std::unique_ptr<PackagePolicy>> CompilePackagePolicy(
 
 std::string SuggestRule(const Event& event, const PathVars& vars) {
   Access access = AccessOf(event.op);
-  std::string value;
+  std::optional<std::string> value;
   switch (access) {
     case Access::kRead:
     case Access::kWrite:
     case Access::kExec:
-      value = PutBackVariables(AsProcSelf(event.target), vars);
+      value = PathToPattern(event.target, vars, access);
       break;
     case Access::kConnect:
     case Access::kBind:
-      value = event.target.substr(0, 5) == "unix:"
-                  ? absl::StrCat("unix:",
-                                 PutBackVariables(event.target.substr(5), vars))
-                  : event.target;
+      value = NetTargetToPattern(event.target, vars);
       break;
     case Access::kNone:
-      return "";
+      break;
   }
-  return absl::StrCat(Absl(AccessName(access)), ": ", QuoteYaml(value));
+  // No rule can name the root, a relative path or an abstract socket.
+  if (!value) return "";
+  return absl::StrCat(Absl(AccessName(access)), ": ", QuoteYaml(*value));
 }
 
 }  // namespace warden

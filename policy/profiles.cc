@@ -1,9 +1,11 @@
 #include "policy/profiles.h"
 
+#include <algorithm>
 #include <initializer_list>
 #include <map>
 
 #include "policy/environment.h"
+#include "policy/path.h"
 
 namespace warden {
 namespace {
@@ -51,13 +53,14 @@ PackageEntry Baseline() {
   return baseline;
 }
 
-std::map<std::string, PackageEntry, std::less<>> Shipped() {
-  std::map<std::string, PackageEntry, std::less<>> profiles;
-  auto add = [&](PackageEntry entry) {
-    std::string name = entry.name;
-    profiles.emplace(std::move(name), std::move(entry));
-  };
-  add(MakeProfile(
+// Profile is a shipped profile: its grants and the programs that pick it.
+struct Profile {
+  PackageEntry entry;
+  std::vector<std::string> triggers;
+};
+
+Profile RustcProfile() {
+  return {MakeProfile(
       "rustc",
       /*read=*/
       {"{sysroot}/**", "{rustup_home}/toolchains/**",
@@ -66,8 +69,12 @@ std::map<std::string, PackageEntry, std::less<>> Shipped() {
       /*exec=*/{"{sysroot}/bin/rustc", "rustc", "{cargo_home}/bin/*"},
       /*env=*/
       {"RUSTUP_HOME", "RUSTUP_TOOLCHAIN", "CARGO_HOME", "HOME",
-       "RUSTC_BOOTSTRAP"}));
-  add(MakeProfile(
+       "RUSTC_BOOTSTRAP"}),
+      /*triggers=*/{"rustc"}};
+}
+
+Profile CToolchainProfile() {
+  return {MakeProfile(
       "c-toolchain",
       /*read=*/
       {"/usr/include/**", "/usr/local/include/**", "/usr/lib/gcc/**",
@@ -84,8 +91,15 @@ std::map<std::string, PackageEntry, std::less<>> Shipped() {
       {"CC", "CXX", "AR", "CFLAGS", "CXXFLAGS", "CPPFLAGS", "LDFLAGS", "CC_*",
        "CFLAGS_*", "CXX_*", "CXXFLAGS_*", "AR_*", "TARGET_CC", "HOST_CC",
        "CRATE_CC_NO_DEFAULTS", "CC_ENABLE_DEBUG_OUTPUT",
-       "SOURCE_DATE_EPOCH"}));
-  add(MakeProfile(
+       "SOURCE_DATE_EPOCH"}),
+      // The driver's helpers (cc1, collect2 …) run from /usr/lib/gcc.
+      /*triggers=*/
+      {"ar", "as", "c++", "cc", "cc1", "cc1plus", "clang", "clang++",
+       "collect2", "g++", "gcc", "ld", "lto-wrapper", "ranlib"}};
+}
+
+Profile PkgConfigProfile() {
+  return {MakeProfile(
       "pkg-config",
       /*read=*/
       {"/usr/lib/x86_64-linux-gnu/pkgconfig/**", "/usr/lib/pkgconfig/**",
@@ -95,11 +109,15 @@ std::map<std::string, PackageEntry, std::less<>> Shipped() {
       /*exec=*/{"pkg-config", "pkgconf", "/usr/bin/*-pkg-config"},
       /*env=*/
       {"PKG_CONFIG*", "DEB_HOST_GNU_TYPE", "*_NO_PKG_CONFIG", "*_STATIC",
-       "*_DYNAMIC", "SYSROOT"}));
-  // bindgen at build time: libclang's search lists software directories
-  // (libclang's own loader walks /usr/*/* and the LD_LIBRARY_PATH dirs),
-  // clang and llvm-config run from LLVM's tree, rustfmt through rustup.
-  add(MakeProfile(
+       "*_DYNAMIC", "SYSROOT"}),
+      /*triggers=*/{"pkg-config", "pkgconf"}};
+}
+
+// bindgen at build time: libclang's search lists software directories
+// (libclang's own loader walks /usr/*/* and the LD_LIBRARY_PATH dirs),
+// clang and llvm-config run from LLVM's tree, rustfmt through rustup.
+Profile BindgenProfile() {
+  return {MakeProfile(
       "bindgen",
       /*read=*/
       {"/usr/*", "/usr/*/*", "/usr/lib/*/*", "/usr/lib/llvm-*/**",
@@ -115,8 +133,12 @@ std::map<std::string, PackageEntry, std::less<>> Shipped() {
       /*env=*/
       {"LIBCLANG_PATH", "LIBCLANG_STATIC_PATH", "LLVM_CONFIG_PATH",
        "CLANG_PATH", "BINDGEN_*", "RUSTFMT", "RUSTUP_HOME",
-       "RUSTUP_TOOLCHAIN", "CARGO_HOME", "HOME"}));
-  add(MakeProfile(
+       "RUSTUP_TOOLCHAIN", "CARGO_HOME", "HOME"}),
+      /*triggers=*/{"llvm-config", "rustfmt"}};
+}
+
+Profile ShellProfile() {
+  return {MakeProfile(
       "shell",
       /*read=*/{"/usr/bin/*", "/bin/*", "/usr/share/misc/**"},
       /*write=*/{},
@@ -126,15 +148,49 @@ std::map<std::string, PackageEntry, std::less<>> Shipped() {
        "grep", "tr", "sort", "uname", "expr", "dirname", "basename", "ln",
        "install", "ls", "diff", "make", "hostname", "arch", "touch", "test",
        "true", "false", "env", "chmod", "rmdir", "head", "tail", "wc", "cut",
-       "date", "printf", "echo"},
-      /*env=*/{}));
+       "date", "printf", "echo", "mktemp", "pwd", "readlink", "sleep", "stat",
+       "tee", "uniq"},
+      /*env=*/{}),
+      // The shells, and coreutils as configure scripts and Makefiles run them.
+      /*triggers=*/
+      {"bash", "dash", "sh", "basename", "cat", "chmod", "cp", "cut", "date",
+       "dirname", "echo", "env", "expr", "false", "head", "install", "ln",
+       "ls", "mkdir", "mktemp", "mv", "printf", "pwd", "readlink", "rm",
+       "rmdir", "sleep", "sort", "stat", "tail", "tee", "test", "touch", "tr",
+       "true", "uname", "uniq", "wc"}};
+}
+
+std::map<std::string, Profile, std::less<>> Shipped() {
+  std::map<std::string, Profile, std::less<>> profiles;
+  for (Profile profile : {RustcProfile(), CToolchainProfile(), PkgConfigProfile(),
+                          BindgenProfile(), ShellProfile()}) {
+    std::string name = profile.entry.name;
+    profiles.emplace(std::move(name), std::move(profile));
+  }
   return profiles;
 }
 
-const std::map<std::string, PackageEntry, std::less<>>& ShippedProfiles() {
+const std::map<std::string, Profile, std::less<>>& ShippedProfiles() {
   static const auto* const profiles =
-      new std::map<std::string, PackageEntry, std::less<>>(Shipped());
+      new std::map<std::string, Profile, std::less<>>(Shipped());
   return *profiles;
+}
+
+// ProgramStem strips a target triple in front and a version behind
+// ("x86_64-linux-gnu-gcc-12" → "gcc", "clang-14" → "clang").
+std::string_view ProgramStem(std::string_view name) {
+  constexpr std::string_view kOs = "-linux-";
+  if (const size_t os = name.find(kOs); os != std::string_view::npos) {
+    const size_t abi_end = name.find('-', os + kOs.size());
+    if (abi_end != std::string_view::npos) name.remove_prefix(abi_end + 1);
+  }
+  const size_t dash = name.rfind('-');
+  if (dash != std::string_view::npos && dash + 1 < name.size() &&
+      name.find_first_not_of("0123456789.", dash + 1) ==
+          std::string_view::npos) {
+    name.remove_suffix(name.size() - dash);
+  }
+  return name;
 }
 
 }  // namespace
@@ -148,7 +204,23 @@ std::vector<std::string> KnownProfileNames() {
 const PackageEntry* FindProfile(std::string_view name) {
   const auto& profiles = ShippedProfiles();
   auto it = profiles.find(name);
-  return it == profiles.end() ? nullptr : &it->second;
+  return it == profiles.end() ? nullptr : &it->second.entry;
+}
+
+std::vector<std::string> ProfileTriggers(std::string_view name) {
+  const auto& profiles = ShippedProfiles();
+  auto it = profiles.find(name);
+  return it == profiles.end() ? std::vector<std::string>{} : it->second.triggers;
+}
+
+std::optional<std::string> ProfileForProgram(std::string_view program) {
+  const std::string_view stem = ProgramStem(Basename(program));
+  for (const auto& [name, profile] : ShippedProfiles()) {
+    const auto& triggers = profile.triggers;
+    if (std::find(triggers.begin(), triggers.end(), stem) != triggers.end())
+      return name;
+  }
+  return std::nullopt;
 }
 
 const PackageEntry& BaselineProfile() {

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "policy/path.h"
 
 namespace warden::policy_internal {
 namespace {
@@ -36,19 +37,6 @@ std::string KnownVariablesList() {
 bool IsGlobOnly(std::string_view component) {
   return !component.empty() &&
          component.find_first_not_of('*') == std::string_view::npos;
-}
-
-// SplitComponents splits "/a/b/" into {"a", "b"}.
-std::vector<std::string_view> SplitComponents(std::string_view path) {
-  std::vector<std::string_view> out;
-  size_t i = 0;
-  while (i < path.size()) {
-    size_t j = path.find('/', i);
-    if (j == std::string_view::npos) j = path.size();
-    if (j > i) out.push_back(path.substr(i, j - i));
-    i = j + 1;
-  }
-  return out;
 }
 
 // SplitVariable separates a leading "{var}" from the rest of a pattern.
@@ -149,7 +137,7 @@ absl::Status ValidatePathPattern(std::string_view value, bool for_write) {
                    "\"{out_dir}/**\"");
   std::string_view var, rest;
   if (absl::Status s = SplitVariable(value, var, rest); !s.ok()) return s;
-  std::vector<std::string_view> components = SplitComponents(rest);
+  std::vector<std::string_view> components = SplitPath(rest);
   if (absl::Status s = ValidateComponents(components); !s.ok()) return s;
   return CheckNotTooBroad(var, components, for_write);
 }
@@ -168,18 +156,18 @@ absl::Status ValidateProgram(std::string_view value) {
   return absl::OkStatus();
 }
 
-bool IsNameStart(char c) { return absl::ascii_isalpha(c) || c == '_'; }
-// Cargo and cc spell per-target variables with the target triple
-// ("CC_x86_64-unknown-linux-gnu"), so '-' and '.' occur in real names.
-bool IsNameChar(char c) {
-  return absl::ascii_isalnum(c) || c == '_' || c == '-' || c == '.';
+// IsKeyText: a crate name or directive key, [A-Za-z0-9_-]+.
+bool IsKeyText(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return absl::ascii_isalnum(c) || c == '_' || c == '-';
+  });
 }
 
 absl::Status ValidateEnvName(std::string_view value) {
   std::string_view body = value;
   if (!body.empty() && body.back() == '*') body.remove_suffix(1);
-  bool ok = !body.empty() && IsNameStart(body[0]) &&
-            std::all_of(body.begin(), body.end(), IsNameChar);
+  bool ok = !body.empty() && IsEnvNameStart(body[0]) &&
+            std::all_of(body.begin(), body.end(), IsEnvNameChar);
   if (!ok)
     return Invalid(absl::StrCat("bad environment variable name ",
                                 Quoted(value)),
@@ -207,10 +195,7 @@ absl::Status ValidateDirective(std::string_view value) {
   std::string_view key = value.substr(0, eq);
   std::string_view body = key;
   if (!body.empty() && body.back() == '*') body.remove_suffix(1);
-  bool ok = !body.empty() && std::all_of(body.begin(), body.end(), [](char c) {
-    return absl::ascii_isalnum(c) || c == '_' || c == '-';
-  });
-  if (!ok)
+  if (!IsKeyText(body))
     return Invalid(absl::StrCat("bad directive key ", Quoted(value)),
                    "write a cargo: directive key such as \"rustc-link-lib\" "
                    "or \"rustc-link-*\"");
@@ -243,9 +228,9 @@ absl::Status ValidateDirective(std::string_view value) {
   bool name_ok =
       !pattern.empty() &&
       std::all_of(pattern.begin(), pattern.end(), [](char c) {
-        return IsNameChar(c) || c == '*' || c == '?';
+        return IsEnvNameChar(c) || c == '*' || c == '?';
       }) &&
-      (IsNameStart(pattern[0]) || pattern[0] == '*' || pattern[0] == '?');
+      (IsEnvNameStart(pattern[0]) || pattern[0] == '*' || pattern[0] == '?');
   if (!name_ok)
     return Invalid(absl::StrCat("bad rustc-env variable name in ",
                                 Quoted(value)),
@@ -410,25 +395,19 @@ absl::Status ValidateRule(RuleKind kind, std::string_view value) {
 }
 
 absl::Status ValidateCrateName(std::string_view name) {
-  bool ok = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
-    return absl::ascii_isalnum(c) || c == '_' || c == '-';
-  });
-  if (!ok)
+  if (!IsKeyText(name))
     return Invalid(absl::StrCat("bad package name ", Quoted(name)),
                    "use the crate name from Cargo.toml, optionally with a "
                    "version requirement: \"ring@^0.16\"");
   return absl::OkStatus();
 }
 
-std::string NormalizePath(std::string_view path) {
-  std::string out;
-  out.reserve(path.size());
-  for (char c : path) {
-    if (c == '/' && !out.empty() && out.back() == '/') continue;
-    out.push_back(c);
-  }
-  if (out.size() > 1 && out.back() == '/') out.pop_back();
-  return out;
+bool IsEnvNameStart(char c) { return absl::ascii_isalpha(c) || c == '_'; }
+
+// Cargo and cc spell per-target variables with the target triple
+// ("CC_x86_64-unknown-linux-gnu"), so '-' and '.' occur in real names.
+bool IsEnvNameChar(char c) {
+  return absl::ascii_isalnum(c) || c == '_' || c == '-' || c == '.';
 }
 
 std::optional<std::string> ExpandPath(std::string_view pattern,

@@ -12,17 +12,16 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "policy/matcher.h"
+#include "policy/rule_kinds.h"
 
 namespace warden::policy_internal {
 
-// RuleKind is the list of a PackageEntry a rule sits in.
-enum class RuleKind { kRead, kWrite, kExec, kConnect, kBind, kEnv, kDirective };
-
 // kVariableNames lists the path variables (without braces), in the order
-// SuggestRule prefers them when two have the same value.
+// FindVariablePrefix (policy/pattern.h) prefers them when two have the same
+// value: {home} last, as the learner never globs below it.
 inline constexpr std::array<std::string_view, 9> kVariableNames = {
     "out_dir",     "target_dir",  "manifest_dir", "workspace_root", "cargo_home",
-    "rustup_home", "home",        "tmp",          "sysroot"};
+    "rustup_home", "sysroot",     "tmp",          "home"};
 
 // VariableValue returns the value of `name` in `vars`, or nullptr when `name`
 // is not a variable.
@@ -35,9 +34,10 @@ absl::Status ValidateRule(RuleKind kind, std::string_view value);
 // ValidateCrateName checks a package name as Cargo allows it.
 absl::Status ValidateCrateName(std::string_view name);
 
-// NormalizePath collapses repeated '/' and drops a trailing '/' (except for
-// the root itself).
-std::string NormalizePath(std::string_view path);
+// IsEnvNameStart and IsEnvNameChar are the grammar of an `env:` name,
+// [A-Za-z_][A-Za-z0-9_.-]*.
+bool IsEnvNameStart(char c);
+bool IsEnvNameChar(char c);
 
 // ExpandPath replaces the leading variable of a valid path pattern and
 // normalises the result. nullopt when the variable is empty or unknown: such
@@ -73,7 +73,8 @@ bool HostInRule(const NetSpec& rule, const NetSpec& target);
 
 // PatternRoot is the directory (or file) below which everything an expanded
 // path pattern matches lies: its text before the first glob character, cut
-// back to a '/' boundary; "/" when nothing literal is left.
+// back to a '/' boundary; "/" when nothing literal is left. It does not know
+// that the matcher reads "/proc/self" as any "/proc/<pid>".
 std::string PatternRoot(std::string_view expanded);
 
 // QuoteYaml renders `s` as a YAML double-quoted scalar.

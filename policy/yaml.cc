@@ -6,11 +6,13 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <initializer_list>
 #include <map>
 #include <span>
 #include <sstream>
 #include <tuple>
 #include <utility>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
@@ -18,6 +20,7 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_join.h"
 #include "policy/profiles.h"
+#include "policy/rule_kinds.h"
 #include "policy/semver.h"
 #include "policy/syntax.h"
 
@@ -26,7 +29,6 @@ namespace {
 
 using policy_internal::EditDistance;
 using policy_internal::QuoteYaml;
-using policy_internal::RuleKind;
 using policy_internal::ValidateCrateName;
 using policy_internal::ValidateRule;
 using policy_internal::VersionReq;
@@ -39,34 +41,24 @@ constexpr std::string_view kHeader =
 
 constexpr std::string_view kTopKeys[] = {"version", "defaults", "compile",
                                          "packages"};
-constexpr std::string_view kPackageKeys[] = {
-    "version", "source", "reason",  "comment", "profiles", "read",
-    "write",   "exec",   "connect", "bind",    "env",      "directives"};
-constexpr std::string_view kDefaultsKeys[] = {
-    "reason", "comment", "profiles", "read",      "write",
-    "exec",   "connect", "bind",     "env",       "directives"};
-constexpr std::string_view kCompileKeys[] = {"reason", "comment", "read",
-                                             "write",  "exec",    "connect",
-                                             "bind"};
 constexpr std::string_view kSources[] = {"registry", "path", "git"};
 
-// RuleList ties a YAML key to the entry's list and the map-form value key.
-struct RuleList {
-  std::string_view key;
-  RuleKind kind;
-  std::string_view value_key;
-  std::vector<Rule> PackageEntry::*rules;
-};
+// SectionKeys is `fixed` followed by the rule keys (policy/rule_kinds.h);
+// `compile:` takes only the kinds that grant an access.
+std::vector<std::string_view> SectionKeys(
+    std::initializer_list<std::string_view> fixed, bool compile = false) {
+  std::vector<std::string_view> keys(fixed);
+  for (const RuleKindInfo& spec : kRuleKinds)
+    if (!compile || spec.access != Access::kNone) keys.push_back(spec.key);
+  return keys;
+}
 
-constexpr RuleList kRuleLists[] = {
-    {"read", RuleKind::kRead, "path", &PackageEntry::read},
-    {"write", RuleKind::kWrite, "path", &PackageEntry::write},
-    {"exec", RuleKind::kExec, "program", &PackageEntry::exec},
-    {"connect", RuleKind::kConnect, "address", &PackageEntry::connect},
-    {"bind", RuleKind::kBind, "address", &PackageEntry::bind},
-    {"env", RuleKind::kEnv, "name", &PackageEntry::env},
-    {"directives", RuleKind::kDirective, "key", &PackageEntry::directives},
-};
+const std::vector<std::string_view> kPackageKeys =
+    SectionKeys({"version", "source", "reason", "comment", "profiles"});
+const std::vector<std::string_view> kDefaultsKeys =
+    SectionKeys({"reason", "comment", "profiles"});
+const std::vector<std::string_view> kCompileKeys =
+    SectionKeys({"reason", "comment"}, /*compile=*/true);
 
 std::string TypeName(const YAML::Node& node) {
   switch (node.Type()) {
@@ -137,10 +129,10 @@ class Loader {
   absl::Status LoadProfiles(const YAML::Node& key, const YAML::Node& list,
                             PackageEntry& entry) const;
   absl::Status LoadRules(const YAML::Node& key, const YAML::Node& list,
-                         const RuleList& spec, PackageEntry& entry) const;
-  absl::Status LoadRule(const YAML::Node& item, const RuleList& spec,
+                         const RuleKindInfo& spec, PackageEntry& entry) const;
+  absl::Status LoadRule(const YAML::Node& item, const RuleKindInfo& spec,
                         Rule& rule) const;
-  absl::Status LoadRuleMap(const YAML::Node& item, const RuleList& spec,
+  absl::Status LoadRuleMap(const YAML::Node& item, const RuleKindInfo& spec,
                            Rule& rule) const;
 
   const std::string& file_;
@@ -342,7 +334,7 @@ absl::Status Loader::LoadEntryField(const YAML::Node& key,
                                     const YAML::Node& value,
                                     PackageEntry& entry) const {
   const std::string name = key.Scalar();
-  for (const RuleList& spec : kRuleLists)
+  for (const RuleKindInfo& spec : kRuleKinds)
     if (spec.key == name) return LoadRules(key, value, spec, entry);
   if (name == "profiles") return LoadProfiles(key, value, entry);
   absl::StatusOr<std::string> text = Text(key, value);
@@ -386,7 +378,7 @@ absl::Status Loader::LoadProfiles(const YAML::Node& key,
 }
 
 absl::Status Loader::LoadRules(const YAML::Node& key, const YAML::Node& list,
-                               const RuleList& spec,
+                               const RuleKindInfo& spec,
                                PackageEntry& entry) const {
   if (list.IsNull()) return absl::OkStatus();
   if (!list.IsSequence())
@@ -405,7 +397,7 @@ absl::Status Loader::LoadRules(const YAML::Node& key, const YAML::Node& list,
   return absl::OkStatus();
 }
 
-absl::Status Loader::LoadRule(const YAML::Node& item, const RuleList& spec,
+absl::Status Loader::LoadRule(const YAML::Node& item, const RuleKindInfo& spec,
                               Rule& rule) const {
   const YAML::Node* value_node = &item;
   YAML::Node map_value;
@@ -429,7 +421,7 @@ absl::Status Loader::LoadRule(const YAML::Node& item, const RuleList& spec,
   return absl::OkStatus();
 }
 
-absl::Status Loader::LoadRuleMap(const YAML::Node& item, const RuleList& spec,
+absl::Status Loader::LoadRuleMap(const YAML::Node& item, const RuleKindInfo& spec,
                                  Rule& rule) const {
   const std::string_view valid[] = {spec.value_key, "reason", "comment"};
   if (absl::Status s = CheckKeys(
@@ -500,7 +492,7 @@ std::vector<Rule> CanonicalRules(const std::vector<Rule>& rules) {
 
 std::string Indent(int level) { return std::string(2 * level, ' '); }
 
-void WriteRules(const RuleList& spec, const std::vector<Rule>& rules,
+void WriteRules(const RuleKindInfo& spec, const std::vector<Rule>& rules,
                 int level, std::string& out) {
   if (rules.empty()) return;
   absl::StrAppend(&out, Indent(level), Absl(spec.key), ":\n");
@@ -528,8 +520,8 @@ void WriteRules(const RuleList& spec, const std::vector<Rule>& rules,
 
 bool HasGrants(const PackageEntry& entry) {
   return !entry.profiles.empty() ||
-         std::any_of(std::begin(kRuleLists), std::end(kRuleLists),
-                     [&](const RuleList& spec) {
+         std::any_of(std::begin(kRuleKinds), std::end(kRuleKinds),
+                     [&](const RuleKindInfo& spec) {
                        return !(entry.*spec.rules).empty();
                      });
 }
@@ -562,7 +554,7 @@ void WriteEntryBody(const PackageEntry& entry, bool with_version, int level,
     for (const std::string& name : SortedUnique(entry.profiles))
       absl::StrAppend(&out, Indent(level + 1), "- ", Scalar(name), "\n");
   }
-  for (const RuleList& spec : kRuleLists)
+  for (const RuleKindInfo& spec : kRuleKinds)
     WriteRules(spec, entry.*spec.rules, level, out);
 }
 
@@ -621,7 +613,7 @@ void MergeEntry(PackageEntry& into, const PackageEntry& extra) {
     if (std::find(into.profiles.begin(), into.profiles.end(), name) ==
         into.profiles.end())
       into.profiles.push_back(name);
-  for (const RuleList& spec : kRuleLists)
+  for (const RuleKindInfo& spec : kRuleKinds)
     MergeRules(into.*spec.rules, extra.*spec.rules);
   if (into.reason.empty()) into.reason = extra.reason;
   if (into.comment.empty()) into.comment = extra.comment;

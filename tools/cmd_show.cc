@@ -11,6 +11,7 @@
 #include "learner/learner.h"
 #include "learner/observe.h"
 #include "policy/override.h"
+#include "policy/rule_kinds.h"
 #include "tools/cargo.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
@@ -27,12 +28,9 @@ std::set<std::string> Lines(const Policy& policy, const std::string& name) {
   for (const PackageEntry& e : policy.packages) {
     if (e.name != name) continue;
     for (const std::string& p : e.profiles) out.insert("profile: " + p);
-    const std::pair<const char*, const std::vector<Rule>*> kinds[] = {
-        {"read", &e.read},       {"write", &e.write}, {"exec", &e.exec},
-        {"connect", &e.connect}, {"bind", &e.bind},   {"env", &e.env},
-        {"directive", &e.directives}};
-    for (const auto& [kind, rules] : kinds)
-      for (const Rule& r : *rules) out.insert(absl::StrCat(kind, ": ", r.value));
+    for (const RuleKindInfo& spec : kRuleKinds)
+      for (const Rule& r : e.*spec.rules)
+        out.insert(std::string(spec.label) + ": " + r.value);
   }
   return out;
 }
