@@ -48,14 +48,16 @@ bool IsWardenVariable(std::string_view name) {
 
 std::vector<std::string> BuildScriptEnvironment(
     const PackagePolicy* policy, const std::vector<std::string>& environment,
-    const std::string& user_wrapper) {
+    const UserTools& user) {
   std::vector<std::string> env;
   for (const std::string& entry : environment) {
     std::string name = entry.substr(0, entry.find('='));
     if (IsWardenVariable(name)) continue;
-    if (name == "RUSTC_WRAPPER") {
-      // cargo hands its wrapper to build scripts; give them the user's own.
-      if (!user_wrapper.empty()) env.push_back("RUSTC_WRAPPER=" + user_wrapper);
+    // cargo hands its wrappers to build scripts; give them the user's own.
+    if (name == "RUSTC_WRAPPER" || name == "RUSTDOC") {
+      const std::string& own =
+          name == "RUSTDOC" ? user.rustdoc : user.rustc_wrapper;
+      if (!own.empty()) env.push_back(name + "=" + own);
       continue;
     }
     // The policy's `env:` includes the baseline (BaselineVariables).
@@ -63,6 +65,23 @@ std::vector<std::string> BuildScriptEnvironment(
       continue;
     env.push_back(entry);
   }
+  return env;
+}
+
+bool IsCredentialVariable(std::string_view name) {
+  for (std::string_view part : {"SECRET", "PASSWORD", "PASSWD", "CREDENTIAL",
+                                "API_KEY", "ACCESS_KEY", "PRIVATE_KEY"})
+    if (name.find(part) != std::string_view::npos) return true;
+  return name == "TOKEN" || name.ends_with("_TOKEN") ||
+         name == "SSH_AUTH_SOCK" || name == "GPG_AGENT_INFO";
+}
+
+std::vector<std::string> WithoutCredentials(
+    const std::vector<std::string>& environment) {
+  std::vector<std::string> env;
+  for (const std::string& entry : environment)
+    if (!IsCredentialVariable(std::string_view(entry).substr(0, entry.find('='))))
+      env.push_back(entry);
   return env;
 }
 

@@ -21,6 +21,7 @@ const Strings kCargo = {
     "CARGO_FEATURE_STD=1",
     "LC_ALL=C",
     "RUSTC_WRAPPER=/opt/warden/warden-rustc",
+    "RUSTDOC=/opt/warden/warden-rustdoc",
     "WARDEN_MODE=enforce",
     "WARDEN_DB=/ws/target/warden/warden.db",
     "GITHUB_TOKEN=ghp_secret",
@@ -39,7 +40,7 @@ std::unique_ptr<PackagePolicy> Compile(const std::string& yaml) {
 }
 
 TEST(BuildScriptEnvironment, LearnDropsOnlyWardensOwn) {
-  EXPECT_EQ(BuildScriptEnvironment(nullptr, kCargo, "sccache"),
+  EXPECT_EQ(BuildScriptEnvironment(nullptr, kCargo, {"sccache", ""}),
             (Strings{"PATH=/usr/bin:/bin", "HOME=/home/u",
                      "OUT_DIR=/ws/target/debug/build/gen-1/out",
                      "CARGO_PKG_NAME=gen", "CARGO_FEATURE_STD=1", "LC_ALL=C",
@@ -52,7 +53,7 @@ TEST(BuildScriptEnvironment, EnforceKeepsCargosAndWhatThePolicyGrants) {
   std::unique_ptr<PackagePolicy> policy = Compile(
       "version: 1\npackages:\n  gen:\n    env: [\"OPENSSL_DIR\"]\n");
   ASSERT_NE(policy, nullptr);
-  EXPECT_EQ(BuildScriptEnvironment(policy.get(), kCargo, ""),
+  EXPECT_EQ(BuildScriptEnvironment(policy.get(), kCargo, {}),
             (Strings{"PATH=/usr/bin:/bin", "HOME=/home/u",
                      "OUT_DIR=/ws/target/debug/build/gen-1/out",
                      "CARGO_PKG_NAME=gen", "CARGO_FEATURE_STD=1", "LC_ALL=C",
@@ -63,7 +64,7 @@ TEST(BuildScriptEnvironment, GlobGrants) {
   std::unique_ptr<PackagePolicy> policy = Compile(
       "version: 1\npackages:\n  gen:\n    env: [\"PKG_CONFIG_*\"]\n");
   ASSERT_NE(policy, nullptr);
-  Strings env = BuildScriptEnvironment(policy.get(), kCargo, "");
+  Strings env = BuildScriptEnvironment(policy.get(), kCargo, {});
   EXPECT_NE(std::find(env.begin(), env.end(),
                       "PKG_CONFIG_PATH=/opt/ssl/lib/pkgconfig"),
             env.end());
@@ -79,6 +80,23 @@ TEST(BaselineVariables, CargosBuildScriptVariablesNoCredentials) {
     EXPECT_EQ(std::find(names.begin(), names.end(), name), names.end()) << name;
   EXPECT_TRUE(IsWardenVariable("WARDEN_POLICY"));
   EXPECT_FALSE(IsWardenVariable("XWARDEN_POLICY"));
+}
+
+TEST(BuildScriptEnvironment, UsersOwnRustdocComesBack) {
+  Strings env = BuildScriptEnvironment(nullptr, kCargo, {"", "/opt/rustdoc"});
+  EXPECT_NE(std::find(env.begin(), env.end(), "RUSTDOC=/opt/rustdoc"), env.end());
+  EXPECT_EQ(std::find(env.begin(), env.end(), "RUSTDOC=/opt/warden/warden-rustdoc"),
+            env.end());
+}
+
+TEST(WithoutCredentials, DropsSecretsKeepsTheBuildsOwn) {
+  Strings env = WithoutCredentials(
+      {"PATH=/usr/bin", "CARGO_REGISTRY_TOKEN=t", "CARGO_REGISTRIES_X_TOKEN=t",
+       "GITHUB_TOKEN=ghp", "AWS_SECRET_ACCESS_KEY=k", "AWS_ACCESS_KEY_ID=i",
+       "DB_PASSWORD=p", "SSH_AUTH_SOCK=/run/a", "CARGO_PKG_NAME=gen",
+       "RUSTFLAGS=-Cdebuginfo=0", "TOKENIZERS_PARALLELISM=1"});
+  EXPECT_EQ(env, (Strings{"PATH=/usr/bin", "CARGO_PKG_NAME=gen",
+                          "RUSTFLAGS=-Cdebuginfo=0", "TOKENIZERS_PARALLELISM=1"}));
 }
 
 }  // namespace

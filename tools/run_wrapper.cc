@@ -12,8 +12,10 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "policy/environment.h"
 #include "policy/floor.h"
 #include "tools/context.h"
 #include "tools/floor_env.h"
@@ -40,7 +42,11 @@ int Main(int argc, char** argv) {
             std::string(status.message()).c_str());
     return 1;
   }
-  execv(argv[1], argv + 1);
+  std::vector<std::string> env = WithoutCredentials(CurrentEnvironment());
+  std::vector<char*> envp;
+  for (std::string& entry : env) envp.push_back(entry.data());
+  envp.push_back(nullptr);
+  execve(argv[1], argv + 1, envp.data());
   fprintf(stderr, "warden-run: cannot run %s: %s\n", argv[1], strerror(errno));
   return 127;
 }

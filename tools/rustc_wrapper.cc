@@ -26,6 +26,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "policy/decider.h"
+#include "policy/environment.h"
 #include "policy/floor.h"
 #include "tools/context.h"
 #include "tools/floor_env.h"
@@ -151,7 +152,9 @@ absl::StatusOr<int> Compile(const RustcCall& call, const std::string& rustc,
   spec.enforce = enforce;
   spec.keep_fds = JobserverFds(GetEnv("CARGO_MAKEFLAGS"));
   spec.landlock.scope = LandlockAbi() >= 6;
-  for (const std::string& entry : CurrentEnvironment())
+  // Under enforce: no credentials, and temporaries in warden's directory.
+  for (const std::string& entry :
+       enforce ? WithoutCredentials(CurrentEnvironment()) : CurrentEnvironment())
     if (!enforce || entry.rfind("TMPDIR=", 0) != 0) spec.env.push_back(entry);
   const std::string own_dir = GetEnv(kEnvTargetDir) + "/warden";
   std::unique_ptr<Decider> decider;

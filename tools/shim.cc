@@ -293,7 +293,7 @@ int Main(int argc, char** argv) {
   spec.argv.push_back(program);
   for (int i = 2; i < argc; ++i) spec.argv.push_back(argv[i]);
   spec.env = BuildScriptEnvironment(policy.get(), CurrentEnvironment(),
-                                    GetEnv(kEnvInnerWrapper));
+                                    {GetEnv(kEnvInnerWrapper), GetEnv(kEnvRustdoc)});
   spec.landlock = BuildScriptPlan(policy.get(), program, LandlockAbi());
   spec.enforce = enforce;
   spec.keep_fds = JobserverFds(GetEnv("CARGO_MAKEFLAGS"));
