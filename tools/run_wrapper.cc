@@ -18,6 +18,7 @@
 #include "policy/environment.h"
 #include "policy/floor.h"
 #include "tools/context.h"
+#include "tools/exit.h"
 #include "tools/floor_env.h"
 #include "tools/protocol.h"
 
@@ -29,7 +30,7 @@ int Main(int argc, char** argv) {
     fprintf(stderr,
             "warden-run: cargo's target runner under cargo-warden enforce; "
             "not meant to be run by hand (usage: warden-run BINARY ARGS...)\n");
-    return 2;
+    return kExitUsage;
   }
   absl::StatusOr<LandlockPlan> plan = FloorFromEnvironment();
   absl::Status status = plan.status();
@@ -40,7 +41,7 @@ int Main(int argc, char** argv) {
   if (!status.ok()) {
     fprintf(stderr, "warden-run: cannot enter warden's floor: %s\n",
             std::string(status.message()).c_str());
-    return 1;
+    return kExitEnvironment;
   }
   std::vector<std::string> env = WithoutCredentials(CurrentEnvironment());
   std::vector<char*> envp;
@@ -48,7 +49,7 @@ int Main(int argc, char** argv) {
   envp.push_back(nullptr);
   execve(argv[1], argv + 1, envp.data());
   fprintf(stderr, "warden-run: cannot run %s: %s\n", argv[1], strerror(errno));
-  return 127;
+  return kExitEnvironment;
 }
 
 }  // namespace

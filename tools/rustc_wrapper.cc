@@ -29,6 +29,7 @@
 #include "policy/environment.h"
 #include "policy/floor.h"
 #include "tools/context.h"
+#include "tools/exit.h"
 #include "tools/floor_env.h"
 #include "tools/protocol.h"
 #include "tools/shim_install.h"
@@ -72,7 +73,7 @@ RustcCall ParseRustcCall(int argc, char** argv) {
 
 int Fail(const std::string& message) {
   fprintf(stderr, "warden-rustc: %s\n", message.c_str());
-  return 1;
+  return kExitEnvironment;
 }
 
 // Floor is the floor for `call`, with its temporaries in warden's private
@@ -189,7 +190,7 @@ int Main(int argc, char** argv) {
             "warden-rustc: cargo's RUSTC_WRAPPER and RUSTDOC under "
             "cargo-warden; not meant to be run by hand (usage: warden-rustc "
             "RUSTC ARGS..., warden-rustdoc ARGS...)\n");
-    return 2;
+    return kExitUsage;
   }
   // What runs: the user's wrapper (sccache …) and rustc, or the real rustdoc.
   std::vector<std::string> command;

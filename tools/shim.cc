@@ -34,6 +34,7 @@
 #include "policy/sandbox_plan.h"
 #include "tools/cargo_files.h"
 #include "tools/context.h"
+#include "tools/exit.h"
 #include "tools/protocol.h"
 #include "tracer/landlock.h"
 #include "tracer/supervisor.h"
@@ -248,7 +249,7 @@ InvocationRecord StartRecord(int64_t run_id, const PackageId& id,
 int Fail(const PackageId& id, const std::string& message) {
   fprintf(stderr, "warden: %s %s: %s\n", id.name.c_str(), id.version.c_str(),
           message.c_str());
-  return 101;
+  return kExitEnvironment;
 }
 
 int Main(int argc, char** argv) {
@@ -256,7 +257,7 @@ int Main(int argc, char** argv) {
     fprintf(stderr,
             "warden-shim: runs a build script under warden's supervisor; "
             "started by the shim scripts cargo-warden installs, not by hand\n");
-    return 2;
+    return kExitUsage;
   }
   const std::string program = argv[1];
   PackageId id{GetEnv("CARGO_PKG_NAME"), GetEnv("CARGO_PKG_VERSION"), ""};
