@@ -16,13 +16,10 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "db/schema.h"
 #include "tracer/event.h"
 
-struct sqlite3;
-
 namespace warden {
-
-inline constexpr int kSchemaVersion = 2;
 
 // Whether cargo has confirmed the workspace cargo-warden started the build
 // with (it may find it without cargo, and checks while cargo builds):
@@ -111,8 +108,8 @@ class Store {
   absl::StatusOr<std::vector<Directive>> Directives(int64_t run_id);
 
  private:
-  explicit Store(sqlite3* db);
-  sqlite3* db_;
+  explicit Store(std::unique_ptr<sqlite::Connection> db);
+  std::unique_ptr<sqlite::Connection> db_;
 };
 
 }  // namespace warden
