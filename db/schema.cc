@@ -123,6 +123,30 @@ absl::Status CheckNotNewer(int version, absl::string_view path) {
       path, version, kSchemaVersion));
 }
 
+// CheckEmpty makes sure a database without a schema version is a new one,
+// not another program's SQLite file that warden's tables would be added to.
+absl::Status CheckEmpty(sqlite::Connection& db) {
+  absl::StatusOr<std::vector<int64_t>> objects = sqlite::Query<int64_t>(
+      db, "SELECT count(*) FROM sqlite_master",
+      absl::StrCat("reading the tables of ", db.path()),
+      [](const sqlite::Statement& s) { return s.Int(0); });
+  if (!objects.ok()) return objects.status();
+  if (objects->empty() || objects->front() == 0) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat(
+      db.path(), ": not a warden database (it has tables but no warden "
+      "schema version)"));
+}
+
+// CompatibleVersion is the schema version of a database this warden can use
+// (one of its own, or a new one).
+absl::StatusOr<int> CompatibleVersion(sqlite::Connection& db) {
+  absl::StatusOr<int> version = SchemaVersion(db);
+  if (!version.ok()) return version.status();
+  WARDEN_RETURN_IF_ERROR(CheckNotNewer(*version, db.path()));
+  if (*version == 0) WARDEN_RETURN_IF_ERROR(CheckEmpty(db));
+  return *version;
+}
+
 // Steps applies the steps after `from` up to `to` and records the version.
 absl::Status Steps(sqlite::Connection& db, int from, int to) {
   for (int v = from; v < to; ++v) {
@@ -149,19 +173,21 @@ absl::StatusOr<int> SchemaVersion(sqlite::Connection& db) {
 // The version is read again under the write lock: another process may have
 // migrated while this one waited.
 absl::Status MigrateTo(sqlite::Connection& db, int version) {
-  absl::StatusOr<int> before = SchemaVersion(db);
+  absl::StatusOr<int> before = CompatibleVersion(db);
   if (!before.ok()) return before.status();
-  WARDEN_RETURN_IF_ERROR(CheckNotNewer(*before, db.path()));
   if (*before >= version) return absl::OkStatus();
   return sqlite::InWriteTransaction(
       db, absl::StrCat("schema migration of ", db.path()),
       [&]() -> absl::Status {
-        absl::StatusOr<int> current = SchemaVersion(db);
+        absl::StatusOr<int> current = CompatibleVersion(db);
         if (!current.ok()) return current.status();
-        WARDEN_RETURN_IF_ERROR(CheckNotNewer(*current, db.path()));
         if (*current >= version) return absl::OkStatus();
         return Steps(db, *current, version);
       });
+}
+
+absl::Status CheckCompatible(sqlite::Connection& db) {
+  return CompatibleVersion(db).status();
 }
 
 absl::Status Migrate(sqlite::Connection& db) {

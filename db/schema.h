@@ -24,8 +24,14 @@ inline constexpr int kSchemaVersion = 2;
 
 // Migrate brings the database up to kSchemaVersion in one transaction. It
 // fails with FailedPrecondition, naming the database's path, if the database
-// is newer than this warden or is not a warden database.
+// is newer than this warden or is not a warden database (schema version 0,
+// yet tables).
 absl::Status Migrate(sqlite::Connection& db);
+
+// CheckCompatible is Migrate's check alone, without taking the write lock:
+// Store::Open makes it before it switches the file to WAL mode, so that
+// another program's database is left as it was.
+absl::Status CheckCompatible(sqlite::Connection& db);
 
 // MigrateTo is Migrate to `version` (at most kSchemaVersion); tests use it to
 // make databases as older wardens left them.

@@ -133,6 +133,7 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path,
   options.checkpoint_on_close = on_close == OnClose::kCheckpoint;
   absl::StatusOr<Connection> db = Connection::Open(path, options);
   if (!db.ok()) return db.status();
+  WARDEN_RETURN_IF_ERROR(CheckCompatible(*db));
   WARDEN_RETURN_IF_ERROR(db->EnableWal());
   WARDEN_RETURN_IF_ERROR(db->Exec("PRAGMA synchronous = NORMAL; "
                                   "PRAGMA foreign_keys = ON;",

@@ -115,5 +115,21 @@ TEST_F(StoreTest, FileThatIsNotADatabaseNamesThePath) {
       << store.status();
 }
 
+// Another program's SQLite file is left alone: no warden tables are added.
+TEST_F(StoreTest, OtherProgramsDatabaseNamesThePathAndStaysUntouched) {
+  std::filesystem::create_directories(dir_ + "/state");
+  RawDb(path_).Exec("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)");
+  const std::string before = Schema(path_);
+  absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(path_);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(Contains(store.status().message(),
+                       absl::StrCat(path_, ": not a warden database")))
+      << store.status();
+  EXPECT_EQ(Schema(path_), before);
+  EXPECT_EQ(RawDb(path_).Int("PRAGMA user_version"), 0);
+  EXPECT_EQ(RawDb(path_).Text("PRAGMA journal_mode"), "delete");
+}
+
 }  // namespace
 }  // namespace warden
