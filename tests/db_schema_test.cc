@@ -20,6 +20,8 @@ namespace {
 
 using namespace dbtest;
 
+class SchemaTest : public StoreTest {};
+
 // Schema is everything SQLite knows of the tables and indexes, in a stable
 // order.
 std::string Schema(const std::string& path) {
@@ -42,7 +44,7 @@ void MakeOldDatabase(const std::string& path, int version) {
 }
 
 // However old the file, migrating it ends at exactly the fresh schema.
-TEST_F(StoreTest, EveryOldVersionMigratesToTheFreshSchema) {
+TEST_F(SchemaTest, EveryOldVersionMigratesToTheFreshSchema) {
   ASSERT_NE(OpenStore(), nullptr);
   const std::string fresh = Schema(path_);
   ASSERT_FALSE(fresh.empty());
@@ -57,7 +59,7 @@ TEST_F(StoreTest, EveryOldVersionMigratesToTheFreshSchema) {
   }
 }
 
-TEST_F(StoreTest, RefusesNewerSchema) {
+TEST_F(SchemaTest, RefusesNewerSchema) {
   ASSERT_NE(OpenStore(), nullptr);
   RawDb(path_).Exec(absl::StrCat("PRAGMA user_version = ", kSchemaVersion + 1));
   absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(path_);
@@ -74,7 +76,7 @@ TEST_F(StoreTest, RefusesNewerSchema) {
 
 // A database from schema 1 (package lists per run, no resolution states)
 // opens; its runs count as resolved.
-TEST_F(StoreTest, MigratesSchemaOneRunsAsRecorded) {
+TEST_F(SchemaTest, MigratesSchemaOneRunsAsRecorded) {
   MakeOldDatabase(path_, 1);
   RawDb(path_).Exec(
       "INSERT INTO runs VALUES (7, 'learn', '/ws', '/ws/warden.yaml', "
@@ -104,7 +106,7 @@ TEST_F(StoreTest, MigratesSchemaOneRunsAsRecorded) {
 }
 
 // --db pointed at something else: the error names the file.
-TEST_F(StoreTest, FileThatIsNotADatabaseNamesThePath) {
+TEST_F(SchemaTest, FileThatIsNotADatabaseNamesThePath) {
   std::filesystem::create_directories(dir_ + "/state");
   std::ofstream(path_) << "# not a database\n" << std::string(4096, 'x');
   absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(path_);
@@ -116,7 +118,7 @@ TEST_F(StoreTest, FileThatIsNotADatabaseNamesThePath) {
 }
 
 // Another program's SQLite file is left alone: no warden tables are added.
-TEST_F(StoreTest, OtherProgramsDatabaseNamesThePathAndStaysUntouched) {
+TEST_F(SchemaTest, OtherProgramsDatabaseNamesThePathAndStaysUntouched) {
   std::filesystem::create_directories(dir_ + "/state");
   RawDb(path_).Exec("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)");
   const std::string before = Schema(path_);
