@@ -1,7 +1,6 @@
 #include "db/store.h"
 
 #include <chrono>
-#include <string_view>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"

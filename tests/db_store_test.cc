@@ -362,14 +362,49 @@ std::vector<Event> WriterEvents(int writer, int n, int count) {
   return events;
 }
 
+// How much the writers of ConcurrentWritersLoseNothing write.
+constexpr int kWriters = 8;
+constexpr int kInvocationsPerWriter = 50;
+constexpr int kEventsPerInvocation = 200;
+constexpr int kExtraRuns = 50;
+
+// ExpectEverythingWritten checks that every row of ConcurrentWritersLoseNothing
+// landed.
+void ExpectEverythingWritten(Store& store, int64_t run_id) {
+  absl::StatusOr<std::vector<InvocationRecord>> invocations =
+      store.Invocations(run_id);
+  ASSERT_TRUE(invocations.ok()) << invocations.status();
+  ASSERT_EQ(invocations->size(), size_t{kWriters * kInvocationsPerWriter});
+
+  absl::StatusOr<std::vector<StoredEvent>> events = store.Events(run_id);
+  ASSERT_TRUE(events.ok()) << events.status();
+  ASSERT_EQ(events->size(),
+            size_t{kWriters * kInvocationsPerWriter * kEventsPerInvocation});
+  // Invocations and events both come back in id order, so the events are
+  // consecutive blocks, one per invocation.
+  auto event = events->begin();
+  for (const InvocationRecord& inv : *invocations) {
+    int w = 0, n = 0;
+    ASSERT_EQ(std::sscanf(inv.package.c_str(), "w%d-%d", &w, &n), 2);
+    for (const Event& want : WriterEvents(w, n, kEventsPerInvocation)) {
+      ASSERT_EQ(event->invocation_id, inv.id);
+      ASSERT_EQ(Tie(event->event), Tie(want)) << inv.package;
+      ++event;
+    }
+  }
+
+  absl::StatusOr<std::vector<RunRecord>> runs = store.ListRuns("/concurrent");
+  ASSERT_TRUE(runs.ok()) << runs.status();
+  ASSERT_EQ(runs->size(), size_t{kExtraRuns});
+  for (const RunRecord& run : *runs) {
+    EXPECT_EQ(run.exit_status, 0);
+    EXPECT_EQ(run.resolution, ResolutionState::kRecorded);
+  }
+}
+
 // Eight supervisors, each opening the store per invocation, race one another
 // and a cargo-warden process writing runs and packages. Every row must land.
 TEST_F(StoreTest, ConcurrentWritersLoseNothing) {
-  constexpr int kWriters = 8;
-  constexpr int kInvocationsPerWriter = 50;
-  constexpr int kEventsPerInvocation = 200;
-  constexpr int kExtraRuns = 50;
-
   int64_t run_id = 0;
   {
     std::unique_ptr<Store> store = OpenStore();
@@ -427,35 +462,7 @@ TEST_F(StoreTest, ConcurrentWritersLoseNothing) {
 
   std::unique_ptr<Store> store = OpenStore();
   ASSERT_NE(store, nullptr);
-  absl::StatusOr<std::vector<InvocationRecord>> invocations =
-      store->Invocations(run_id);
-  ASSERT_TRUE(invocations.ok()) << invocations.status();
-  ASSERT_EQ(invocations->size(), size_t{kWriters * kInvocationsPerWriter});
-
-  absl::StatusOr<std::vector<StoredEvent>> events = store->Events(run_id);
-  ASSERT_TRUE(events.ok()) << events.status();
-  ASSERT_EQ(events->size(),
-            size_t{kWriters * kInvocationsPerWriter * kEventsPerInvocation});
-  // Invocations and events both come back in id order, so the events are
-  // consecutive blocks, one per invocation.
-  auto event = events->begin();
-  for (const InvocationRecord& inv : *invocations) {
-    int w = 0, n = 0;
-    ASSERT_EQ(std::sscanf(inv.package.c_str(), "w%d-%d", &w, &n), 2);
-    for (const Event& want : WriterEvents(w, n, kEventsPerInvocation)) {
-      ASSERT_EQ(event->invocation_id, inv.id);
-      ASSERT_EQ(Tie(event->event), Tie(want)) << inv.package;
-      ++event;
-    }
-  }
-
-  absl::StatusOr<std::vector<RunRecord>> runs = store->ListRuns("/concurrent");
-  ASSERT_TRUE(runs.ok()) << runs.status();
-  ASSERT_EQ(runs->size(), size_t{kExtraRuns});
-  for (const RunRecord& run : *runs) {
-    EXPECT_EQ(run.exit_status, 0);
-    EXPECT_EQ(run.resolution, ResolutionState::kRecorded);
-  }
+  ExpectEverythingWritten(*store, run_id);
 }
 
 // What a typical build script records: shared libraries and headers (the same

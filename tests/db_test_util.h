@@ -128,10 +128,13 @@ inline bool ExitedCleanly(pid_t pid) {
   return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
+// StoreTest gives each test a database path, path_, in a fresh directory
+// dir_ (the database's own directory, dir_/state, does not exist yet).
 class StoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string dir_template = (std::filesystem::temp_directory_path() / "warden-db-XXXXXX");
+    std::string dir_template =
+        std::filesystem::temp_directory_path() / "warden-db-XXXXXX";
     ASSERT_NE(mkdtemp(dir_template.data()), nullptr) << std::strerror(errno);
     dir_ = dir_template;
     path_ = dir_ + "/state/warden.db";
