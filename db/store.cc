@@ -1,314 +1,18 @@
 #include "db/store.h"
 
-#include <sqlite3.h>
-#include <unistd.h>
-
-#include <algorithm>
-#include <array>
-#include <cerrno>
 #include <chrono>
-#include <cstring>
-#include <filesystem>
-#include <string_view>
-#include <system_error>
-#include <thread>
-#include <type_traits>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
-#include "absl/strings/string_view.h"
+#include "db/schema.h"
+#include "db/sqlite.h"
 
 namespace warden {
 namespace {
 
-// Schema migrations: kMigrations[v] takes a database from user_version v to
-// v + 1. Append new steps; never edit a released one.
-//
-// Event targets and details repeat heavily (the same shared libraries are read
-// by every build script), so they are interned in `strings` and events refer
-// to them by id. That keeps the database around 80 bytes per event (see
-// EventsCostAtMost200BytesEach in tests/db_store_test.cc).
-constexpr std::array<const char*, kSchemaVersion> kMigrations = {
-    R"sql(
-CREATE TABLE runs (
-  id INTEGER PRIMARY KEY,
-  mode TEXT NOT NULL,
-  workspace_root TEXT NOT NULL,
-  policy_path TEXT NOT NULL,
-  cargo_args TEXT NOT NULL,
-  started_ms INTEGER NOT NULL,
-  ended_ms INTEGER NOT NULL,
-  exit_status INTEGER NOT NULL
-);
-CREATE INDEX runs_by_workspace ON runs(workspace_root, started_ms);
-
-CREATE TABLE packages (
-  id INTEGER PRIMARY KEY,
-  run_id INTEGER NOT NULL REFERENCES runs(id),
-  name TEXT NOT NULL,
-  version TEXT NOT NULL,
-  source TEXT NOT NULL,
-  manifest_dir TEXT NOT NULL,
-  UNIQUE (run_id, name, version, source)
-);
-
-CREATE TABLE invocations (
-  id INTEGER PRIMARY KEY,
-  run_id INTEGER NOT NULL REFERENCES runs(id),
-  package TEXT NOT NULL,
-  version TEXT NOT NULL,
-  manifest_dir TEXT NOT NULL,
-  out_dir TEXT NOT NULL,
-  binary_sha256 TEXT NOT NULL,
-  started_ms INTEGER NOT NULL,
-  ended_ms INTEGER NOT NULL,
-  exit_status INTEGER NOT NULL,
-  notifications INTEGER NOT NULL,
-  peak_rss_kb INTEGER NOT NULL
-);
-CREATE INDEX invocations_by_run ON invocations(run_id);
-
-CREATE TABLE strings (
-  id INTEGER PRIMARY KEY,
-  text TEXT NOT NULL UNIQUE
-);
-
-CREATE TABLE events (
-  id INTEGER PRIMARY KEY,
-  invocation_id INTEGER NOT NULL REFERENCES invocations(id),
-  op TEXT NOT NULL,
-  target_id INTEGER NOT NULL REFERENCES strings(id),
-  detail_id INTEGER NOT NULL REFERENCES strings(id),
-  allowed INTEGER NOT NULL,
-  error INTEGER NOT NULL,
-  count INTEGER NOT NULL
-);
-CREATE INDEX events_by_invocation ON events(invocation_id);
-
-CREATE TABLE directives (
-  id INTEGER PRIMARY KEY,
-  invocation_id INTEGER NOT NULL REFERENCES invocations(id),
-  key TEXT NOT NULL,
-  value TEXT NOT NULL
-);
-CREATE INDEX directives_by_invocation ON directives(invocation_id);
-)sql",
-    // Runs written before this step were resolved before their build. Each
-    // invocation now carries its package's source, which the supervisor
-    // reads from Cargo.lock (the per-run package list had only that use),
-    // and rustc's sysroot ('' before: callers then ask rustc).
-    R"sql(
-ALTER TABLE runs ADD COLUMN resolution INTEGER NOT NULL DEFAULT 1;
-ALTER TABLE invocations ADD COLUMN source TEXT NOT NULL DEFAULT 'path';
-ALTER TABLE invocations ADD COLUMN sysroot TEXT NOT NULL DEFAULT '';
-UPDATE invocations SET source = coalesce((
-  SELECT p.source FROM packages p
-  WHERE p.run_id = invocations.run_id AND p.name = invocations.package AND
-        p.version = invocations.version AND
-        p.manifest_dir = invocations.manifest_dir), 'path');
-DROP TABLE packages;
-)sql",
-};
-
-// How long a writer waits for the lock before giving up, both in SQLite's
-// busy handler and in our own retries of what that handler does not cover.
-constexpr std::chrono::milliseconds kBusyTimeout = std::chrono::seconds(60);
-
-#define WARDEN_RETURN_IF_ERROR(expr)          \
-  do {                                        \
-    if (absl::Status s_ = (expr); !s_.ok()) { \
-      return s_;                              \
-    }                                         \
-  } while (0)
-
-absl::StatusCode CodeFor(int rc) {
-  switch (rc & 0xff) {
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-      return absl::StatusCode::kUnavailable;
-    case SQLITE_CONSTRAINT:
-    case SQLITE_MISMATCH:
-    case SQLITE_RANGE:
-    case SQLITE_TOOBIG:
-      return absl::StatusCode::kInvalidArgument;
-    case SQLITE_PERM:
-    case SQLITE_READONLY:
-    case SQLITE_CANTOPEN:
-    case SQLITE_AUTH:
-      return absl::StatusCode::kPermissionDenied;
-    case SQLITE_FULL:
-      return absl::StatusCode::kResourceExhausted;
-    case SQLITE_CORRUPT:
-    case SQLITE_NOTADB:
-      return absl::StatusCode::kDataLoss;
-    default:
-      return absl::StatusCode::kInternal;
-  }
-}
-
-// SqliteError turns a failed call into "<purpose>: <sqlite message>".
-absl::Status SqliteError(sqlite3* db, int rc, absl::string_view purpose) {
-  return absl::Status(CodeFor(rc),
-                      absl::StrCat(purpose, ": ", sqlite3_errmsg(db)));
-}
-
-bool IsBusy(int rc) {
-  return (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED;
-}
-
-// RetryWhileBusy repeats `attempt` (returning an SQLite result code) while it
-// reports SQLITE_BUSY or SQLITE_LOCKED, for up to kBusyTimeout. The busy
-// handler already waits inside most calls; this covers the cases where SQLite
-// returns BUSY at once (WAL recovery, journal-mode switches).
-template <typename Attempt>
-int RetryWhileBusy(Attempt attempt) {
-  const auto deadline = std::chrono::steady_clock::now() + kBusyTimeout;
-  std::chrono::milliseconds backoff(1);
-  for (;;) {
-    const int rc = attempt();
-    if (!IsBusy(rc) || std::chrono::steady_clock::now() >= deadline) {
-      return rc;
-    }
-    std::this_thread::sleep_for(backoff);
-    backoff = std::min(backoff * 2, std::chrono::milliseconds(100));
-  }
-}
-
-// Exec runs SQL without results (pragmas, transaction control, migrations),
-// retrying while the database is busy. A retry reruns all of `sql`, so
-// multi-statement SQL must be idempotent or run inside a write transaction,
-// where it cannot meet BUSY.
-absl::Status Exec(sqlite3* db, const char* sql, absl::string_view purpose) {
-  const int rc = RetryWhileBusy(
-      [&] { return sqlite3_exec(db, sql, nullptr, nullptr, nullptr); });
-  if (rc != SQLITE_OK) return SqliteError(db, rc, purpose);
-  return absl::OkStatus();
-}
-
-// Statement owns one prepared statement. Every error it reports is prefixed
-// with its purpose ("inserting event").
-class Statement {
- public:
-  static absl::StatusOr<Statement> Prepare(sqlite3* db, const char* sql,
-                                           std::string purpose) {
-    sqlite3_stmt* stmt = nullptr;
-    const int rc = sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr);
-    if (rc != SQLITE_OK) {
-      return SqliteError(db, rc, absl::StrCat("preparing ", purpose));
-    }
-    return Statement(db, stmt, std::move(purpose));
-  }
-
-  Statement(Statement&& other) noexcept
-      : db_(other.db_),
-        stmt_(std::exchange(other.stmt_, nullptr)),
-        purpose_(std::move(other.purpose_)) {}
-  Statement& operator=(Statement&&) = delete;
-  ~Statement() { sqlite3_finalize(stmt_); }
-
-  // Bind resets the statement and binds `args` to parameters ?1, ?2, ... in
-  // order. Integers (and bools) bind as INTEGER, strings as TEXT. Strings are
-  // not copied: they must outlive the statement's execution.
-  template <typename... Args>
-  absl::Status Bind(const Args&... args) {
-    sqlite3_reset(stmt_);
-    [[maybe_unused]] int index = 0;
-    int rc = SQLITE_OK;
-    ((rc = rc == SQLITE_OK ? BindOne(++index, args) : rc), ...);
-    if (rc != SQLITE_OK) return SqliteError(db_, rc, purpose_);
-    return absl::OkStatus();
-  }
-
-  // Step advances to the next row: true if there is one, false when done.
-  absl::StatusOr<bool> Step() {
-    const int rc = sqlite3_step(stmt_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    return SqliteError(db_, rc, purpose_);
-  }
-
-  // Run binds `args` and executes a statement that returns no rows.
-  template <typename... Args>
-  absl::Status Run(const Args&... args) {
-    WARDEN_RETURN_IF_ERROR(Bind(args...));
-    absl::StatusOr<bool> row = Step();
-    if (!row.ok()) return row.status();
-    return absl::OkStatus();
-  }
-
-  int64_t Int(int column) const { return sqlite3_column_int64(stmt_, column); }
-  std::string Text(int column) const {
-    const auto* text =
-        reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
-    return text == nullptr
-               ? std::string()
-               : std::string(text, sqlite3_column_bytes(stmt_, column));
-  }
-
- private:
-  Statement(sqlite3* db, sqlite3_stmt* stmt, std::string purpose)
-      : db_(db), stmt_(stmt), purpose_(std::move(purpose)) {}
-
-  template <typename T>
-  int BindOne(int index, const T& value) {
-    if constexpr (std::is_integral_v<T>) {
-      return sqlite3_bind_int64(stmt_, index,
-                                static_cast<sqlite3_int64>(value));
-    } else {
-      const std::string_view text(value);
-      return sqlite3_bind_text64(stmt_, index, text.data(), text.size(),
-                                 SQLITE_STATIC, SQLITE_UTF8);
-    }
-  }
-
-  sqlite3* db_;
-  sqlite3_stmt* stmt_;
-  std::string purpose_;
-};
-
-// Query runs `sql` with `args` and converts each row with `convert`, which
-// returns T or absl::StatusOr<T>.
-template <typename T, typename Convert, typename... Args>
-absl::StatusOr<std::vector<T>> Query(sqlite3* db, const char* sql,
-                                     std::string purpose, Convert convert,
-                                     const Args&... args) {
-  absl::StatusOr<Statement> stmt =
-      Statement::Prepare(db, sql, std::move(purpose));
-  if (!stmt.ok()) return stmt.status();
-  WARDEN_RETURN_IF_ERROR(stmt->Bind(args...));
-  std::vector<T> rows;
-  for (;;) {
-    absl::StatusOr<bool> has_row = stmt->Step();
-    if (!has_row.ok()) return has_row.status();
-    if (!*has_row) return rows;
-    absl::StatusOr<T> row = convert(*stmt);
-    if (!row.ok()) return row.status();
-    rows.push_back(*std::move(row));
-  }
-}
-
-// InWriteTransaction runs `body` (returning absl::Status) inside BEGIN
-// IMMEDIATE ... COMMIT, rolling back if it or the commit fails. Writes always
-// take the write lock up front: a deferred transaction that later upgrades can
-// deadlock with another writer, and SQLite then fails at once instead of
-// waiting.
-template <typename Body>
-absl::Status InWriteTransaction(sqlite3* db, absl::string_view purpose,
-                                Body body) {
-  WARDEN_RETURN_IF_ERROR(
-      Exec(db, "BEGIN IMMEDIATE",
-           absl::StrCat("starting transaction for ", purpose)));
-  absl::Status status = body();
-  if (status.ok()) {
-    status = Exec(db, "COMMIT", absl::StrCat("committing ", purpose));
-  }
-  if (!status.ok() && !sqlite3_get_autocommit(db)) {
-    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
-  }
-  return status;
-}
+using sqlite::Connection;
+using sqlite::Statement;
 
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -319,12 +23,12 @@ int64_t NowMs() {
 // UpdateRun runs an UPDATE of one run (its id bound last) and fails if there
 // is no such run.
 template <typename... Args>
-absl::Status UpdateRun(sqlite3* db, const char* purpose, const char* sql,
+absl::Status UpdateRun(Connection& db, const char* purpose, const char* sql,
                        const Args&... args) {
-  absl::StatusOr<Statement> update = Statement::Prepare(db, sql, purpose);
+  absl::StatusOr<Statement> update = db.Prepare(sql, purpose);
   if (!update.ok()) return update.status();
   WARDEN_RETURN_IF_ERROR(update->Run(args...));
-  if (sqlite3_changes(db) == 0)
+  if (db.Changes() == 0)
     return absl::NotFoundError(absl::StrCat(purpose, ": no such run"));
   return absl::OkStatus();
 }
@@ -340,116 +44,17 @@ ResolutionState ResolutionFrom(int64_t value) {
   }
 }
 
-// UserVersion reads the schema version (PRAGMA user_version).
-absl::StatusOr<int> UserVersion(sqlite3* db, absl::string_view path) {
-  absl::StatusOr<std::vector<int>> version =
-      Query<int>(db, "PRAGMA user_version",
-                 absl::StrCat("reading schema version of ", path),
-                 [](const Statement& s) { return static_cast<int>(s.Int(0)); });
-  if (!version.ok()) return version.status();
-  return version->empty() ? 0 : version->front();
-}
-
-absl::Status CheckNotNewer(int version, absl::string_view path) {
-  if (version <= kSchemaVersion) return absl::OkStatus();
-  return absl::FailedPreconditionError(absl::StrFormat(
-      "%s: DB was written by a newer warden (schema %d, this warden knows %d)",
-      path, version, kSchemaVersion));
-}
-
-// Migrate brings the schema up to kSchemaVersion in one transaction. The
-// version is read again under the write lock: another process may have
-// migrated while this one waited.
-absl::Status Migrate(sqlite3* db, absl::string_view path) {
-  absl::StatusOr<int> version = UserVersion(db, path);
-  if (!version.ok()) return version.status();
-  WARDEN_RETURN_IF_ERROR(CheckNotNewer(*version, path));
-  if (*version == kSchemaVersion) return absl::OkStatus();
-  return InWriteTransaction(
-      db, absl::StrCat("schema migration of ", path), [&]() -> absl::Status {
-        absl::StatusOr<int> current = UserVersion(db, path);
-        if (!current.ok()) return current.status();
-        WARDEN_RETURN_IF_ERROR(CheckNotNewer(*current, path));
-        for (int v = *current; v < kSchemaVersion; ++v) {
-          WARDEN_RETURN_IF_ERROR(
-              Exec(db, kMigrations[v],
-                   absl::StrFormat("migrating %s to schema %d", path, v + 1)));
-        }
-        const std::string set_version =
-            absl::StrCat("PRAGMA user_version = ", kSchemaVersion);
-        return Exec(db, set_version.c_str(),
-                    absl::StrCat("setting schema version of ", path));
-      });
-}
-
-// EnableWal switches to write-ahead logging, which lets readers and one
-// writer proceed concurrently. SQLite reports the resulting mode rather than
-// failing when it cannot switch, so the answer is checked.
-absl::Status EnableWal(sqlite3* db, absl::string_view path) {
-  std::string mode;
-  const auto capture = [](void* out, int columns, char** values, char**) {
-    if (columns > 0 && values[0] != nullptr) {
-      *static_cast<std::string*>(out) = values[0];
-    }
-    return 0;
-  };
-  const int rc = RetryWhileBusy([&] {
-    return sqlite3_exec(db, "PRAGMA journal_mode = WAL", capture, &mode,
-                        nullptr);
-  });
-  if (rc != SQLITE_OK) {
-    return SqliteError(db, rc, absl::StrCat("enabling WAL on ", path));
-  }
-  if (mode != "wal") {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "enabling WAL on ", path, ": journal mode stayed \"", mode, "\""));
-  }
-  return absl::OkStatus();
-}
-
-std::string ParentDirectory(const std::string& path) {
-  return std::filesystem::path(path).parent_path().string();
-}
-
-absl::Status CreateParentDirectory(const std::string& path) {
-  const std::string parent = ParentDirectory(path);
-  if (parent.empty()) return absl::OkStatus();
-  std::error_code error;
-  std::filesystem::create_directories(parent, error);
-  if (error) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("creating directory ", parent, " for database ", path,
-                     ": ", error.message()));
-  }
-  return absl::OkStatus();
-}
-
-// OpenError explains a failed sqlite3_open_v2. SQLite only says "unable to
-// open database file"; the usual cause, an unwritable directory, is spelled
-// out.
-absl::Status OpenError(sqlite3* db, int rc, const std::string& path) {
-  absl::Status status = SqliteError(db, rc, absl::StrCat("opening ", path));
-  const std::string parent = ParentDirectory(path);
-  if (!parent.empty() && access(parent.c_str(), W_OK | X_OK) != 0) {
-    return absl::Status(
-        status.code(),
-        absl::StrCat(status.message(), " (directory ", parent,
-                     " is not writable: ", std::strerror(errno), ")"));
-  }
-  return status;
-}
-
 // StringInterner maps strings to ids in the `strings` table, inserting new
 // ones. It must be used inside a write transaction, which makes the
 // look-up-then-insert race free across processes.
 class StringInterner {
  public:
-  static absl::StatusOr<StringInterner> Create(sqlite3* db) {
-    absl::StatusOr<Statement> find = Statement::Prepare(
-        db, "SELECT id FROM strings WHERE text = ?1", "looking up string");
+  static absl::StatusOr<StringInterner> Create(Connection& db) {
+    absl::StatusOr<Statement> find =
+        db.Prepare("SELECT id FROM strings WHERE text = ?1", "looking up string");
     if (!find.ok()) return find.status();
-    absl::StatusOr<Statement> insert = Statement::Prepare(
-        db, "INSERT INTO strings(text) VALUES (?1)", "inserting string");
+    absl::StatusOr<Statement> insert =
+        db.Prepare("INSERT INTO strings(text) VALUES (?1)", "inserting string");
     if (!insert.ok()) return insert.status();
     return StringInterner(db, *std::move(find), *std::move(insert));
   }
@@ -462,8 +67,8 @@ class StringInterner {
   }
 
  private:
-  StringInterner(sqlite3* db, Statement find, Statement insert)
-      : db_(db), find_(std::move(find)), insert_(std::move(insert)) {}
+  StringInterner(Connection& db, Statement find, Statement insert)
+      : db_(&db), find_(std::move(find)), insert_(std::move(insert)) {}
 
   absl::StatusOr<int64_t> FindOrInsert(const std::string& text) {
     WARDEN_RETURN_IF_ERROR(find_.Bind(text));
@@ -471,21 +76,20 @@ class StringInterner {
     if (!found.ok()) return found.status();
     if (*found) return find_.Int(0);
     WARDEN_RETURN_IF_ERROR(insert_.Run(text));
-    return sqlite3_last_insert_rowid(db_);
+    return db_->LastInsertRowid();
   }
 
-  sqlite3* db_;
+  Connection* db_;
   Statement find_;
   Statement insert_;
   absl::flat_hash_map<std::string, int64_t> cache_;
 };
 
-absl::Status InsertEvents(sqlite3* db, int64_t invocation_id,
+absl::Status InsertEvents(Connection& db, int64_t invocation_id,
                           const std::vector<Event>& events) {
   absl::StatusOr<StringInterner> strings = StringInterner::Create(db);
   if (!strings.ok()) return strings.status();
-  absl::StatusOr<Statement> insert = Statement::Prepare(
-      db,
+  absl::StatusOr<Statement> insert = db.Prepare(
       "INSERT INTO events(invocation_id, op, target_id, detail_id, allowed, "
       "error, count) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
       "inserting event");
@@ -524,35 +128,26 @@ RunRecord RunFromRow(const Statement& s) {
 
 absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path,
                                                    OnClose on_close) {
-  WARDEN_RETURN_IF_ERROR(CreateParentDirectory(path));
-  sqlite3* db = nullptr;
-  const int rc = sqlite3_open_v2(
-      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
-  // The handle exists even when opening failed and must be closed.
-  std::unique_ptr<Store> store(new Store(db));
-  if (rc != SQLITE_OK) {
-    return OpenError(db, rc, path);
-  }
-  sqlite3_busy_timeout(db, static_cast<int>(kBusyTimeout.count()));
-  if (on_close == OnClose::kLeaveWal)
-    sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
-  WARDEN_RETURN_IF_ERROR(EnableWal(db, path));
-  WARDEN_RETURN_IF_ERROR(Exec(db,
-                              "PRAGMA synchronous = NORMAL; "
-                              "PRAGMA foreign_keys = ON;",
-                              absl::StrCat("configuring ", path)));
-  WARDEN_RETURN_IF_ERROR(Migrate(db, path));
-  return store;
+  sqlite::Connection::Options options;
+  options.checkpoint_on_close = on_close == OnClose::kCheckpoint;
+  absl::StatusOr<Connection> db = Connection::Open(path, options);
+  if (!db.ok()) return db.status();
+  WARDEN_RETURN_IF_ERROR(CheckCompatible(*db));
+  WARDEN_RETURN_IF_ERROR(db->EnableWal());
+  WARDEN_RETURN_IF_ERROR(db->Exec("PRAGMA synchronous = NORMAL; "
+                                  "PRAGMA foreign_keys = ON;",
+                                  absl::StrCat("configuring ", path)));
+  WARDEN_RETURN_IF_ERROR(Migrate(*db));
+  return std::unique_ptr<Store>(
+      new Store(std::make_unique<Connection>(*std::move(db))));
 }
 
-Store::Store(sqlite3* db) : db_(db) {}
+Store::Store(std::unique_ptr<Connection> db) : db_(std::move(db)) {}
 
-Store::~Store() { sqlite3_close_v2(db_); }
-
+Store::~Store() = default;
 absl::StatusOr<int64_t> Store::BeginRun(const RunRecord& run) {
-  absl::Status status = InWriteTransaction(db_, "run", [&]() -> absl::Status {
-    absl::StatusOr<Statement> insert = Statement::Prepare(
-        db_,
+  absl::Status status = sqlite::InWriteTransaction(*db_, "run", [&]() -> absl::Status {
+    absl::StatusOr<Statement> insert = db_->Prepare(
         "INSERT INTO runs(mode, workspace_root, policy_path, cargo_args, "
         "started_ms, ended_ms, exit_status, resolution) VALUES (?1, ?2, "
         "?3, ?4, ?5, ?6, ?7, ?8)",
@@ -564,28 +159,28 @@ absl::StatusOr<int64_t> Store::BeginRun(const RunRecord& run) {
                        static_cast<int>(ResolutionState::kResolving));
   });
   if (!status.ok()) return status;
-  return sqlite3_last_insert_rowid(db_);
+  return db_->LastInsertRowid();
 }
 
 absl::Status Store::EndRun(int64_t run_id, int exit_status) {
-  return InWriteTransaction(db_, "end of run", [&]() -> absl::Status {
-    return UpdateRun(db_, "ending run",
+  return sqlite::InWriteTransaction(*db_, "end of run", [&]() -> absl::Status {
+    return UpdateRun(*db_, "ending run",
                      "UPDATE runs SET ended_ms = ?1, exit_status = ?2 WHERE id = ?3",
                      NowMs(), exit_status, run_id);
   });
 }
 
 absl::Status Store::Resolve(int64_t run_id) {
-  return InWriteTransaction(db_, "resolution", [&]() -> absl::Status {
-    return UpdateRun(db_, "recording the resolution",
+  return sqlite::InWriteTransaction(*db_, "resolution", [&]() -> absl::Status {
+    return UpdateRun(*db_, "recording the resolution",
                      "UPDATE runs SET resolution = ?1 WHERE id = ?2",
                      static_cast<int>(ResolutionState::kRecorded), run_id);
   });
 }
 
 absl::Status Store::FailResolution(int64_t run_id) {
-  return InWriteTransaction(db_, "resolution", [&]() -> absl::Status {
-    return UpdateRun(db_, "recording the failed resolution",
+  return sqlite::InWriteTransaction(*db_, "resolution", [&]() -> absl::Status {
+    return UpdateRun(*db_, "recording the failed resolution",
                      "UPDATE runs SET resolution = ?1 WHERE id = ?2",
                      static_cast<int>(ResolutionState::kFailed), run_id);
   });
@@ -595,9 +190,8 @@ absl::StatusOr<int64_t> Store::AddInvocation(const InvocationRecord& invocation,
                                              const std::vector<Event>& events) {
   int64_t id = 0;
   absl::Status status =
-      InWriteTransaction(db_, "invocation", [&]() -> absl::Status {
-        absl::StatusOr<Statement> insert = Statement::Prepare(
-            db_,
+      sqlite::InWriteTransaction(*db_, "invocation", [&]() -> absl::Status {
+        absl::StatusOr<Statement> insert = db_->Prepare(
             "INSERT INTO invocations(run_id, package, version, source, "
             "sysroot, manifest_dir, out_dir, binary_sha256, started_ms, "
             "ended_ms, exit_status, notifications, peak_rss_kb) VALUES (?1, "
@@ -610,17 +204,16 @@ absl::StatusOr<int64_t> Store::AddInvocation(const InvocationRecord& invocation,
                         i.manifest_dir, i.out_dir, i.binary_sha256,
                         i.started_ms, i.ended_ms, i.exit_status,
                         i.notifications, i.peak_rss_kb));
-        id = sqlite3_last_insert_rowid(db_);
-        return InsertEvents(db_, id, events);
+        id = db_->LastInsertRowid();
+        return InsertEvents(*db_, id, events);
       });
   if (!status.ok()) return status;
   return id;
 }
 
 absl::Status Store::AddDirectives(const std::vector<Directive>& directives) {
-  return InWriteTransaction(db_, "directives", [&]() -> absl::Status {
-    absl::StatusOr<Statement> insert = Statement::Prepare(
-        db_,
+  return sqlite::InWriteTransaction(*db_, "directives", [&]() -> absl::Status {
+    absl::StatusOr<Statement> insert = db_->Prepare(
         "INSERT INTO directives(invocation_id, key, value) VALUES (?1, ?2, "
         "?3)",
         "inserting directive");
@@ -636,7 +229,7 @@ absl::StatusOr<std::optional<RunRecord>> Store::GetRun(int64_t run_id) {
   const std::string sql =
       absl::StrCat("SELECT ", kRunColumns, " FROM runs WHERE id = ?1");
   absl::StatusOr<std::vector<RunRecord>> runs =
-      Query<RunRecord>(db_, sql.c_str(), "reading run", RunFromRow, run_id);
+      sqlite::Query<RunRecord>(*db_, sql.c_str(), "reading run", RunFromRow, run_id);
   if (!runs.ok()) return runs.status();
   if (runs->empty()) return std::nullopt;
   return std::move(runs->front());
@@ -647,14 +240,14 @@ absl::StatusOr<std::vector<RunRecord>> Store::ListRuns(
   const std::string sql = absl::StrCat(
       "SELECT ", kRunColumns,
       " FROM runs WHERE workspace_root = ?1 ORDER BY started_ms DESC, id DESC");
-  return Query<RunRecord>(db_, sql.c_str(), "listing runs", RunFromRow,
+  return sqlite::Query<RunRecord>(*db_, sql.c_str(), "listing runs", RunFromRow,
                           workspace_root);
 }
 
 absl::StatusOr<std::vector<InvocationRecord>> Store::Invocations(
     int64_t run_id) {
-  return Query<InvocationRecord>(
-      db_,
+  return sqlite::Query<InvocationRecord>(
+      *db_,
       "SELECT id, run_id, package, version, manifest_dir, out_dir, "
       "binary_sha256, started_ms, ended_ms, exit_status, notifications, "
       "peak_rss_kb, source, sysroot FROM invocations WHERE run_id = ?1 "
@@ -682,8 +275,8 @@ absl::StatusOr<std::vector<InvocationRecord>> Store::Invocations(
 }
 
 absl::StatusOr<std::vector<StoredEvent>> Store::Events(int64_t run_id) {
-  return Query<StoredEvent>(
-      db_,
+  return sqlite::Query<StoredEvent>(
+      *db_,
       "SELECT e.invocation_id, e.op, t.text, d.text, e.allowed, e.error, "
       "e.count FROM events e "
       "JOIN invocations i ON i.id = e.invocation_id "
@@ -712,8 +305,8 @@ absl::StatusOr<std::vector<StoredEvent>> Store::Events(int64_t run_id) {
 }
 
 absl::StatusOr<std::vector<Directive>> Store::Directives(int64_t run_id) {
-  return Query<Directive>(
-      db_,
+  return sqlite::Query<Directive>(
+      *db_,
       "SELECT d.invocation_id, d.key, d.value FROM directives d "
       "JOIN invocations i ON i.id = d.invocation_id "
       "WHERE i.run_id = ?1 ORDER BY d.id",
@@ -726,4 +319,3 @@ absl::StatusOr<std::vector<Directive>> Store::Directives(int64_t run_id) {
 
 }  // namespace warden
 
-#undef WARDEN_RETURN_IF_ERROR

@@ -1,10 +1,55 @@
-// Store: warden's SQLite database of runs, packages, build-script invocations
-// and the events they produced.
+// Store: warden's SQLite database of runs, build-script invocations, the
+// events they produced and the directives they printed.
 //
 // One writer per invocation: each supervisor opens the store, writes one
 // invocation and its events in a single transaction, and closes it. WAL mode
 // and a long busy timeout let many supervisors (cargo -j N) and the
 // cargo-warden process share the file without "database is locked" errors.
+//
+// The protocol. cargo-warden (tools/cmd_run.cc) and every warden-shim
+// (tools/shim.cc, one per build-script run, started by cargo) talk only
+// through this database; cargo-warden passes WARDEN_DB and WARDEN_RUN_ID in
+// cargo's environment. Rows and who writes them, in order:
+//
+//   1. cargo-warden  BeginRun: a `runs` row, resolution kResolving,
+//                    ended_ms 0, exit_status -1.
+//   2. cargo-warden  Resolve (kRecorded) before starting cargo when it asked
+//                    cargo for the workspace; otherwise, while cargo builds,
+//                    `cargo metadata` confirms its own guess: Resolve, or
+//                    FailResolution (kFailed) and SIGKILL to cargo. Failing
+//                    to start cargo is FailResolution too.
+//   3. warden-shim   opens the store (OnClose::kLeaveWal) and polls
+//                    GetRun(run).resolution every 5 ms: kRecorded runs the
+//                    build script, kFailed (or any value it does not know)
+//                    exits 3 (kExitEnvironment), no such run exits 3 (kExitEnvironment) at once.
+//   4. warden-shim   AddInvocation: the `invocations` row, its `events` and
+//                    new `strings`, in one transaction, after the script
+//                    ended; a failure exits 3 (kExitEnvironment) ("cannot record events").
+//   5. cargo-warden  after cargo exited: AddDirectives (`directives` rows
+//                    parsed from each invocation's output file), then
+//                    EndRun (ended_ms, exit_status), then it reads it all.
+//
+// The resolution is a state, not an event: written before a shim polls, it
+// is seen on the first poll. Each poll is its own read transaction, and WAL
+// readers never wait for a writer, so polls see every commit promptly and
+// never the uncommitted half of a transaction.
+//
+// When a side dies or never answers:
+//   - cargo-warden dies before step 2: nothing marks the run, it stays
+//     kResolving; each shim gives up after 10 minutes (DeadlineExceeded, exit
+//     3). Usually Ctrl-C kills cargo and the shims with it (one process
+//     group). FailResolution failing (e.g. busy for 60 s) is the same case.
+//   - cargo-warden dies after step 2: shims still record their invocations;
+//     the run keeps ended_ms 0 and exit_status -1, which readers (diff, show)
+//     do not tell apart from a run in progress.
+//   - a shim dies (or fails) mid-write: its transaction never commits, so
+//     none of its invocation is stored, and the lock goes with the process.
+//     cargo sees the build script fail.
+//   - the database is locked: writers wait up to 60 s (SQLite's busy
+//     handler, then Connection::Exec's retries), then fail kUnavailable
+//     naming what they were writing: exit 3 in a shim and in cargo-warden.
+//   - the file is not a warden database, or is a newer warden's: Open fails
+//     naming the path (cargo-warden exit 3 before any build starts).
 #ifndef WARDEN_DB_STORE_H_
 #define WARDEN_DB_STORE_H_
 
@@ -16,13 +61,10 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "db/schema.h"
 #include "tracer/event.h"
 
-struct sqlite3;
-
 namespace warden {
-
-inline constexpr int kSchemaVersion = 2;
 
 // Whether cargo has confirmed the workspace cargo-warden started the build
 // with (it may find it without cargo, and checks while cargo builds):
@@ -111,8 +153,8 @@ class Store {
   absl::StatusOr<std::vector<Directive>> Directives(int64_t run_id);
 
  private:
-  explicit Store(sqlite3* db);
-  sqlite3* db_;
+  explicit Store(std::unique_ptr<sqlite::Connection> db);
+  std::unique_ptr<sqlite::Connection> db_;
 };
 
 }  // namespace warden

@@ -62,10 +62,13 @@ bool ParseOptions(const std::vector<std::string>& args, RunOptions& opts,
   po::options_description desc(absl::StrCat(
       "usage: cargo warden ", name, " [options] [-- CARGO_ARGS...]\n\n",
       opts.enforce
-          ? "Build with every build script held to warden.yaml: what it grants\n"
-            "proceeds, anything else fails with EACCES/EPERM and is reported.\n"
-            "Exit status: 1 when anything was denied, cargo's status when the\n"
-            "build failed otherwise, 0 when all is well.\n"
+          ? "Build with every build script held to warden.yaml, and rustc,\n"
+            "rustdoc, proc macros, the linker and tests held to warden's floor\n"
+            "(and the policy's compile: section): what it grants proceeds,\n"
+            "anything else fails with EACCES/EPERM and is reported.\n"
+            "Exit status: 1 when anything was denied, 4 when the build failed\n"
+            "with nothing denied, 2 usage or policy error, 3 environment, 0\n"
+            "when all is well.\n"
           : "Build with every build script observed, record what each did in\n"
             "the database, and propose warden.yaml. An existing policy is not\n"
             "overwritten: the proposal goes to warden.proposed.yaml and what\n"
