@@ -65,7 +65,8 @@ std::string Sha256File(const std::string& path) {
 // process inherited open (beyond stdio and `keep`) that the policy does not
 // let the package read. The supervisor closes every such descriptor before
 // the build script starts; a secret left open by a parent is reported, not
-// just withheld. Pipes, sockets and terminals are only closed.
+// just withheld. Pipes, sockets, terminals and write-only descriptors (GNU
+// time's -o file), which cannot leak what a file holds, are only closed.
 std::vector<Event> InheritedFiles(const std::vector<int>& keep,
                                   const PackagePolicy& policy) {
   std::vector<Event> denied;
@@ -77,8 +78,10 @@ std::vector<Event> InheritedFiles(const std::vector<int>& keep,
         std::find(keep.begin(), keep.end(), fd) != keep.end())
       continue;
     int flags = fcntl(fd, F_GETFD);
+    int mode = fcntl(fd, F_GETFL);
     struct stat st;
-    if (flags < 0 || (flags & FD_CLOEXEC) || fstat(fd, &st) != 0 ||
+    if (flags < 0 || (flags & FD_CLOEXEC) || mode < 0 ||
+        (mode & O_ACCMODE) == O_WRONLY || fstat(fd, &st) != 0 ||
         !(S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)))
       continue;
     std::string path = std::filesystem::read_symlink(entry.path(), ec).string();

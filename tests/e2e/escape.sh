@@ -194,9 +194,15 @@ show_if_failed $fails "$SCRATCH/usemacro-doc.log"
 # 9. A descriptor on the secret inherited from the shell running cargo-warden.
 fails=$TAP_FAILED
 # `7<FILE` on the command, like `exec 7<FILE` before it: not close-on-exec.
-run enforce fdleak build --offline -p escape-fdleak 7<"$secret_path"
+# fd 8 is write-only (as GNU time's -o leaves its output file): it cannot
+# leak contents, so it is closed but not reported.
+run enforce fdleak build --offline -p escape-fdleak 7<"$secret_path" 8>>"$SCRATCH/times.txt"
 check "9 fdleak: enforce exits non-zero (exit $rc)" [ $rc -ne 0 ]
 check "9 fdleak: the secret is nowhere under target/" no_secret "$ws/target"
+check "9 fdleak: the report names the inherited read of the secret" \
+  grep -qF "denied read     $secret_path" "$SCRATCH/fdleak.log"
+check "9 fdleak: a write-only inherited descriptor is not reported" \
+  bash -c "! grep -qF 'times.txt' '$SCRATCH/fdleak.log'"
 if [ "$TAP_FAILED" -gt $fails ]; then
   diag "$SCRATCH/fdleak.log"
   diag "$ws"/target/debug/build/escape-fdleak-*/out/loot.txt
