@@ -460,7 +460,11 @@ int Conclude(const RunOptions& opts, const WorkspaceDirs& dirs,
     if (unsupervised == kExitEnvironment) return unsupervised;
     if (denied > 0 || unsupervised != kExitOk) return kExitFindings;
     if (cargo_status != 0) {
-      fprintf(stderr, "cargo-warden: cargo failed (exit %d), with nothing denied\n",
+      fprintf(stderr,
+              "cargo-warden: cargo failed (exit %d), with nothing denied by "
+              "warden's supervisors; a `Permission denied` from rustc or the "
+              "linker above is the floor's (review it, then grant it under "
+              "`compile:`; `cargo warden learn` finds it)\n",
               cargo_status);
       return kExitBuildFailed;
     }

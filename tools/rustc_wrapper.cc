@@ -1,17 +1,19 @@
 // warden-rustc: cargo's RUSTC_WRAPPER under cargo-warden, and (as
 // warden-rustdoc, the same program) its RUSTDOC.
 //
-// cargo runs `warden-rustc RUSTC ARGS…` and `warden-rustdoc ARGS…`. Each
-// call that compiles or documents a crate runs under warden's supervisor, and with it the proc macros, C
-// compiler driver and linker rustc runs. Under enforce they are inside the
-// floor (policy/floor.h): they may read the system, the toolchain, the
+// cargo runs `warden-rustc RUSTC ARGS…` and `warden-rustdoc ARGS…`. Under
+// enforce every call runs inside the floor (policy/floor.h): rustc, the C
+// compiler driver and the linker may read the system, the toolchain, the
 // package sources, the workspace and the target dir, and write only their
-// own outputs; what the floor refuses is noted as a finding for the report,
-// so a proc macro that swallows the error still fails the run. Under learn
-// they run unconfined, and what they did beyond the floor is noted for the
-// proposal's `compile:` section. When rustc links a build script, the result
-// gets warden's shim in front of it before cargo can run it. Configuration
-// comes only from WARDEN_* variables, which no build script can set.
+// own outputs. A call that runs foreign code (it loads a proc macro, or
+// runs doctests) also runs under warden's supervisor, which reports what the
+// floor refuses, so a proc macro that swallows the error still fails the
+// run; in any other call a refusal stops rustc or the linker with an error.
+// Under learn every call runs unconfined under the supervisor, and what it
+// did beyond the floor is noted for the proposal's `compile:` section. When
+// rustc links a build script, the result gets warden's shim in front of it
+// before cargo can run it. Configuration comes only from WARDEN_* variables,
+// which no build script can set.
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -45,6 +47,14 @@ struct RustcCall {
   std::string incremental;
   bool is_bin = false;
   bool doctest = false;  // rustdoc --test: builds and runs the doctests
+  // --extern of a proc macro (a .so): the crate's dependency runs inside.
+  bool loads_proc_macro = false;
+
+  // RunsForeignCode says whether code other than rustc's own runs in this
+  // call. Otherwise a floor denial can only fail the compile or the link,
+  // loudly (rustc and ld stop at an unreadable input), and the floor alone
+  // holds it without the supervisor's cost.
+  bool RunsForeignCode() const { return loads_proc_macro || doctest; }
 
   // BuildScript is the binary rustc links when it compiles a build script,
   // "" for any other invocation.
@@ -62,6 +72,9 @@ RustcCall ParseRustcCall(int argc, char** argv) {
     if (a == "--crate-name") call.crate = next;
     if (a == "--out-dir" || a == "-o") call.out_dir = next;
     if (a == "--test") call.doctest = true;
+    if (a == "--extern" && next.size() > 3 &&
+        next.compare(next.size() - 3, 3, ".so") == 0)
+      call.loads_proc_macro = true;
     if (a == "--crate-type" && next == "bin") call.is_bin = true;
     if (a == "-C" && next.rfind("extra-filename=", 0) == 0)
       call.extra_filename = next.substr(strlen("extra-filename="));
@@ -124,20 +137,43 @@ std::vector<CompileFinding> Findings(const std::vector<Event>& events,
   return findings;
 }
 
-// RunBare runs the call with no layer of warden's around it (bench/run's
-// baseline, kEnvLayers) and returns its status.
-absl::StatusOr<int> RunBare(const std::vector<std::string>& command) {
-  std::vector<char*> args;
+// Run runs the call with `env` and returns its status.
+absl::StatusOr<int> Run(const std::vector<std::string>& command,
+                        const std::vector<std::string>& env) {
+  std::vector<char*> args, envp;
   for (const std::string& a : command) args.push_back(const_cast<char*>(a.c_str()));
+  for (const std::string& e : env) envp.push_back(const_cast<char*>(e.c_str()));
   args.push_back(nullptr);
+  envp.push_back(nullptr);
   pid_t pid = 0;
-  if (int rc = posix_spawnp(&pid, args[0], nullptr, nullptr, args.data(), environ);
+  if (int rc = posix_spawnp(&pid, args[0], nullptr, nullptr, args.data(), envp.data());
       rc != 0)
     return absl::InternalError(absl::StrCat(args[0], ": ", strerror(rc)));
   int raw = 0;
   while (waitpid(pid, &raw, 0) < 0)
     if (errno != EINTR) return absl::InternalError(strerror(errno));
   return WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
+}
+
+// CompilerEnvironment is what rustc and what it runs see under enforce: no
+// credentials, and temporaries in warden's directory.
+std::vector<std::string> CompilerEnvironment(const std::string& tmp) {
+  std::vector<std::string> env;
+  for (const std::string& entry : WithoutCredentials(CurrentEnvironment()))
+    if (entry.rfind("TMPDIR=", 0) != 0) env.push_back(entry);
+  env.push_back("TMPDIR=" + tmp);
+  return env;
+}
+
+// RunInFloor runs a call that runs no foreign code inside the floor, with
+// no supervisor: this process enters it first.
+absl::StatusOr<int> RunInFloor(const RustcCall& call, const std::string& rustc,
+                               const std::vector<std::string>& command) {
+  std::string tmp;
+  absl::StatusOr<LandlockPlan> floor = Floor(call, rustc, tmp);
+  if (!floor.ok()) return floor.status();
+  if (absl::Status s = EnterFloor(*floor); !s.ok()) return s;
+  return Run(command, CompilerEnvironment(tmp));
 }
 
 // Compile runs the rustc call under the supervisor and returns its status.
@@ -153,14 +189,10 @@ absl::StatusOr<int> Compile(const RustcCall& call, const std::string& rustc,
   spec.enforce = enforce;
   spec.keep_fds = JobserverFds(GetEnv("CARGO_MAKEFLAGS"));
   spec.landlock.scope = LandlockAbi() >= 6;
-  // Under enforce: no credentials, and temporaries in warden's directory.
-  for (const std::string& entry :
-       enforce ? WithoutCredentials(CurrentEnvironment()) : CurrentEnvironment())
-    if (!enforce || entry.rfind("TMPDIR=", 0) != 0) spec.env.push_back(entry);
+  spec.env = enforce ? CompilerEnvironment(tmp) : CurrentEnvironment();
   const std::string own_dir = GetEnv(kEnvTargetDir) + "/warden";
   std::unique_ptr<Decider> decider;
   if (enforce) {
-    spec.env.push_back("TMPDIR=" + tmp);
     spec.landlock = *floor;
     // The floor is the decider's rule set: the kernel re-checks every open.
     spec.kernel_rechecks_opens = true;
@@ -223,10 +255,13 @@ int Main(int argc, char** argv) {
     execvp(args[0], args.data());
     return Fail(absl::StrCat("cannot run ", args[0], ": ", strerror(errno)));
   }
+  // Learn supervises every call, to find what the floor would refuse.
   absl::StatusOr<int> status =
-      bare ? RunBare(command) : Compile(call, tool, command, enforce);
+      bare                                   ? Run(command, CurrentEnvironment())
+      : enforce && !call.RunsForeignCode()  ? RunInFloor(call, tool, command)
+                                             : Compile(call, tool, command, enforce);
   if (!status.ok())
-    return Fail(absl::StrCat("cannot run rustc under warden's supervisor: ",
+    return Fail(absl::StrCat("cannot run ", tool, " under warden: ",
                              status.status().message()));
   const std::string build_script = call.BuildScript();
   if (*status != 0 || build_script.empty()) return *status;
