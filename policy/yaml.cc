@@ -60,8 +60,8 @@ const std::vector<std::string_view> kDefaultsKeys =
 const std::vector<std::string_view> kCompileKeys =
     SectionKeys({"reason", "comment"}, /*compile=*/true);
 
-std::string TypeName(const YAML::Node& node) {
-  switch (node.Type()) {
+std::string TypeName(YAML::NodeType::value type) {
+  switch (type) {
     case YAML::NodeType::Scalar:
       return "a scalar";
     case YAML::NodeType::Sequence:
@@ -72,6 +72,8 @@ std::string TypeName(const YAML::Node& node) {
       return "nothing";
   }
 }
+
+std::string TypeName(const YAML::Node& node) { return TypeName(node.Type()); }
 
 std::string JoinNames(std::span<const std::string_view> names) {
   std::vector<std::string> quoted;
@@ -109,6 +111,8 @@ class Loader {
   absl::Status Error(const YAML::Node& at, std::string_view message,
                      std::string_view hint) const;
   absl::Status Prefix(const YAML::Node& at, const absl::Status& status) const;
+  absl::Status Expect(const YAML::Node& node, YAML::NodeType::value type,
+                      std::string_view name, std::string_view hint) const;
   absl::Status CheckKeys(const YAML::Node& map,
                          std::span<const std::string_view> valid,
                          std::string_view context) const;
@@ -157,6 +161,18 @@ absl::Status Loader::Prefix(const YAML::Node& at,
   SourceLocation where = Where(at);
   return absl::InvalidArgumentError(absl::StrCat(
       where.file, ":", where.line, ":", where.column, ": ", status.message()));
+}
+
+// Expect: the value of key `name` is of `type`, or null (an empty `name:`,
+// which iterates as empty).
+absl::Status Loader::Expect(const YAML::Node& node, YAML::NodeType::value type,
+                            std::string_view name,
+                            std::string_view hint) const {
+  if (node.IsNull() || node.Type() == type) return absl::OkStatus();
+  return Error(node,
+               absl::StrCat("\"", Absl(name), "\" must be ", TypeName(type),
+                            ", got ", TypeName(node)),
+               hint);
 }
 
 absl::Status Loader::CheckKeys(const YAML::Node& map,
@@ -245,11 +261,11 @@ absl::StatusOr<Policy> Loader::Load(const YAML::Node& root) {
 
 absl::Status Loader::LoadPackages(const YAML::Node& map,
                                   Policy& policy) const {
-  if (map.IsNull()) return absl::OkStatus();
-  if (!map.IsMap())
-    return Error(map, absl::StrCat("\"packages\" must be a map, got ",
-                                   TypeName(map)),
+  if (absl::Status s =
+          Expect(map, YAML::NodeType::Map, "packages",
                  "write one entry per crate: \"packages:\" then \"  ring:\"");
+      !s.ok())
+    return s;
   std::map<std::string, YAML::Mark> seen;
   for (auto it = map.begin(); it != map.end(); ++it) {
     const YAML::Node key = it->first;
@@ -308,12 +324,11 @@ absl::Status Loader::LoadSection(const YAML::Node& key, const YAML::Node& value,
                                  std::span<const std::string_view> keys,
                                  PackageEntry& entry) const {
   const std::string name = key.Scalar();
-  if (!value.IsMap() && !value.IsNull())
-    return Error(value,
-                 absl::StrCat("\"", name, "\" must be a map, got ",
-                              TypeName(value)),
-                 absl::StrCat("write ", name,
-                              ": then indented keys such as read:"));
+  if (absl::Status s = Expect(
+          value, YAML::NodeType::Map, name,
+          absl::StrCat("write ", name, ": then indented keys such as read:"));
+      !s.ok())
+    return s;
   entry.where = Where(key);
   return LoadEntry(value, keys, name, entry);
 }
@@ -360,11 +375,10 @@ absl::Status Loader::LoadEntryField(const YAML::Node& key,
 absl::Status Loader::LoadProfiles(const YAML::Node& key,
                                   const YAML::Node& list,
                                   PackageEntry& entry) const {
-  if (list.IsNull()) return absl::OkStatus();
-  if (!list.IsSequence())
-    return Error(list, absl::StrCat("\"profiles\" must be a list, got ",
-                                    TypeName(list)),
-                 "write profiles: [c-toolchain]");
+  if (absl::Status s = Expect(list, YAML::NodeType::Sequence, "profiles",
+                              "write profiles: [c-toolchain]");
+      !s.ok())
+    return s;
   for (const YAML::Node& item : list) {
     absl::StatusOr<std::string> name = Text(key, item);
     if (!name.ok()) return name.status();
@@ -380,13 +394,12 @@ absl::Status Loader::LoadProfiles(const YAML::Node& key,
 absl::Status Loader::LoadRules(const YAML::Node& key, const YAML::Node& list,
                                const RuleKindInfo& spec,
                                PackageEntry& entry) const {
-  if (list.IsNull()) return absl::OkStatus();
-  if (!list.IsSequence())
-    return Error(list,
-                 absl::StrCat("\"", Absl(spec.key), "\" must be a list, got ",
-                              TypeName(list)),
-                 absl::StrCat("write ", Absl(spec.key),
-                              ": [\"…\"] or one \"- …\" item per line"));
+  if (absl::Status s = Expect(list, YAML::NodeType::Sequence, spec.key,
+                              absl::StrCat("write ", Absl(spec.key),
+                                           ": [\"…\"] or one \"- …\" item "
+                                           "per line"));
+      !s.ok())
+    return s;
   for (const YAML::Node& item : list) {
     Rule rule;
     if (absl::Status s = LoadRule(item.IsNull() ? key : item, spec, rule);

@@ -157,6 +157,14 @@ TEST(LoadPolicyTest, EmptySectionsAreAllowed) {
   EXPECT_EQ(policy.packages[0].name, "cc");
 }
 
+TEST(LoadPolicyTest, EmptyListsAndPackagesAreAllowed) {
+  EXPECT_TRUE(MustLoad("version: 1\npackages:\n").packages.empty());
+  Policy policy =
+      MustLoad("version: 1\ndefaults:\n  read:\n  profiles:\n");
+  EXPECT_TRUE(policy.defaults.read.empty());
+  EXPECT_TRUE(policy.defaults.profiles.empty());
+}
+
 // cc and bindgen read per-target variables spelled with the triple.
 TEST(LoadPolicyTest, EnvNamesMayCarryATargetTriple) {
   Policy policy = MustLoad(
