@@ -85,7 +85,8 @@ bool AlwaysDropped(const ParsedDirective& d);
 
 // DangerousEnvReason says why rustc-env=NAME is dangerous (it changes how
 // rustc, the linker or a program they run is loaded or behaves), or "" when
-// it is not. Case-insensitive.
+// it is not. Case-insensitive. The list, with reasons, is in
+// directives_env.cc.
 std::string_view DangerousEnvReason(std::string_view name);
 
 // DirectiveVerdict is the decision on one directive.
@@ -176,6 +177,10 @@ class DirectiveRules {
 // CompilePackagePolicy, nullptr for other implementations (then only
 // AllowsDirective is consulted, as a bare grant). Defined in matcher.cc.
 const DirectiveRules* RulesOf(const PackagePolicy& policy);
+
+// IsWardenEnvName: `name`, trimmed, starts with WARDEN_ in any case (a
+// variable that steers warden itself).
+bool IsWardenEnvName(std::string_view name);
 
 }  // namespace policy_internal
 }  // namespace warden

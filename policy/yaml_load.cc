@@ -10,34 +10,25 @@
 #include <map>
 #include <span>
 #include <sstream>
-#include <tuple>
 #include <utility>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_replace.h"
 #include "absl/strings/str_join.h"
 #include "policy/profiles.h"
 #include "policy/rule_kinds.h"
 #include "policy/semver.h"
 #include "policy/syntax.h"
+#include "policy/yaml_internal.h"
 
 namespace warden {
 namespace {
 
+using policy_internal::Absl;
 using policy_internal::EditDistance;
-using policy_internal::QuoteYaml;
 using policy_internal::ValidateCrateName;
 using policy_internal::ValidateRule;
 using policy_internal::VersionReq;
-
-absl::string_view Absl(std::string_view s) { return {s.data(), s.size()}; }
-
-constexpr std::string_view kHeader =
-    "# warden policy: what each package's build script may do. See "
-    "README.md.";
 
 constexpr std::string_view kTopKeys[] = {"version", "defaults", "compile",
                                          "packages"};
@@ -60,8 +51,8 @@ const std::vector<std::string_view> kDefaultsKeys =
 const std::vector<std::string_view> kCompileKeys =
     SectionKeys({"reason", "comment"}, /*compile=*/true);
 
-std::string TypeName(const YAML::Node& node) {
-  switch (node.Type()) {
+std::string TypeName(YAML::NodeType::value type) {
+  switch (type) {
     case YAML::NodeType::Scalar:
       return "a scalar";
     case YAML::NodeType::Sequence:
@@ -72,6 +63,8 @@ std::string TypeName(const YAML::Node& node) {
       return "nothing";
   }
 }
+
+std::string TypeName(const YAML::Node& node) { return TypeName(node.Type()); }
 
 std::string JoinNames(std::span<const std::string_view> names) {
   std::vector<std::string> quoted;
@@ -109,6 +102,8 @@ class Loader {
   absl::Status Error(const YAML::Node& at, std::string_view message,
                      std::string_view hint) const;
   absl::Status Prefix(const YAML::Node& at, const absl::Status& status) const;
+  absl::Status Expect(const YAML::Node& node, YAML::NodeType::value type,
+                      std::string_view name, std::string_view hint) const;
   absl::Status CheckKeys(const YAML::Node& map,
                          std::span<const std::string_view> valid,
                          std::string_view context) const;
@@ -157,6 +152,18 @@ absl::Status Loader::Prefix(const YAML::Node& at,
   SourceLocation where = Where(at);
   return absl::InvalidArgumentError(absl::StrCat(
       where.file, ":", where.line, ":", where.column, ": ", status.message()));
+}
+
+// Expect: the value of key `name` is of `type`, or null (an empty `name:`,
+// which iterates as empty).
+absl::Status Loader::Expect(const YAML::Node& node, YAML::NodeType::value type,
+                            std::string_view name,
+                            std::string_view hint) const {
+  if (node.IsNull() || node.Type() == type) return absl::OkStatus();
+  return Error(node,
+               absl::StrCat("\"", Absl(name), "\" must be ", TypeName(type),
+                            ", got ", TypeName(node)),
+               hint);
 }
 
 absl::Status Loader::CheckKeys(const YAML::Node& map,
@@ -245,11 +252,11 @@ absl::StatusOr<Policy> Loader::Load(const YAML::Node& root) {
 
 absl::Status Loader::LoadPackages(const YAML::Node& map,
                                   Policy& policy) const {
-  if (map.IsNull()) return absl::OkStatus();
-  if (!map.IsMap())
-    return Error(map, absl::StrCat("\"packages\" must be a map, got ",
-                                   TypeName(map)),
+  if (absl::Status s =
+          Expect(map, YAML::NodeType::Map, "packages",
                  "write one entry per crate: \"packages:\" then \"  ring:\"");
+      !s.ok())
+    return s;
   std::map<std::string, YAML::Mark> seen;
   for (auto it = map.begin(); it != map.end(); ++it) {
     const YAML::Node key = it->first;
@@ -308,12 +315,11 @@ absl::Status Loader::LoadSection(const YAML::Node& key, const YAML::Node& value,
                                  std::span<const std::string_view> keys,
                                  PackageEntry& entry) const {
   const std::string name = key.Scalar();
-  if (!value.IsMap() && !value.IsNull())
-    return Error(value,
-                 absl::StrCat("\"", name, "\" must be a map, got ",
-                              TypeName(value)),
-                 absl::StrCat("write ", name,
-                              ": then indented keys such as read:"));
+  if (absl::Status s = Expect(
+          value, YAML::NodeType::Map, name,
+          absl::StrCat("write ", name, ": then indented keys such as read:"));
+      !s.ok())
+    return s;
   entry.where = Where(key);
   return LoadEntry(value, keys, name, entry);
 }
@@ -360,11 +366,10 @@ absl::Status Loader::LoadEntryField(const YAML::Node& key,
 absl::Status Loader::LoadProfiles(const YAML::Node& key,
                                   const YAML::Node& list,
                                   PackageEntry& entry) const {
-  if (list.IsNull()) return absl::OkStatus();
-  if (!list.IsSequence())
-    return Error(list, absl::StrCat("\"profiles\" must be a list, got ",
-                                    TypeName(list)),
-                 "write profiles: [c-toolchain]");
+  if (absl::Status s = Expect(list, YAML::NodeType::Sequence, "profiles",
+                              "write profiles: [c-toolchain]");
+      !s.ok())
+    return s;
   for (const YAML::Node& item : list) {
     absl::StatusOr<std::string> name = Text(key, item);
     if (!name.ok()) return name.status();
@@ -380,13 +385,12 @@ absl::Status Loader::LoadProfiles(const YAML::Node& key,
 absl::Status Loader::LoadRules(const YAML::Node& key, const YAML::Node& list,
                                const RuleKindInfo& spec,
                                PackageEntry& entry) const {
-  if (list.IsNull()) return absl::OkStatus();
-  if (!list.IsSequence())
-    return Error(list,
-                 absl::StrCat("\"", Absl(spec.key), "\" must be a list, got ",
-                              TypeName(list)),
-                 absl::StrCat("write ", Absl(spec.key),
-                              ": [\"…\"] or one \"- …\" item per line"));
+  if (absl::Status s = Expect(list, YAML::NodeType::Sequence, spec.key,
+                              absl::StrCat("write ", Absl(spec.key),
+                                           ": [\"…\"] or one \"- …\" item "
+                                           "per line"));
+      !s.ok())
+    return s;
   for (const YAML::Node& item : list) {
     Rule rule;
     if (absl::Status s = LoadRule(item.IsNull() ? key : item, spec, rule);
@@ -448,177 +452,6 @@ absl::Status Loader::LoadRuleMap(const YAML::Node& item, const RuleKindInfo& spe
   return absl::OkStatus();
 }
 
-// ---- Saving ----
-
-bool IsReservedWord(std::string_view s) {
-  static constexpr std::string_view kWords[] = {
-      "true", "false", "yes", "no", "on", "off", "null", "y", "n"};
-  std::string lower = absl::AsciiStrToLower(Absl(s));
-  return std::find(std::begin(kWords), std::end(kWords), lower) !=
-         std::end(kWords);
-}
-
-// Scalar writes `s` plain when YAML reads it back as the same string, else
-// double-quoted.
-std::string Scalar(std::string_view s) {
-  auto plain_char = [](char c) {
-    return absl::ascii_isalnum(c) || c == '_' || c == '.' || c == '/' ||
-           c == '-' || c == '+' || c == '@' || c == '*';
-  };
-  bool plain = !s.empty() && (absl::ascii_isalpha(s[0]) || s[0] == '_' ||
-                              s[0] == '/') &&
-               std::all_of(s.begin(), s.end(), plain_char) &&
-               !IsReservedWord(s);
-  return plain ? std::string(s) : QuoteYaml(s);
-}
-
-// CanonicalRules sorts by value and keeps one rule per value, with the first
-// non-empty reason and comment.
-std::vector<Rule> CanonicalRules(const std::vector<Rule>& rules) {
-  std::vector<Rule> sorted = rules;
-  std::stable_sort(sorted.begin(), sorted.end(),
-                   [](const Rule& a, const Rule& b) { return a.value < b.value; });
-  std::vector<Rule> out;
-  for (Rule& rule : sorted) {
-    if (!out.empty() && out.back().value == rule.value) {
-      if (out.back().reason.empty()) out.back().reason = rule.reason;
-      if (out.back().comment.empty()) out.back().comment = rule.comment;
-      continue;
-    }
-    out.push_back(std::move(rule));
-  }
-  return out;
-}
-
-std::string Indent(int level) { return std::string(2 * level, ' '); }
-
-void WriteRules(const RuleKindInfo& spec, const std::vector<Rule>& rules,
-                int level, std::string& out) {
-  if (rules.empty()) return;
-  absl::StrAppend(&out, Indent(level), Absl(spec.key), ":\n");
-  for (const Rule& rule : CanonicalRules(rules)) {
-    // A rule without a reason stays on one line; its generated comment ("12
-    // accesses") becomes a YAML comment, which loading drops: learn writes
-    // it afresh each time.
-    if (rule.reason.empty()) {
-      absl::StrAppend(&out, Indent(level + 1), "- ", Scalar(rule.value));
-      if (!rule.comment.empty())
-        absl::StrAppend(&out, "  # ", absl::StrReplaceAll(rule.comment, {{"\n", " "}}));
-      absl::StrAppend(&out, "\n");
-      continue;
-    }
-    absl::StrAppend(&out, Indent(level + 1), "- ", Absl(spec.value_key), ": ",
-                    Scalar(rule.value), "\n");
-    if (!rule.reason.empty())
-      absl::StrAppend(&out, Indent(level + 2), "reason: ", Scalar(rule.reason),
-                      "\n");
-    if (!rule.comment.empty())
-      absl::StrAppend(&out, Indent(level + 2), "comment: ",
-                      Scalar(rule.comment), "\n");
-  }
-}
-
-bool HasGrants(const PackageEntry& entry) {
-  return !entry.profiles.empty() ||
-         std::any_of(std::begin(kRuleKinds), std::end(kRuleKinds),
-                     [&](const RuleKindInfo& spec) {
-                       return !(entry.*spec.rules).empty();
-                     });
-}
-
-bool IsEmptyEntry(const PackageEntry& entry, bool with_version) {
-  return !HasGrants(entry) && entry.reason.empty() && entry.comment.empty() &&
-         entry.source.empty() && (!with_version || entry.version_req.empty());
-}
-
-std::vector<std::string> SortedUnique(std::vector<std::string> names) {
-  std::sort(names.begin(), names.end());
-  names.erase(std::unique(names.begin(), names.end()), names.end());
-  return names;
-}
-
-// WriteEntryBody writes an entry's keys in their fixed order.
-void WriteEntryBody(const PackageEntry& entry, bool with_version, int level,
-                    std::string& out) {
-  auto field = [&](std::string_view key, const std::string& value) {
-    if (!value.empty())
-      absl::StrAppend(&out, Indent(level), Absl(key), ": ", Scalar(value),
-                      "\n");
-  };
-  if (with_version) field("version", entry.version_req);
-  field("source", entry.source);
-  field("reason", entry.reason);
-  field("comment", entry.comment);
-  if (!entry.profiles.empty()) {
-    absl::StrAppend(&out, Indent(level), "profiles:\n");
-    for (const std::string& name : SortedUnique(entry.profiles))
-      absl::StrAppend(&out, Indent(level + 1), "- ", Scalar(name), "\n");
-  }
-  for (const RuleKindInfo& spec : kRuleKinds)
-    WriteRules(spec, entry.*spec.rules, level, out);
-}
-
-auto EntryKey(const PackageEntry& e) {
-  return std::tie(e.name, e.version_req, e.source);
-}
-
-void WritePackages(const std::vector<PackageEntry>& packages,
-                   std::string& out) {
-  if (packages.empty()) return;
-  std::vector<const PackageEntry*> sorted;
-  absl::flat_hash_map<std::string, int> per_name;
-  for (const PackageEntry& entry : packages) {
-    sorted.push_back(&entry);
-    ++per_name[entry.name];
-  }
-  std::sort(sorted.begin(), sorted.end(),
-            [](const PackageEntry* a, const PackageEntry* b) {
-              return EntryKey(*a) < EntryKey(*b);
-            });
-  out += "packages:\n";
-  for (const PackageEntry* entry : sorted) {
-    bool req_in_key = per_name[entry->name] > 1 && !entry->version_req.empty();
-    std::string key = req_in_key
-                          ? absl::StrCat(entry->name, "@", entry->version_req)
-                          : entry->name;
-    bool with_version = !req_in_key;
-    if (IsEmptyEntry(*entry, with_version)) {
-      absl::StrAppend(&out, Indent(1), Scalar(key), ": {}\n");
-      continue;
-    }
-    absl::StrAppend(&out, Indent(1), Scalar(key), ":\n");
-    WriteEntryBody(*entry, with_version, 2, out);
-  }
-}
-
-// ---- Merging ----
-
-void MergeRules(std::vector<Rule>& into, const std::vector<Rule>& extra) {
-  absl::flat_hash_map<std::string, size_t> index;
-  for (size_t i = 0; i < into.size(); ++i) index.emplace(into[i].value, i);
-  for (const Rule& rule : extra) {
-    auto [it, inserted] = index.emplace(rule.value, into.size());
-    if (inserted) {
-      into.push_back(rule);
-      continue;
-    }
-    Rule& kept = into[it->second];
-    if (kept.reason.empty()) kept.reason = rule.reason;
-    if (kept.comment.empty()) kept.comment = rule.comment;
-  }
-}
-
-void MergeEntry(PackageEntry& into, const PackageEntry& extra) {
-  for (const std::string& name : extra.profiles)
-    if (std::find(into.profiles.begin(), into.profiles.end(), name) ==
-        into.profiles.end())
-      into.profiles.push_back(name);
-  for (const RuleKindInfo& spec : kRuleKinds)
-    MergeRules(into.*spec.rules, extra.*spec.rules);
-  if (into.reason.empty()) into.reason = extra.reason;
-  if (into.comment.empty()) into.comment = extra.comment;
-}
-
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
@@ -662,40 +495,6 @@ absl::StatusOr<Policy> LoadPolicyText(std::string_view text,
                      std::max(e.mark.column, 0) + 1, ": ", e.msg,
                      " (hint: check the structure against README.md)"));
   }
-}
-
-std::string SavePolicy(const Policy& policy) {
-  std::string out = absl::StrCat(Absl(kHeader), "\nversion: 1\n");
-  if (!IsEmptyEntry(policy.defaults, /*with_version=*/false)) {
-    out += "defaults:\n";
-    WriteEntryBody(policy.defaults, /*with_version=*/false, 1, out);
-  }
-  if (!IsEmptyEntry(policy.compile, /*with_version=*/false)) {
-    out += "compile:\n";
-    WriteEntryBody(policy.compile, /*with_version=*/false, 1, out);
-  }
-  WritePackages(policy.packages, out);
-  return out;
-}
-
-std::string QuotedScalar(std::string_view value) { return QuoteYaml(value); }
-
-Policy MergePolicies(const Policy& base, const Policy& extra) {
-  Policy merged = base;
-  MergeEntry(merged.defaults, extra.defaults);
-  MergeEntry(merged.compile, extra.compile);
-  for (const PackageEntry& entry : extra.packages) {
-    auto same = [&](const PackageEntry& e) {
-      return EntryKey(e) == EntryKey(entry);
-    };
-    auto it = std::find_if(merged.packages.begin(), merged.packages.end(), same);
-    if (it == merged.packages.end()) {
-      merged.packages.push_back(entry);
-    } else {
-      MergeEntry(*it, entry);
-    }
-  }
-  return merged;
 }
 
 }  // namespace warden
