@@ -29,8 +29,6 @@ for c in $crates; do
   rc=$?
   check "$c: enforce builds with zero denials" [ $rc -eq 0 ]
   [ $rc -eq 0 ] || diag "$dir/enforce.log"
-  rm -rf "$dir/target"
-  "$WARDEN" learn --manifest-path "$dir/Cargo.toml" -- build --offline > "$dir/learn2.log" 2>&1
-  check "$c: second learn gives a byte-identical policy" cmp -s "$dir/warden.yaml" "$dir/first.yaml"
+  relearn_identical "$dir" "$c"
 done
 finish

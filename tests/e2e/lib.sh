@@ -50,3 +50,17 @@ PY
   listener=$!
   for _ in $(seq 50); do [ -s "$2" ] && break; sleep 0.1; done
 }
+
+# relearn_identical DIR NAME: learn DIR's workspace again from a fresh target
+# dir into a new file, and check it equals DIR/first.yaml byte for byte. The
+# second policy goes to its own file: learn never rewrites an existing one,
+# so comparing warden.yaml with itself would prove nothing.
+relearn_identical() {
+  local dir="$1" name="$2"
+  rm -rf "$dir/target" "$dir/second.yaml"
+  "$WARDEN" learn --manifest-path "$dir/Cargo.toml" --policy "$dir/second.yaml" \
+    -- build --offline > "$dir/learn2.log" 2>&1
+  check "$name: second learn gives a byte-identical policy" cmp -s "$dir/second.yaml" "$dir/first.yaml"
+  cmp -s "$dir/second.yaml" "$dir/first.yaml" || diff "$dir/first.yaml" "$dir/second.yaml" | diag /dev/stdin
+}
+
