@@ -136,3 +136,23 @@ TEST_F(WorkspaceDirsTest, NoManifestAsksCargo) {
 
 }  // namespace
 }  // namespace warden
+
+namespace warden {
+namespace {
+
+// `cargo metadata` takes no --target-dir: it must see the config setting the
+// option overrides, or learn would record a different target dir than cargo
+// builds into.
+TEST(GlobalCargoArgs, TargetDirBecomesTheConfigItOverrides) {
+  using Strings = std::vector<std::string>;
+  EXPECT_EQ(GlobalCargoArgs({"build", "--offline", "--target-dir", "/t d\"x"}),
+            (Strings{"--offline", "--config", "build.target-dir=\"/t d\\\"x\""}));
+  EXPECT_EQ(GlobalCargoArgs({"build", "--target-dir=/abs"}),
+            (Strings{"--config", "build.target-dir=\"/abs\""}));
+  // After "--", arguments belong to the program cargo runs.
+  EXPECT_EQ(GlobalCargoArgs({"run", "--", "--target-dir", "/x", "--offline"}),
+            Strings{});
+}
+
+}  // namespace
+}  // namespace warden

@@ -52,11 +52,36 @@ std::string ReadAll(int fd) {
 
 }  // namespace
 
+namespace {
+
+// TargetDirConfig is `--target-dir DIR` (which `cargo metadata` does not
+// take) as the config setting it overrides, absolute against the cwd as
+// cargo resolves the option.
+std::string TargetDirConfig(const std::string& dir) {
+  std::error_code ec;
+  std::string abs = std::filesystem::absolute(dir, ec).lexically_normal().string();
+  std::string quoted;
+  for (char c : abs) {
+    if (c == '"' || c == '\\') quoted += '\\';
+    quoted += c;
+  }
+  return "build.target-dir=\"" + quoted + "\"";
+}
+
+}  // namespace
+
 std::vector<std::string> GlobalCargoArgs(const std::vector<std::string>& args) {
   std::vector<std::string> out;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
-    if (a == "--offline" || a == "--frozen" || a == "--locked") {
+    if (a == "--") break;  // the rest is for the program cargo runs
+    if (a == "--target-dir" && i + 1 < args.size()) {
+      out.push_back("--config");
+      out.push_back(TargetDirConfig(args[++i]));
+    } else if (a.rfind("--target-dir=", 0) == 0) {
+      out.push_back("--config");
+      out.push_back(TargetDirConfig(a.substr(strlen("--target-dir="))));
+    } else if (a == "--offline" || a == "--frozen" || a == "--locked") {
       out.push_back(a);
     } else if ((a == "--config" || a == "-Z" || a == "--manifest-path") &&
                i + 1 < args.size()) {

@@ -30,7 +30,8 @@ struct Workspace {
 
 // GlobalCargoArgs picks, from the arguments the user gave for cargo, those
 // that also shape `cargo metadata` (--config, --offline, --frozen, --locked,
-// -Z, --manifest-path).
+// -Z, --manifest-path), and turns --target-dir, which metadata does not
+// take, into the --config setting it overrides.
 std::vector<std::string> GlobalCargoArgs(const std::vector<std::string>& args);
 
 // The two directories everything else is found from.

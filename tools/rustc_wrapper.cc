@@ -128,7 +128,9 @@ std::vector<CompileFinding> Findings(const std::vector<Event>& events,
   for (const Event& e : events) {
     // A pipe or socket reopened through /proc/self/fd (the jobserver) is
     // decided by the supervisor itself, not by the floor.
-    const bool held = AccessOf(e.op) == Access::kRead && e.target[0] != '/';
+    const Access access = AccessOf(e.op);
+    const bool held = (access == Access::kRead || access == Access::kWrite) &&
+                      e.target[0] != '/';
     bool beyond = !e.allowed || (!enforce && !held && e.error == 0 &&
                                  !judge.Decide(e, e.target));
     if (beyond)
