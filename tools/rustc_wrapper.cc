@@ -5,15 +5,15 @@
 // enforce every call runs inside the floor (policy/floor.h): rustc, the C
 // compiler driver and the linker may read the system, the toolchain, the
 // package sources, the workspace and the target dir, and write only their
-// own outputs. A call that runs foreign code (it loads a proc macro, or
-// runs doctests) also runs under warden's supervisor, which reports what the
-// floor refuses, so a proc macro that swallows the error still fails the
-// run; in any other call a refusal stops rustc or the linker with an error.
-// Under learn every call runs unconfined under the supervisor, and what it
-// did beyond the floor is noted for the proposal's `compile:` section. When
-// rustc links a build script, the result gets warden's shim in front of it
-// before cargo can run it. Configuration comes only from WARDEN_* variables,
-// which no build script can set.
+// own outputs. A call that loads a proc macro, runs doctests or compiles a
+// crate with a build script also runs under warden's supervisor, which
+// reports what the floor refuses, so a proc macro that swallows the error
+// still fails the run (RustcCall::Supervised). Under learn every call runs
+// unconfined under the supervisor, and what it did beyond the floor is
+// noted for the proposal's `compile:` section. When rustc links a build
+// script, the result gets warden's shim in front of it before cargo can run
+// it. Configuration comes only from WARDEN_* variables, which no build
+// script can set.
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -49,12 +49,19 @@ struct RustcCall {
   bool doctest = false;  // rustdoc --test: builds and runs the doctests
   // --extern of a proc macro (a .so): the crate's dependency runs inside.
   bool loads_proc_macro = false;
+  // The crate has a build script (cargo sets OUT_DIR): what that script
+  // wrote (generated code, symlinks) steers what rustc and the linker read.
+  bool shaped_by_build_script = false;
 
-  // RunsForeignCode says whether code other than rustc's own runs in this
-  // call. Otherwise a floor denial can only fail the compile or the link,
-  // loudly (rustc and ld stop at an unreadable input), and the floor alone
-  // holds it without the supervisor's cost.
-  bool RunsForeignCode() const { return loads_proc_macro || doctest; }
+  // Supervised says whether enforce puts this call under the supervisor,
+  // which reports what the floor refuses: when foreign code runs in it (a
+  // proc macro, doctests), which could swallow the refusal, or a build
+  // script shaped it. In any other call only the crate's own sources and
+  // the toolchain are at work, a refusal stops rustc or the linker with an
+  // error, and the floor alone holds it without the supervisor's cost.
+  bool Supervised() const {
+    return loads_proc_macro || doctest || shaped_by_build_script;
+  }
 
   // BuildScript is the binary rustc links when it compiles a build script,
   // "" for any other invocation.
@@ -67,6 +74,7 @@ struct RustcCall {
 
 RustcCall ParseRustcCall(int argc, char** argv) {
   RustcCall call;
+  call.shaped_by_build_script = !GetEnv("OUT_DIR").empty();
   for (int i = 1; i + 1 < argc; ++i) {
     std::string a = argv[i], next = argv[i + 1];
     if (a == "--crate-name") call.crate = next;
@@ -260,7 +268,7 @@ int Main(int argc, char** argv) {
   // Learn supervises every call, to find what the floor would refuse.
   absl::StatusOr<int> status =
       bare                                   ? Run(command, CurrentEnvironment())
-      : enforce && !call.RunsForeignCode()  ? RunInFloor(call, tool, command)
+      : enforce && !call.Supervised()       ? RunInFloor(call, tool, command)
                                              : Compile(call, tool, command, enforce);
   if (!status.ok())
     return Fail(absl::StrCat("cannot run ", tool, " under warden: ",
