@@ -62,6 +62,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "db/schema.h"
+#include "tracer/directive.h"
 #include "tracer/event.h"
 
 namespace warden {
@@ -104,13 +105,6 @@ struct InvocationRecord {
 struct StoredEvent {
   int64_t invocation_id = 0;
   Event event;
-};
-
-// A directive ("cargo:rustc-link-lib=z") a build script printed.
-struct Directive {
-  int64_t invocation_id = 0;
-  std::string key;    // "rustc-link-lib"
-  std::string value;  // "z"
 };
 
 class Store {

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "db/store.h"
 #include "policy/matcher.h"
 #include "policy/policy.h"
+#include "tracer/directive.h"
 #include "tracer/event.h"
 
 namespace warden {

@@ -1,0 +1,145 @@
+// Red-team: reading the secret through the file system, writing outside the
+// allowed dirs, and the path-swap race (with and without Landlock).
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "gtest/gtest.h"
+#include "tests/redteam_util.h"
+
+namespace warden::redteam {
+namespace {
+
+// --- Reading the secret through the file system -----------------------------
+
+TEST_F(RedTeam, PlainOpen) {
+  Outcome o = Run("open");
+  ExpectNothingEscaped(o, "open");
+  EXPECT_TRUE(Contains(o.output, "FAIL open errno=13")) << Dump(o);
+  EXPECT_TRUE(HasDenied(o, Op::kRead, secret_)) << Dump(o);
+}
+
+TEST_F(RedTeam, SymlinkInAllowedDir) {
+  Outcome o = Run("symlink");
+  ExpectNothingEscaped(o, "symlink");
+  EXPECT_TRUE(Contains(o.output, "FAIL open-through-symlink")) << Dump(o);
+  EXPECT_TRUE(HasDenied(o, Op::kRead, secret_)) << Dump(o);
+}
+
+TEST_F(RedTeam, HardLinkIntoAllowedDir) {
+  Outcome o = Run("hardlink");
+  ExpectNothingEscaped(o, "hardlink");
+  EXPECT_TRUE(Contains(o.output, "FAIL link errno=13")) << Dump(o);
+  EXPECT_TRUE(HasDenied(o, Op::kLink, secret_)) << Dump(o);
+  EXPECT_FALSE(fs::exists(allowed_ + "/secret-hardlink"));
+}
+
+TEST_F(RedTeam, DotDotTraversal) {
+  Outcome o = Run("dotdot");
+  ExpectNothingEscaped(o, "dotdot");
+  EXPECT_TRUE(Contains(o.output, "FAIL dotdot errno=13")) << Dump(o);
+  EXPECT_TRUE(Contains(o.output, "FAIL openat-dotdot errno=13")) << Dump(o);
+  EXPECT_TRUE(HasDenied(o, Op::kRead, secret_)) << Dump(o);
+}
+
+TEST_F(RedTeam, ProcSelfRootAndReopen) {
+  Outcome o = Run("procroot");
+  ExpectNothingEscaped(o, "procroot");
+  EXPECT_TRUE(Contains(o.output, "FAIL proc-self-root errno=13")) << Dump(o);
+  EXPECT_TRUE(Contains(o.output, "FAIL reopen-o-path errno=13")) << Dump(o);
+  EXPECT_TRUE(HasDenied(o, Op::kRead, secret_)) << Dump(o);
+}
+
+// --- Writing outside the allowed dirs ------------------------------------------
+
+TEST_F(RedTeam, WriteCanary) {
+  Outcome o = Run("write_canary");
+  ExpectNothingEscaped(o, "write_canary");
+  for (const char* what :
+       {"open-wronly-trunc errno=13", "open-rdwr errno=13", "open-append errno=13",
+        "creat errno=13", "rename-over-canary errno=13",
+        "renameat2-exchange errno=13", "unlink-canary errno=13",
+        "chmod-canary errno=13", "truncate-canary errno=13",
+        "utimensat-canary errno=13", "link-canary errno=13",
+        "open-symlink errno=13", "truncate-symlink errno=13",
+        "rename-canary-away errno=13"})
+    EXPECT_TRUE(Contains(o.output, absl::StrCat("FAIL ", what)))
+        << what << "\n" << Dump(o);
+  EXPECT_TRUE(HasDenied(o, Op::kWrite, canary_)) << Dump(o);
+  EXPECT_TRUE(HasDenied(o, Op::kRename, canary_)) << Dump(o);
+  EXPECT_TRUE(HasDenied(o, Op::kUnlink, canary_)) << Dump(o);
+  EXPECT_TRUE(HasDenied(o, Op::kChmod, canary_)) << Dump(o);
+  EXPECT_TRUE(HasDenied(o, Op::kTruncate, canary_)) << Dump(o);
+  EXPECT_TRUE(HasDenied(o, Op::kLink, canary_)) << Dump(o);
+}
+
+// --- The path-swap race ----------------------------------------------------------
+
+struct RaceCount {
+  long opens = -1, ok = -1, leaks = -1;
+};
+
+RaceCount ParseRace(const std::string& output) {
+  RaceCount c;
+  for (absl::string_view line : absl::StrSplit(output, '\n')) {
+    if (!absl::StartsWith(line, "RACE ")) continue;
+    for (absl::string_view kv : absl::StrSplit(line.substr(5), ' ')) {
+      std::pair<absl::string_view, absl::string_view> p = absl::StrSplit(kv, '=');
+      long v = -1;
+      if (!absl::SimpleAtoi(p.second, &v)) continue;
+      if (p.first == "opens") c.opens = v;
+      if (p.first == "ok") c.ok = v;
+      if (p.first == "leaks") c.leaks = v;
+    }
+  }
+  return c;
+}
+
+TEST_F(RedTeam, PathSwapRace) {
+  Outcome o = Run("race");
+  ExpectNothingEscaped(o, "race");
+  RaceCount c = ParseRace(o.output);
+  std::cerr << "race with Landlock: opens=" << c.opens << " ok=" << c.ok
+            << " leaks=" << c.leaks << "\n";
+  EXPECT_GE(c.opens, 100000) << Dump(o);
+  EXPECT_GT(c.ok, 0) << "the race never opened the decoy\n" << Dump(o);
+  EXPECT_EQ(c.leaks, 0) << Dump(o);
+  EXPECT_TRUE(HasDenied(o, Op::kRead, secret_)) << "the race never hit the secret\n"
+                                                << Dump(o);
+}
+
+// Handing over an fd pins the tracee to the supervisor's CPU for the round
+// trip (SameCpu in supervisor.cc); its own CPU mask must be as it was after.
+TEST_F(RedTeam, FdHandOverLeavesCpuMaskAlone) {
+  Outcome o = Run("affinity");
+  ExpectNothingEscaped(o, "affinity");
+  EXPECT_TRUE(Contains(o.output, "AFFINITY opened=200 changed=0")) << Dump(o);
+}
+
+// The same race with the supervisor as the only wall (no Landlock file rules).
+TEST_F(RedTeam, PathSwapRaceSupervisorAlone) {
+  Outcome o = Run("race", /*landlock=*/false);
+  ExpectNothingEscaped(o, "race");
+  RaceCount c = ParseRace(o.output);
+  std::cerr << "race without Landlock: opens=" << c.opens << " ok=" << c.ok
+            << " leaks=" << c.leaks << "\n";
+  EXPECT_GE(c.opens, 100000) << Dump(o);
+  EXPECT_GT(c.ok, 0) << Dump(o);
+  EXPECT_EQ(c.leaks, 0) << Dump(o);
+  EXPECT_TRUE(HasDenied(o, Op::kRead, secret_)) << Dump(o);
+}
+
+// The symlink technique with the supervisor as the only wall.
+TEST_F(RedTeam, SymlinkSupervisorAlone) {
+  Outcome o = Run("symlink", /*landlock=*/false);
+  ExpectNothingEscaped(o, "symlink");
+  EXPECT_TRUE(HasDenied(o, Op::kRead, secret_)) << Dump(o);
+}
+
+}  // namespace
+}  // namespace warden::redteam
