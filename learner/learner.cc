@@ -157,13 +157,15 @@ void NoteGrants(const Observation& obs, Learned& learned) {
   policy.packages.push_back(ProfileEntry(learned));
   const Compiled compiled(policy, obs);
 
+  // Distinct requests, not how often each was repeated: repeats vary with
+  // scheduling (make -j, cargo's jobserver), and warden.yaml must not.
   ++learned.runs;
   for (const Event& event : obs.events) {
-    learned.events += event.count;
+    ++learned.events;
     for (const Need& need : NeedsOf(event)) {
       if (compiled.Allows(need)) continue;
       if (const auto value = compiled.RuleValue(need))
-        learned.grants[need.access][*value] += event.count;
+        ++learned.grants[need.access][*value];
     }
   }
   for (const std::string& name : obs.env_used) {

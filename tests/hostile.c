@@ -1,5 +1,5 @@
 // hostile: a deliberately malicious "build script" for the red-team suite
-// (tests/redteam_test.cc). Each mode tries one way to read a secret, write a
+// (tests/redteam_util.h). Each mode tries one way to read a secret, write a
 // canary, reach the network, or escape the sandbox, and reports what it got.
 //
 //   hostile <mode>
