@@ -141,15 +141,12 @@ void Supervisor::KillDescendants() {
   for (int round = 0; round < 100; ++round) {
     char path[64];
     snprintf(path, sizeof path, "/proc/%d/task/%d/children", self_, self_);
-    FILE* f = fopen(path, "re");
+    UniqueFile f(fopen(path, "re"));
     bool any = false;
-    if (f != nullptr) {
-      int pid;
-      while (fscanf(f, "%d", &pid) == 1) {
-        kill(pid, SIGKILL);
-        any = true;
-      }
-      fclose(f);
+    int pid;
+    while (f != nullptr && fscanf(f.get(), "%d", &pid) == 1) {
+      kill(pid, SIGKILL);
+      any = true;
     }
     while (waitpid(-1, nullptr, WNOHANG) > 0) {
     }
@@ -425,13 +422,12 @@ constexpr __u64 kSyncWakeUp = 1;  // SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP, 6.6
 // ru_maxrss: Linux carries that across execve, so it would report cargo's
 // RSS, which the forked shim script inherited.
 int64_t PeakRssKb() {
-  FILE* f = fopen("/proc/self/status", "re");
+  UniqueFile f(fopen("/proc/self/status", "re"));
   if (f == nullptr) return 0;
   char line[256];
   long long kb = 0;
-  while (fgets(line, sizeof line, f) != nullptr)
+  while (fgets(line, sizeof line, f.get()) != nullptr)
     if (sscanf(line, "VmHWM: %lld kB", &kb) == 1) break;
-  fclose(f);
   return kb;
 }
 
@@ -478,17 +474,17 @@ int CloexecByRange(const std::vector<int>& keep) {
 // 5.11 (no close_range, or no CLOSE_RANGE_CLOEXEC). getdents64 directly:
 // this runs between fork and exec.
 bool CloexecByProc(const std::vector<int>& keep) {
-  int dir = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir < 0) return false;
+  UniqueFd dir(open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!dir.valid()) return false;
   alignas(dirent64) char buf[4096];
   ssize_t n;
-  while ((n = getdents64(dir, buf, sizeof buf)) > 0) {
+  while ((n = getdents64(dir.get(), buf, sizeof buf)) > 0) {
     for (ssize_t off = 0; off < n;) {
       const auto* d = reinterpret_cast<const dirent64*>(buf + off);
       off += d->d_reclen;
       char* end;
       long fd = strtol(d->d_name, &end, 10);
-      if (*end != '\0' || end == d->d_name || fd < 3 || fd == dir ||
+      if (*end != '\0' || end == d->d_name || fd < 3 || fd == dir.get() ||
           fd > INT_MAX || Kept(keep, static_cast<int>(fd)))
         continue;
       if (fcntl(static_cast<int>(fd), F_SETFD, FD_CLOEXEC) != 0 && errno != EBADF)
@@ -496,7 +492,6 @@ bool CloexecByProc(const std::vector<int>& keep) {
     }
     if (n < 0) break;
   }
-  close(dir);
   return n == 0;
 }
 
