@@ -1,6 +1,7 @@
 // Private to tracer/: the Supervisor class that RunSupervised drives, split
-// over supervisor.cc (loop, dispatch, decisions, starting the child),
-// files.cc (paths, opens, name operations, exec) and network.cc (sockets).
+// over supervisor.cc (loop, dispatch, decisions, RunSupervised), files.cc
+// (paths, opens, name operations, exec) and network.cc (sockets); child.cc
+// starts the confined child.
 #ifndef WARDEN_TRACER_SUPERVISOR_INTERNAL_H_
 #define WARDEN_TRACER_SUPERVISOR_INTERNAL_H_
 
