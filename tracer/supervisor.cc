@@ -15,6 +15,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "tracer/child.h"
@@ -81,6 +82,9 @@ class SameCpu {
   cpu_set_t tracee_cpus_;
   bool pinned_ = false;
 };
+
+// Fd reads a syscall argument as the kernel reads a descriptor: 32 bits.
+int Fd(uint64_t arg) { return static_cast<int>(arg); }
 
 }  // namespace
 
@@ -198,59 +202,74 @@ Reply Supervisor::SendFd(const seccomp_notif& n, int fd, bool cloexec) {
 // Dispatch
 
 Reply Supervisor::Handle(const seccomp_notif& n) {
+  if (std::optional<Reply> reply = FileCall(n)) return *reply;
+  if (std::optional<Reply> reply = MetadataCall(n)) return *reply;
+  if (std::optional<Reply> reply = SocketOrProcessCall(n)) return *reply;
+  return Unknown(n);
+}
+
+std::optional<Reply> Supervisor::FileCall(const seccomp_notif& n) {
   const auto& a = n.data.args;
-  auto fd = [&a](int i) { return static_cast<int>(a[i]); };
   switch (n.data.nr) {
     case SYS_open:
-      return Open(n, AT_FDCWD, a[0], fd(1), static_cast<mode_t>(a[2]));
+      return Open(n, AT_FDCWD, a[0], Fd(a[1]), static_cast<mode_t>(a[2]));
     case SYS_openat:
-      return Open(n, fd(0), a[1], fd(2), static_cast<mode_t>(a[3]));
+      return Open(n, Fd(a[0]), a[1], Fd(a[2]), static_cast<mode_t>(a[3]));
     case SYS_creat:
       return Open(n, AT_FDCWD, a[0], O_CREAT | O_WRONLY | O_TRUNC,
                   static_cast<mode_t>(a[1]));
     case SYS_execve:
       return Exec(n, AT_FDCWD, a[0], a[1], 0);
     case SYS_execveat:
-      return Exec(n, fd(0), a[1], a[2], fd(4));
+      return Exec(n, Fd(a[0]), a[1], a[2], Fd(a[4]));
     case SYS_unlink:
       return NameOp(n, Op::kUnlink, AT_FDCWD, a[0], 0);
     case SYS_unlinkat:
       return NameOp(n, (a[2] & AT_REMOVEDIR) ? Op::kRmdir : Op::kUnlink,
-                    fd(0), a[1], 0);
+                    Fd(a[0]), a[1], 0);
     case SYS_rmdir:
       return NameOp(n, Op::kRmdir, AT_FDCWD, a[0], 0);
     case SYS_mkdir:
       return NameOp(n, Op::kMkdir, AT_FDCWD, a[0], a[1]);
     case SYS_mkdirat:
-      return NameOp(n, Op::kMkdir, fd(0), a[1], a[2]);
+      return NameOp(n, Op::kMkdir, Fd(a[0]), a[1], a[2]);
     case SYS_mknod:
       return NameOp(n, Op::kCreate, AT_FDCWD, a[0], a[1]);
     case SYS_mknodat:
-      return NameOp(n, Op::kCreate, fd(0), a[1], a[2]);
+      return NameOp(n, Op::kCreate, Fd(a[0]), a[1], a[2]);
     case SYS_rename:
       return Rename(n, AT_FDCWD, a[0], AT_FDCWD, a[1], 0);
     case SYS_renameat:
-      return Rename(n, fd(0), a[1], fd(2), a[3], 0);
+      return Rename(n, Fd(a[0]), a[1], Fd(a[2]), a[3], 0);
     case SYS_renameat2:
-      return Rename(n, fd(0), a[1], fd(2), a[3], static_cast<unsigned>(a[4]));
+      return Rename(n, Fd(a[0]), a[1], Fd(a[2]), a[3],
+                    static_cast<unsigned>(a[4]));
     case SYS_link:
       return Link(n, AT_FDCWD, a[0], AT_FDCWD, a[1], 0);
     case SYS_linkat:
-      return Link(n, fd(0), a[1], fd(2), a[3], fd(4));
+      return Link(n, Fd(a[0]), a[1], Fd(a[2]), a[3], Fd(a[4]));
     case SYS_symlink:
       return Symlink(n, a[0], AT_FDCWD, a[1]);
     case SYS_symlinkat:
-      return Symlink(n, a[0], fd(1), a[2]);
+      return Symlink(n, a[0], Fd(a[1]), a[2]);
+    default:
+      return std::nullopt;
+  }
+}
+
+std::optional<Reply> Supervisor::MetadataCall(const seccomp_notif& n) {
+  const auto& a = n.data.args;
+  switch (n.data.nr) {
     case SYS_chmod:
       return MetaOp(n, Op::kChmod, AT_FDCWD, a[0], false);
     case SYS_fchmodat:
-      return MetaOp(n, Op::kChmod, fd(0), a[1], false);
+      return MetaOp(n, Op::kChmod, Fd(a[0]), a[1], false);
     case SYS_chown:
       return MetaOp(n, Op::kChown, AT_FDCWD, a[0], false);
     case SYS_lchown:
       return MetaOp(n, Op::kChown, AT_FDCWD, a[0], true);
     case SYS_fchownat:
-      return MetaOp(n, Op::kChown, fd(0), a[1],
+      return MetaOp(n, Op::kChown, Fd(a[0]), a[1],
                     (a[4] & AT_SYMLINK_NOFOLLOW) != 0);
     case SYS_truncate:
       return MetaOp(n, Op::kTruncate, AT_FDCWD, a[0], false);
@@ -258,10 +277,10 @@ Reply Supervisor::Handle(const seccomp_notif& n) {
     case SYS_utimes:
       return MetaOp(n, Op::kChmod, AT_FDCWD, a[0], false);
     case SYS_futimesat:
-      return MetaOp(n, Op::kChmod, fd(0), a[1], false);
+      return MetaOp(n, Op::kChmod, Fd(a[0]), a[1], false);
     case SYS_utimensat:
-      if (a[1] == 0) return FdMetaOp(n, Op::kChmod, fd(0));
-      return MetaOp(n, Op::kChmod, fd(0), a[1],
+      if (a[1] == 0) return FdMetaOp(n, Op::kChmod, Fd(a[0]));
+      return MetaOp(n, Op::kChmod, Fd(a[0]), a[1],
                     (a[3] & AT_SYMLINK_NOFOLLOW) != 0);
     case SYS_setxattr:
     case SYS_removexattr:
@@ -272,16 +291,25 @@ Reply Supervisor::Handle(const seccomp_notif& n) {
     case SYS_fchmod:
     case SYS_fsetxattr:
     case SYS_fremovexattr:
-      return FdMetaOp(n, Op::kChmod, fd(0));
+      return FdMetaOp(n, Op::kChmod, Fd(a[0]));
     case SYS_fchown:
-      return FdMetaOp(n, Op::kChown, fd(0));
+      return FdMetaOp(n, Op::kChown, Fd(a[0]));
+    default:
+      return std::nullopt;
+  }
+}
+
+std::optional<Reply> Supervisor::SocketOrProcessCall(const seccomp_notif& n) {
+  const auto& a = n.data.args;
+  switch (n.data.nr) {
     case SYS_connect:
-      return Network(n, Op::kConnect, fd(0), a[1],
+      return Network(n, Op::kConnect, Fd(a[0]), a[1],
                      static_cast<socklen_t>(a[2]));
     case SYS_bind:
-      return Network(n, Op::kBind, fd(0), a[1], static_cast<socklen_t>(a[2]));
+      return Network(n, Op::kBind, Fd(a[0]), a[1],
+                     static_cast<socklen_t>(a[2]));
     case SYS_sendto:
-      return Network(n, Op::kConnect, fd(0), a[4],
+      return Network(n, Op::kConnect, Fd(a[0]), a[4],
                      static_cast<socklen_t>(a[5]));
     case SYS_sendmsg:
     case SYS_sendmmsg:
@@ -292,9 +320,7 @@ Reply Supervisor::Handle(const seccomp_notif& n) {
       return Ioctl(n);
     case SYS_kill:
     case SYS_rt_sigqueueinfo:
-      return Signal(n, static_cast<pid_t>(a[0]));
     case SYS_tkill:
-      return Signal(n, static_cast<pid_t>(a[0]));
     case SYS_tgkill:
     case SYS_rt_tgsigqueueinfo:
       return Signal(n, static_cast<pid_t>(a[0]));
@@ -308,10 +334,9 @@ Reply Supervisor::Handle(const seccomp_notif& n) {
     case SYS_prlimit64:
       return SchedulingPid(n, static_cast<pid_t>(a[0]));
     default:
-      return Unknown(n);
+      return std::nullopt;
   }
 }
-
 
 bool Supervisor::Decide(const seccomp_notif& n, Event& event,
                         std::string_view requested) {

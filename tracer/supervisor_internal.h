@@ -79,6 +79,10 @@ class Supervisor {
 
  private:
   Reply Handle(const seccomp_notif& n);
+  // The families Handle dispatches to; nullopt: not a call of the family.
+  std::optional<Reply> FileCall(const seccomp_notif& n);
+  std::optional<Reply> MetadataCall(const seccomp_notif& n);
+  std::optional<Reply> SocketOrProcessCall(const seccomp_notif& n);
 
   Reply Open(const seccomp_notif& n, int dirfd, uint64_t path_ptr, int flags,
              mode_t mode);
