@@ -27,8 +27,8 @@ std::string ExpectedStdout() {
 }
 
 // CaptureWithin runs CaptureCommand on a thread and ends the test binary if
-// it takes longer than 20 s (under meson's 30): the failure this guards against is a hang, and
-// a hung thread cannot be joined.
+// it takes longer than 20 s (meson's limit is 30): the failure this guards
+// against is a hang, and a hung thread cannot be joined.
 absl::StatusOr<std::string> CaptureWithin(std::vector<std::string> argv) {
   auto result = std::async(std::launch::async,
                            [argv] { return CaptureCommand(argv); });
