@@ -275,23 +275,24 @@ std::optional<Reply> Supervisor::MetadataCall(const seccomp_notif& n) {
       return MetaOp(n, Op::kTruncate, AT_FDCWD, a[0], false);
     case SYS_utime:
     case SYS_utimes:
-      return MetaOp(n, Op::kChmod, AT_FDCWD, a[0], false);
+      return MetaOp(n, Op::kUtime, AT_FDCWD, a[0], false);
     case SYS_futimesat:
-      return MetaOp(n, Op::kChmod, Fd(a[0]), a[1], false);
+      return MetaOp(n, Op::kUtime, Fd(a[0]), a[1], false);
     case SYS_utimensat:
-      if (a[1] == 0) return FdMetaOp(n, Op::kChmod, Fd(a[0]));
-      return MetaOp(n, Op::kChmod, Fd(a[0]), a[1],
+      if (a[1] == 0) return FdMetaOp(n, Op::kUtime, Fd(a[0]));
+      return MetaOp(n, Op::kUtime, Fd(a[0]), a[1],
                     (a[3] & AT_SYMLINK_NOFOLLOW) != 0);
     case SYS_setxattr:
     case SYS_removexattr:
-      return MetaOp(n, Op::kChmod, AT_FDCWD, a[0], false);
+      return MetaOp(n, Op::kXattr, AT_FDCWD, a[0], false);
     case SYS_lsetxattr:
     case SYS_lremovexattr:
-      return MetaOp(n, Op::kChmod, AT_FDCWD, a[0], true);
+      return MetaOp(n, Op::kXattr, AT_FDCWD, a[0], true);
     case SYS_fchmod:
+      return FdMetaOp(n, Op::kChmod, Fd(a[0]));
     case SYS_fsetxattr:
     case SYS_fremovexattr:
-      return FdMetaOp(n, Op::kChmod, Fd(a[0]));
+      return FdMetaOp(n, Op::kXattr, Fd(a[0]));
     case SYS_fchown:
       return FdMetaOp(n, Op::kChown, Fd(a[0]));
     default:
