@@ -1,6 +1,7 @@
 #include "tools/cargo.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -16,17 +17,12 @@
 #include "absl/strings/str_join.h"
 #include "policy/yaml.h"
 #include "tools/protocol.h"
+#include "tracer/unique_fd.h"
 
 extern char** environ;
 
 namespace warden {
 namespace {
-
-struct Spawned {
-  pid_t pid = -1;
-  int out_fd = -1;
-  int err_fd = -1;
-};
 
 std::vector<char*> CStrings(const std::vector<std::string>& v) {
   std::vector<char*> out;
@@ -42,12 +38,40 @@ int WaitStatus(pid_t pid) {
   return WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
 }
 
-std::string ReadAll(int fd) {
-  std::string out;
+// MakePipe opens a close-on-exec pipe, owned by `read_end` and `write_end`.
+bool MakePipe(UniqueFd& read_end, UniqueFd& write_end) {
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) return false;
+  read_end.reset(fds[0]);
+  write_end.reset(fds[1]);
+  return true;
+}
+
+// ReadBoth reads both pipes to their ends as data comes (reading one to its
+// end first deadlocks once the child fills the other's 64 KiB and waits),
+// and returns 0 or poll's errno.
+int ReadBoth(const UniqueFd& out_fd, const UniqueFd& err_fd, std::string& out,
+             std::string& err) {
+  pollfd fds[2] = {{out_fd.get(), POLLIN, 0}, {err_fd.get(), POLLIN, 0}};
+  std::string* texts[2] = {&out, &err};
   char buf[65536];
-  ssize_t n;
-  while ((n = read(fd, buf, sizeof buf)) > 0) out.append(buf, n);
-  return out;
+  for (int left = 2; left > 0;) {
+    if (poll(fds, 2, -1) < 0) {
+      if (errno == EINTR) continue;
+      return errno;
+    }
+    for (int i = 0; i < 2; ++i) {
+      if (fds[i].fd < 0 || fds[i].revents == 0) continue;
+      ssize_t n = read(fds[i].fd, buf, sizeof buf);
+      if (n > 0) {
+        texts[i]->append(buf, n);
+      } else if (n == 0 || errno != EINTR) {
+        fds[i].fd = -1;  // at its end: poll skips negative fds
+        --left;
+      }
+    }
+  }
+  return 0;
 }
 
 }  // namespace
@@ -287,32 +311,33 @@ int WaitCommand(pid_t pid) { return WaitStatus(pid); }
 
 absl::StatusOr<std::string> CaptureCommand(
     const std::vector<std::string>& argv) {
-  int out[2], err[2];
-  if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0)
-    return absl::InternalError("pipe failed");
+  UniqueFd out_read, out_write, err_read, err_write;
+  if (!MakePipe(out_read, out_write) || !MakePipe(err_read, err_write))
+    return absl::InternalError(absl::StrCat("pipe: ", strerror(errno)));
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, out[1], 1);
-  posix_spawn_file_actions_adddup2(&actions, err[1], 2);
+  posix_spawn_file_actions_adddup2(&actions, out_write.get(), 1);
+  posix_spawn_file_actions_adddup2(&actions, err_write.get(), 2);
   std::vector<char*> cargv = CStrings(argv);
   pid_t pid;
   int rc = posix_spawnp(&pid, cargv[0], &actions, nullptr, cargv.data(),
                         environ);
   posix_spawn_file_actions_destroy(&actions);
-  close(out[1]);
-  close(err[1]);
-  if (rc != 0) {
-    close(out[0]);
-    close(err[0]);
+  // Only the child may hold the write ends, or the reads never end.
+  out_write.reset();
+  err_write.reset();
+  if (rc != 0)
     return absl::FailedPreconditionError(
         absl::StrCat("cannot run ", argv[0], ": ", strerror(rc)));
-  }
-  // stderr of cargo metadata is small; read stdout fully first.
-  std::string stdout_text = ReadAll(out[0]);
-  std::string stderr_text = ReadAll(err[0]);
-  close(out[0]);
-  close(err[0]);
+  std::string stdout_text, stderr_text;
+  const int read_error = ReadBoth(out_read, err_read, stdout_text, stderr_text);
+  // Closed before the wait: a child still writing gets EPIPE, not a hang.
+  out_read.reset();
+  err_read.reset();
   int status = WaitStatus(pid);
+  if (read_error != 0)
+    return absl::InternalError(absl::StrCat("reading the output of ", argv[0],
+                                            ": ", strerror(read_error)));
   if (status != 0)
     return absl::FailedPreconditionError(absl::StrCat(
         absl::StrJoin(argv, " "), " failed (exit ", status, "):\n", stderr_text));

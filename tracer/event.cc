@@ -6,13 +6,14 @@
 namespace warden {
 namespace {
 
-constexpr std::array<std::pair<Op, std::string_view>, 19> kOpNames = {{
+constexpr std::array<std::pair<Op, std::string_view>, 21> kOpNames = {{
     {Op::kRead, "read"},       {Op::kWrite, "write"},
     {Op::kCreate, "create"},   {Op::kUnlink, "unlink"},
     {Op::kRename, "rename"},   {Op::kMkdir, "mkdir"},
     {Op::kRmdir, "rmdir"},     {Op::kLink, "link"},
     {Op::kSymlink, "symlink"}, {Op::kChmod, "chmod"},
     {Op::kChown, "chown"},     {Op::kTruncate, "truncate"},
+    {Op::kUtime, "utime"},     {Op::kXattr, "xattr"},
     {Op::kExec, "exec"},       {Op::kConnect, "connect"},
     {Op::kBind, "bind"},       {Op::kSocket, "socket"},
     {Op::kSignal, "signal"},   {Op::kSyscall, "syscall"},
@@ -48,6 +49,8 @@ Access AccessOf(Op op) {
     case Op::kChmod:
     case Op::kChown:
     case Op::kTruncate:
+    case Op::kUtime:
+    case Op::kXattr:
       return Access::kWrite;
     case Op::kExec:
       return Access::kExec;

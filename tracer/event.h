@@ -25,6 +25,8 @@ enum class Op {
   kChmod,
   kChown,
   kTruncate,
+  kUtime,     // utime, utimes, futimesat, utimensat: timestamps only
+  kXattr,     // set*xattr, remove*xattr
   kExec,      // execve/execveat: target is the resolved program, detail argv
   kConnect,   // connect, or sendto/sendmsg with a destination
   kBind,

@@ -127,103 +127,116 @@ Reply Supervisor::Open(const seccomp_notif& n, int dirfd, uint64_t path_ptr,
   // Continuing is safe whatever the path becomes.
   if (flags & O_PATH) return Reply::Continue();
 
-  const bool cloexec = flags & O_CLOEXEC;
-  const bool writing = (flags & O_ACCMODE) != O_RDONLY;
-  const bool create = flags & O_CREAT;
-  const bool exclusive = create && (flags & O_EXCL);
-  const bool tmpfile = (flags & O_TMPFILE) == O_TMPFILE;
+  OpenCall call;
+  call.dirfd = dirfd;
+  call.path = std::move(*path);
+  call.flags = flags;
+  call.mode = mode;
+  call.cloexec = flags & O_CLOEXEC;
+  call.writing = (flags & O_ACCMODE) != O_RDONLY;
+  call.create = flags & O_CREAT;
+  call.exclusive = call.create && (flags & O_EXCL);
   // FIFOs would block the supervisor: open non-blocking, restore after.
-  const int open_flags =
-      (flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC)) | O_CLOEXEC |
-      O_NOCTTY | O_NONBLOCK;
-
-  if (tmpfile) {
-    Resolved dir = ResolveExisting(n, dirfd, *path, false);
-    if (dir.error != 0) return Reply::Error(dir.error);
-    Event event = Ev(Op::kCreate, dir.path, "O_TMPFILE");
-    if (!Decide(n, event, dir.path)) return Reply::Error(EACCES);
-    UniqueFd fd(openat(dir.fd.get(), ".", (flags & ~O_CLOEXEC) | O_CLOEXEC,
-                       mode & ~Umask(n.pid)));
-    if (!fd.valid()) return Finish(event, Reply::Error(errno));
-    return Finish(event, SendFd(n, fd.get(), cloexec));
-  }
+  call.open_flags = (flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC)) |
+                    O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
+  if ((flags & O_TMPFILE) == O_TMPFILE) return OpenTmpfile(n, call);
 
   for (int attempt = 0; attempt < 4; ++attempt) {
-    UniqueFd base = BaseFd(n, dirfd, *path, error);
+    UniqueFd base = BaseFd(n, dirfd, call.path, error);
     if (error != 0) return Reply::Error(error);
     int at = base.valid() ? base.get() : AT_FDCWD;
-    UniqueFd fd(openat(at, path->c_str(), open_flags));
-    if (fd.valid()) {
-      if (exclusive) return Reply::Error(EEXIST);
-      std::string real = FdPath(fd.get());
-      std::string requested = Requested(base, *path);
-      // /dev/tty opened here is the supervisor's controlling terminal (the
-      // user's), not the tracee's: the sandboxed tree runs in a session of
-      // its own without one, so answer as the kernel would answer it.
-      if (real == "/dev/tty") {
-        Record(Ev(writing ? Op::kWrite : Op::kRead, real,
-                  "the supervisor's terminal", false, ENXIO));
-        return Reply::Error(ENXIO);
-      }
-      // Re-opening a pipe or socket the tree already holds through
-      // /proc/<pid>/fd/N (cargo's jobserver) names no file: allowed.
-      bool held_object = real.empty() || real[0] != '/';
-      // A held object's name ("pipe:[266279]") changes every run: keep its
-      // kind only, so logs and learned policies stay the same.
-      Event event = Ev(writing ? Op::kWrite : Op::kRead,
-                       held_object ? real.substr(0, real.find('[')) : real);
-      if (held_object && !InTree(ProcPid(requested)) &&
-          ProcPid(requested) != static_cast<pid_t>(n.pid)) {
-        event.allowed = !spec_.enforce;
-        Record(event);
-        if (spec_.enforce) return Reply::Error(EACCES);
-      } else if (!held_object && !Decide(n, event, requested)) {
-        return Reply::Error(EACCES);
-      }
-      // Learn mode denies no read, so what the kernel opens when it redoes
-      // the call cannot be one it should not. That saves the fd hand-over
-      // (ADDFD wakes the tracee and waits for it: ~60 us of a read's ~75).
-      if (spec_.kernel_rechecks_opens && !held_object)
-        return Finish(event, Reply::Continue());
-      if (!spec_.enforce && !writing && !create && !(flags & O_TRUNC) &&
-          !held_object)
-        return Finish(event, Reply::Continue());
-      if ((flags & O_TRUNC) && writing) {
-        struct stat st;
-        if (fstat(fd.get(), &st) == 0 && S_ISREG(st.st_mode) &&
-            ftruncate(fd.get(), 0) != 0)
-          return Finish(event, Reply::Error(errno));
-      }
-      RestoreFlags(fd.get(), flags);
-      return Finish(event, SendFd(n, fd.get(), cloexec));
-    }
+    UniqueFd fd(openat(at, call.path.c_str(), call.open_flags));
+    if (fd.valid()) return OpenExisting(n, call, base, fd);
     int open_error = errno;
-    if (open_error != ENOENT || !create) {
-      Record(Ev(writing ? Op::kWrite : Op::kRead, Requested(base, *path), "",
-              true, open_error));
+    if (open_error != ENOENT || !call.create) {
+      Record(Ev(call.writing ? Op::kWrite : Op::kRead,
+                Requested(base, call.path), "", true, open_error));
       return Reply::Error(open_error);
     }
-    Resolved parent = ResolveParent(n, dirfd, *path);
-    if (parent.error != 0) {
-      Record(Ev(Op::kCreate, parent.path, "", true, parent.error));
-      return Reply::Error(parent.error);
-    }
-    Event event = Ev(Op::kCreate, parent.path);
-    if (!Decide(n, event, parent.path)) return Reply::Error(EACCES);
-    if (spec_.kernel_rechecks_opens) return Finish(event, Reply::Continue());
-    // O_EXCL|O_NOFOLLOW: the name must still be free, and a symlink planted
-    // since the check cannot redirect the create.
-    fd.reset(openat(parent.fd.get(), parent.name.c_str(),
-                    open_flags | O_CREAT | O_EXCL | O_NOFOLLOW,
-                    mode & ~Umask(n.pid)));
-    if (fd.valid()) {
-      RestoreFlags(fd.get(), flags);
-      return Finish(event, SendFd(n, fd.get(), cloexec));
-    }
-    if (errno != EEXIST || exclusive) return Finish(event, Reply::Error(errno));
+    if (std::optional<Reply> reply = OpenCreate(n, call)) return *reply;
     // Someone created it meanwhile: open it as an existing file.
   }
   return Reply::Error(EAGAIN);
+}
+
+Reply Supervisor::OpenTmpfile(const seccomp_notif& n, const OpenCall& call) {
+  Resolved dir = ResolveExisting(n, call.dirfd, call.path, false);
+  if (dir.error != 0) return Reply::Error(dir.error);
+  Event event = Ev(Op::kCreate, dir.path, "O_TMPFILE");
+  if (!Decide(n, event, dir.path)) return Reply::Error(EACCES);
+  UniqueFd fd(openat(dir.fd.get(), ".", (call.flags & ~O_CLOEXEC) | O_CLOEXEC,
+                     call.mode & ~Umask(n.pid)));
+  if (!fd.valid()) return Finish(event, Reply::Error(errno));
+  return Finish(event, SendFd(n, fd.get(), call.cloexec));
+}
+
+Reply Supervisor::OpenExisting(const seccomp_notif& n, const OpenCall& call,
+                               const UniqueFd& base, const UniqueFd& fd) {
+  if (call.exclusive) return Reply::Error(EEXIST);
+  std::string real = FdPath(fd.get());
+  std::string requested = Requested(base, call.path);
+  const Op op = call.writing ? Op::kWrite : Op::kRead;
+  // /dev/tty opened here is the supervisor's controlling terminal (the
+  // user's), not the tracee's: the sandboxed tree runs in a session of
+  // its own without one, so answer as the kernel would answer it.
+  if (real == "/dev/tty") {
+    Record(Ev(op, real, "the supervisor's terminal", false, ENXIO));
+    return Reply::Error(ENXIO);
+  }
+  // Re-opening a pipe or socket the tree already holds through
+  // /proc/<pid>/fd/N (cargo's jobserver) names no file: allowed.
+  bool held_object = real.empty() || real[0] != '/';
+  // A held object's name ("pipe:[266279]") changes every run: keep its
+  // kind only, so logs and learned policies stay the same.
+  Event event = Ev(op, held_object ? real.substr(0, real.find('[')) : real);
+  if (held_object && !InTree(ProcPid(requested)) &&
+      ProcPid(requested) != static_cast<pid_t>(n.pid)) {
+    event.allowed = !spec_.enforce;
+    Record(event);
+    if (spec_.enforce) return Reply::Error(EACCES);
+  } else if (!held_object && !Decide(n, event, requested)) {
+    return Reply::Error(EACCES);
+  }
+  // Learn mode denies no read, so what the kernel opens when it redoes
+  // the call cannot be one it should not. That saves the fd hand-over
+  // (ADDFD wakes the tracee and waits for it: ~60 us of a read's ~75).
+  if (spec_.kernel_rechecks_opens && !held_object)
+    return Finish(event, Reply::Continue());
+  if (!spec_.enforce && !call.writing && !call.create &&
+      !(call.flags & O_TRUNC) && !held_object)
+    return Finish(event, Reply::Continue());
+  if ((call.flags & O_TRUNC) && call.writing) {
+    struct stat st;
+    if (fstat(fd.get(), &st) == 0 && S_ISREG(st.st_mode) &&
+        ftruncate(fd.get(), 0) != 0)
+      return Finish(event, Reply::Error(errno));
+  }
+  RestoreFlags(fd.get(), call.flags);
+  return Finish(event, SendFd(n, fd.get(), call.cloexec));
+}
+
+std::optional<Reply> Supervisor::OpenCreate(const seccomp_notif& n,
+                                            const OpenCall& call) {
+  Resolved parent = ResolveParent(n, call.dirfd, call.path);
+  if (parent.error != 0) {
+    Record(Ev(Op::kCreate, parent.path, "", true, parent.error));
+    return Reply::Error(parent.error);
+  }
+  Event event = Ev(Op::kCreate, parent.path);
+  if (!Decide(n, event, parent.path)) return Reply::Error(EACCES);
+  if (spec_.kernel_rechecks_opens) return Finish(event, Reply::Continue());
+  // O_EXCL|O_NOFOLLOW: the name must still be free, and a symlink planted
+  // since the check cannot redirect the create.
+  UniqueFd fd(openat(parent.fd.get(), parent.name.c_str(),
+                     call.open_flags | O_CREAT | O_EXCL | O_NOFOLLOW,
+                     call.mode & ~Umask(n.pid)));
+  if (fd.valid()) {
+    RestoreFlags(fd.get(), call.flags);
+    return Finish(event, SendFd(n, fd.get(), call.cloexec));
+  }
+  if (errno != EEXIST || call.exclusive)
+    return Finish(event, Reply::Error(errno));
+  return std::nullopt;
 }
 
 Reply Supervisor::NameOp(const seccomp_notif& n, Op op, int dirfd,

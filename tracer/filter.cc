@@ -16,6 +16,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "tracer/unique_fd.h"
 
 namespace warden {
 namespace {
@@ -254,13 +255,14 @@ absl::StatusOr<std::vector<sock_filter>> BuildFilter(
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0)
     return absl::InternalError("pipe for seccomp export failed");
-  int rc = seccomp_export_bpf(ctx.get(), fds[1]);
-  close(fds[1]);
+  UniqueFd read_end(fds[0]), write_end(fds[1]);
+  int rc = seccomp_export_bpf(ctx.get(), write_end.get());
+  write_end.reset();  // so the read below ends at the program's end
   std::string bytes;
   char buf[8192];
   ssize_t n;
-  while (rc == 0 && (n = read(fds[0], buf, sizeof buf)) > 0) bytes.append(buf, n);
-  close(fds[0]);
+  while (rc == 0 && (n = read(read_end.get(), buf, sizeof buf)) > 0)
+    bytes.append(buf, n);
   if (rc != 0 || bytes.empty() || bytes.size() % sizeof(sock_filter) != 0)
     return absl::InternalError(absl::StrCat("seccomp export failed: ", -rc));
   std::vector<sock_filter> program(bytes.size() / sizeof(sock_filter));

@@ -12,6 +12,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "tracer/unique_fd.h"
 
 namespace warden {
 namespace {
@@ -53,26 +54,21 @@ uint64_t FsRightsForAbi(int abi) {
 
 absl::Status AddPathRule(int ruleset, const std::string& path,
                          uint64_t rights) {
-  int fd = open(path.c_str(), O_PATH | O_CLOEXEC);
-  if (fd < 0) return absl::OkStatus();  // nothing there to grant
+  UniqueFd fd(open(path.c_str(), O_PATH | O_CLOEXEC));
+  if (!fd.valid()) return absl::OkStatus();  // nothing there to grant
   struct stat st;
-  if (fstat(fd, &st) != 0 || S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)) {
-    // A pipe or socket reached through /proc/self/fd (/dev/stdin …) is no
-    // file-system object: nothing to grant, and Landlock refuses it.
-    close(fd);
+  // A pipe or socket reached through /proc/self/fd (/dev/stdin …) is no
+  // file-system object: nothing to grant, and Landlock refuses it.
+  if (fstat(fd.get(), &st) != 0 || S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))
     return absl::OkStatus();
-  }
   if (!S_ISDIR(st.st_mode)) rights &= kFileRights;
   landlock_path_beneath_attr attr{};
   attr.allowed_access = rights;
-  attr.parent_fd = fd;
-  long rc = syscall(SYS_landlock_add_rule, ruleset, LANDLOCK_RULE_PATH_BENEATH,
-                    &attr, 0);
-  int saved = errno;
-  close(fd);
-  if (rc != 0)
+  attr.parent_fd = fd.get();
+  if (syscall(SYS_landlock_add_rule, ruleset, LANDLOCK_RULE_PATH_BENEATH, &attr,
+              0) != 0)
     return absl::InternalError(absl::StrCat("landlock rule for ", path, ": ",
-                                            strerror(saved)));
+                                            strerror(errno)));
   return absl::OkStatus();
 }
 
@@ -231,17 +227,16 @@ absl::Status ApplyLandlock(const LandlockPlan& plan) {
   size_t size = abi >= 6 ? sizeof attr
                 : abi >= 4 ? offsetof(RulesetAttr, scoped)
                            : offsetof(RulesetAttr, handled_access_net);
-  int ruleset = static_cast<int>(
-      syscall(SYS_landlock_create_ruleset, &attr, size, 0));
-  if (ruleset < 0)
+  UniqueFd ruleset(
+      static_cast<int>(syscall(SYS_landlock_create_ruleset, &attr, size, 0)));
+  if (!ruleset.valid())
     return absl::InternalError(
         absl::StrCat("landlock_create_ruleset: ", strerror(errno)));
-  absl::Status status = AddRules(ruleset, plan, fs);
-  if (status.ok() && syscall(SYS_landlock_restrict_self, ruleset, 0) != 0)
-    status = absl::InternalError(
+  if (absl::Status s = AddRules(ruleset.get(), plan, fs); !s.ok()) return s;
+  if (syscall(SYS_landlock_restrict_self, ruleset.get(), 0) != 0)
+    return absl::InternalError(
         absl::StrCat("landlock_restrict_self: ", strerror(errno)));
-  close(ruleset);
-  return status;
+  return absl::OkStatus();
 }
 
 }  // namespace warden

@@ -1,9 +1,7 @@
 #include "tracer/supervisor.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/close_range.h>
 #include <linux/seccomp.h>
 #include <poll.h>
 #include <sched.h>
@@ -15,12 +13,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <algorithm>
-#include <climits>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "tracer/child.h"
 #include "tracer/filter.h"
 #include "tracer/supervisor_internal.h"
 #include "tracer/tracee.h"
@@ -85,6 +83,9 @@ class SameCpu {
   bool pinned_ = false;
 };
 
+// Fd reads a syscall argument as the kernel reads a descriptor: 32 bits.
+int Fd(uint64_t arg) { return static_cast<int>(arg); }
+
 }  // namespace
 
 // ---------------------------------------------------------------------------
@@ -141,15 +142,12 @@ void Supervisor::KillDescendants() {
   for (int round = 0; round < 100; ++round) {
     char path[64];
     snprintf(path, sizeof path, "/proc/%d/task/%d/children", self_, self_);
-    FILE* f = fopen(path, "re");
+    UniqueFile f(fopen(path, "re"));
     bool any = false;
-    if (f != nullptr) {
-      int pid;
-      while (fscanf(f, "%d", &pid) == 1) {
-        kill(pid, SIGKILL);
-        any = true;
-      }
-      fclose(f);
+    int pid;
+    while (f != nullptr && fscanf(f.get(), "%d", &pid) == 1) {
+      kill(pid, SIGKILL);
+      any = true;
     }
     while (waitpid(-1, nullptr, WNOHANG) > 0) {
     }
@@ -204,90 +202,115 @@ Reply Supervisor::SendFd(const seccomp_notif& n, int fd, bool cloexec) {
 // Dispatch
 
 Reply Supervisor::Handle(const seccomp_notif& n) {
+  if (std::optional<Reply> reply = FileCall(n)) return *reply;
+  if (std::optional<Reply> reply = MetadataCall(n)) return *reply;
+  if (std::optional<Reply> reply = SocketOrProcessCall(n)) return *reply;
+  return Unknown(n);
+}
+
+std::optional<Reply> Supervisor::FileCall(const seccomp_notif& n) {
   const auto& a = n.data.args;
-  auto fd = [&a](int i) { return static_cast<int>(a[i]); };
   switch (n.data.nr) {
     case SYS_open:
-      return Open(n, AT_FDCWD, a[0], fd(1), static_cast<mode_t>(a[2]));
+      return Open(n, AT_FDCWD, a[0], Fd(a[1]), static_cast<mode_t>(a[2]));
     case SYS_openat:
-      return Open(n, fd(0), a[1], fd(2), static_cast<mode_t>(a[3]));
+      return Open(n, Fd(a[0]), a[1], Fd(a[2]), static_cast<mode_t>(a[3]));
     case SYS_creat:
       return Open(n, AT_FDCWD, a[0], O_CREAT | O_WRONLY | O_TRUNC,
                   static_cast<mode_t>(a[1]));
     case SYS_execve:
       return Exec(n, AT_FDCWD, a[0], a[1], 0);
     case SYS_execveat:
-      return Exec(n, fd(0), a[1], a[2], fd(4));
+      return Exec(n, Fd(a[0]), a[1], a[2], Fd(a[4]));
     case SYS_unlink:
       return NameOp(n, Op::kUnlink, AT_FDCWD, a[0], 0);
     case SYS_unlinkat:
       return NameOp(n, (a[2] & AT_REMOVEDIR) ? Op::kRmdir : Op::kUnlink,
-                    fd(0), a[1], 0);
+                    Fd(a[0]), a[1], 0);
     case SYS_rmdir:
       return NameOp(n, Op::kRmdir, AT_FDCWD, a[0], 0);
     case SYS_mkdir:
       return NameOp(n, Op::kMkdir, AT_FDCWD, a[0], a[1]);
     case SYS_mkdirat:
-      return NameOp(n, Op::kMkdir, fd(0), a[1], a[2]);
+      return NameOp(n, Op::kMkdir, Fd(a[0]), a[1], a[2]);
     case SYS_mknod:
       return NameOp(n, Op::kCreate, AT_FDCWD, a[0], a[1]);
     case SYS_mknodat:
-      return NameOp(n, Op::kCreate, fd(0), a[1], a[2]);
+      return NameOp(n, Op::kCreate, Fd(a[0]), a[1], a[2]);
     case SYS_rename:
       return Rename(n, AT_FDCWD, a[0], AT_FDCWD, a[1], 0);
     case SYS_renameat:
-      return Rename(n, fd(0), a[1], fd(2), a[3], 0);
+      return Rename(n, Fd(a[0]), a[1], Fd(a[2]), a[3], 0);
     case SYS_renameat2:
-      return Rename(n, fd(0), a[1], fd(2), a[3], static_cast<unsigned>(a[4]));
+      return Rename(n, Fd(a[0]), a[1], Fd(a[2]), a[3],
+                    static_cast<unsigned>(a[4]));
     case SYS_link:
       return Link(n, AT_FDCWD, a[0], AT_FDCWD, a[1], 0);
     case SYS_linkat:
-      return Link(n, fd(0), a[1], fd(2), a[3], fd(4));
+      return Link(n, Fd(a[0]), a[1], Fd(a[2]), a[3], Fd(a[4]));
     case SYS_symlink:
       return Symlink(n, a[0], AT_FDCWD, a[1]);
     case SYS_symlinkat:
-      return Symlink(n, a[0], fd(1), a[2]);
+      return Symlink(n, a[0], Fd(a[1]), a[2]);
+    default:
+      return std::nullopt;
+  }
+}
+
+std::optional<Reply> Supervisor::MetadataCall(const seccomp_notif& n) {
+  const auto& a = n.data.args;
+  switch (n.data.nr) {
     case SYS_chmod:
       return MetaOp(n, Op::kChmod, AT_FDCWD, a[0], false);
     case SYS_fchmodat:
-      return MetaOp(n, Op::kChmod, fd(0), a[1], false);
+      return MetaOp(n, Op::kChmod, Fd(a[0]), a[1], false);
     case SYS_chown:
       return MetaOp(n, Op::kChown, AT_FDCWD, a[0], false);
     case SYS_lchown:
       return MetaOp(n, Op::kChown, AT_FDCWD, a[0], true);
     case SYS_fchownat:
-      return MetaOp(n, Op::kChown, fd(0), a[1],
+      return MetaOp(n, Op::kChown, Fd(a[0]), a[1],
                     (a[4] & AT_SYMLINK_NOFOLLOW) != 0);
     case SYS_truncate:
       return MetaOp(n, Op::kTruncate, AT_FDCWD, a[0], false);
     case SYS_utime:
     case SYS_utimes:
-      return MetaOp(n, Op::kChmod, AT_FDCWD, a[0], false);
+      return MetaOp(n, Op::kUtime, AT_FDCWD, a[0], false);
     case SYS_futimesat:
-      return MetaOp(n, Op::kChmod, fd(0), a[1], false);
+      return MetaOp(n, Op::kUtime, Fd(a[0]), a[1], false);
     case SYS_utimensat:
-      if (a[1] == 0) return FdMetaOp(n, Op::kChmod, fd(0));
-      return MetaOp(n, Op::kChmod, fd(0), a[1],
+      if (a[1] == 0) return FdMetaOp(n, Op::kUtime, Fd(a[0]));
+      return MetaOp(n, Op::kUtime, Fd(a[0]), a[1],
                     (a[3] & AT_SYMLINK_NOFOLLOW) != 0);
     case SYS_setxattr:
     case SYS_removexattr:
-      return MetaOp(n, Op::kChmod, AT_FDCWD, a[0], false);
+      return MetaOp(n, Op::kXattr, AT_FDCWD, a[0], false);
     case SYS_lsetxattr:
     case SYS_lremovexattr:
-      return MetaOp(n, Op::kChmod, AT_FDCWD, a[0], true);
+      return MetaOp(n, Op::kXattr, AT_FDCWD, a[0], true);
     case SYS_fchmod:
+      return FdMetaOp(n, Op::kChmod, Fd(a[0]));
     case SYS_fsetxattr:
     case SYS_fremovexattr:
-      return FdMetaOp(n, Op::kChmod, fd(0));
+      return FdMetaOp(n, Op::kXattr, Fd(a[0]));
     case SYS_fchown:
-      return FdMetaOp(n, Op::kChown, fd(0));
+      return FdMetaOp(n, Op::kChown, Fd(a[0]));
+    default:
+      return std::nullopt;
+  }
+}
+
+std::optional<Reply> Supervisor::SocketOrProcessCall(const seccomp_notif& n) {
+  const auto& a = n.data.args;
+  switch (n.data.nr) {
     case SYS_connect:
-      return Network(n, Op::kConnect, fd(0), a[1],
+      return Network(n, Op::kConnect, Fd(a[0]), a[1],
                      static_cast<socklen_t>(a[2]));
     case SYS_bind:
-      return Network(n, Op::kBind, fd(0), a[1], static_cast<socklen_t>(a[2]));
+      return Network(n, Op::kBind, Fd(a[0]), a[1],
+                     static_cast<socklen_t>(a[2]));
     case SYS_sendto:
-      return Network(n, Op::kConnect, fd(0), a[4],
+      return Network(n, Op::kConnect, Fd(a[0]), a[4],
                      static_cast<socklen_t>(a[5]));
     case SYS_sendmsg:
     case SYS_sendmmsg:
@@ -298,9 +321,7 @@ Reply Supervisor::Handle(const seccomp_notif& n) {
       return Ioctl(n);
     case SYS_kill:
     case SYS_rt_sigqueueinfo:
-      return Signal(n, static_cast<pid_t>(a[0]));
     case SYS_tkill:
-      return Signal(n, static_cast<pid_t>(a[0]));
     case SYS_tgkill:
     case SYS_rt_tgsigqueueinfo:
       return Signal(n, static_cast<pid_t>(a[0]));
@@ -314,10 +335,9 @@ Reply Supervisor::Handle(const seccomp_notif& n) {
     case SYS_prlimit64:
       return SchedulingPid(n, static_cast<pid_t>(a[0]));
     default:
-      return Unknown(n);
+      return std::nullopt;
   }
 }
-
 
 bool Supervisor::Decide(const seccomp_notif& n, Event& event,
                         std::string_view requested) {
@@ -412,142 +432,27 @@ Reply Supervisor::Unknown(const seccomp_notif& n) {
 
 namespace {
 
+using internal::RunChild;
 using internal::Supervisor;
 
 // Newer than Debian 12's 6.1 headers.
 constexpr unsigned long kNotifSetFlags = SECCOMP_IOW(4, __u64);
 constexpr __u64 kSyncWakeUp = 1;  // SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP, 6.6
 
-// ---------------------------------------------------------------------------
-// Starting the child
-
 // PeakRssKb is this process image's peak RSS (VmHWM). Not getrusage's
 // ru_maxrss: Linux carries that across execve, so it would report cargo's
 // RSS, which the forked shim script inherited.
 int64_t PeakRssKb() {
-  FILE* f = fopen("/proc/self/status", "re");
+  UniqueFile f(fopen("/proc/self/status", "re"));
   if (f == nullptr) return 0;
   char line[256];
   long long kb = 0;
-  while (fgets(line, sizeof line, f) != nullptr)
+  while (fgets(line, sizeof line, f.get()) != nullptr)
     if (sscanf(line, "VmHWM: %lld kB", &kb) == 1) break;
-  fclose(f);
   return kb;
 }
 
-constexpr unsigned long kFilterFlags =
-    SECCOMP_FILTER_FLAG_NEW_LISTENER | SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
-
-[[noreturn]] void ChildFail(int report_fd, const std::string& message) {
-  std::string line = absl::StrCat("E", message);
-  (void)!write(report_fd, line.data(), line.size());
-  _exit(127);
-}
-
-// ---------------------------------------------------------------------------
-// Descriptors the program inherits
-
-bool Kept(const std::vector<int>& keep, int fd) {
-  return std::find(keep.begin(), keep.end(), fd) != keep.end();
-}
-
-// NextKept is the smallest kept fd >= `from`, or -1.
-long NextKept(const std::vector<int>& keep, long from) {
-  long next = -1;
-  for (int fd : keep)
-    if (fd >= from && (next < 0 || fd < next)) next = fd;
-  return next;
-}
-
-// CloexecByRange marks every fd >= 3 outside `keep` close-on-exec, a range
-// per gap, and returns 0 or close_range's errno.
-int CloexecByRange(const std::vector<int>& keep) {
-  for (long first = 3;;) {
-    long next = NextKept(keep, first);
-    unsigned last = next < 0 ? ~0u : static_cast<unsigned>(next - 1);
-    if (next != first &&
-        syscall(SYS_close_range, static_cast<unsigned>(first), last,
-                CLOSE_RANGE_CLOEXEC) != 0)
-      return errno;
-    if (next < 0 || next == INT_MAX) return 0;
-    first = next + 1;
-  }
-}
-
-// CloexecByProc does the same by walking /proc/self/fd, for kernels before
-// 5.11 (no close_range, or no CLOSE_RANGE_CLOEXEC). getdents64 directly:
-// this runs between fork and exec.
-bool CloexecByProc(const std::vector<int>& keep) {
-  int dir = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir < 0) return false;
-  alignas(dirent64) char buf[4096];
-  ssize_t n;
-  while ((n = getdents64(dir, buf, sizeof buf)) > 0) {
-    for (ssize_t off = 0; off < n;) {
-      const auto* d = reinterpret_cast<const dirent64*>(buf + off);
-      off += d->d_reclen;
-      char* end;
-      long fd = strtol(d->d_name, &end, 10);
-      if (*end != '\0' || end == d->d_name || fd < 3 || fd == dir ||
-          fd > INT_MAX || Kept(keep, static_cast<int>(fd)))
-        continue;
-      if (fcntl(static_cast<int>(fd), F_SETFD, FD_CLOEXEC) != 0 && errno != EBADF)
-        n = -1;
-    }
-    if (n < 0) break;
-  }
-  close(dir);
-  return n == 0;
-}
-
-// CloseInheritedAtExec leaves the program 0, 1, 2 and `keep`: cargo's and
-// the shell's other descriptors could point outside the policy, and reading
-// a held fd is never trapped. Marking (not closing) keeps the O_CLOEXEC
-// report pipe usable until the seccomp load.
-void CloseInheritedAtExec(const std::vector<int>& keep, int report_fd) {
-  int error = CloexecByRange(keep);
-  if (error == 0) return;
-  if ((error == ENOSYS || error == EINVAL) && CloexecByProc(keep)) return;
-  ChildFail(report_fd, absl::StrCat("cannot close inherited descriptors: ",
-                                    strerror(error)));
-}
-
-// RunChild confines this (forked) process and execs the program. It reports
-// the listener fd number, or an error, on `report_fd`.
-[[noreturn]] void RunChild(const SandboxSpec& spec,
-                           const std::vector<sock_filter>& program,
-                           int report_fd, pid_t parent) {
-  if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
-    _exit(127);
-  setsid();  // no controlling terminal: no TIOCSTI into the user's shell
-  // Before Landlock, which may hide /proc from the fallback.
-  CloseInheritedAtExec(spec.keep_fds, report_fd);
-  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
-    ChildFail(report_fd, absl::StrCat("PR_SET_NO_NEW_PRIVS: ", strerror(errno)));
-  if (absl::Status s = ApplyLandlock(spec.landlock); !s.ok())
-    ChildFail(report_fd, std::string(s.message()));
-  std::vector<char*> argv, envp;
-  for (const std::string& a : spec.argv) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  for (const std::string& e : spec.env) envp.push_back(const_cast<char*>(e.c_str()));
-  envp.push_back(nullptr);
-  sock_fprog prog{static_cast<unsigned short>(program.size()),
-                  const_cast<sock_filter*>(program.data())};
-  int listener = static_cast<int>(
-      syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, kFilterFlags, &prog));
-  if (listener < 0)
-    ChildFail(report_fd, absl::StrCat("seccomp filter: ", strerror(errno)));
-  // From here on, every trapped call waits for the supervisor, which first
-  // needs this number to take the listener with pidfd_getfd.
-  std::string line = absl::StrCat("L", listener);
-  if (write(report_fd, line.data(), line.size()) < 0) _exit(127);
-  close(report_fd);
-  execve(spec.program.c_str(), argv.data(), envp.data());
-  _exit(127);
-}
-
 }  // namespace
-
 
 absl::Status KernelSupport() {
   // A filter with a listener may only be installed with NO_NEW_PRIVS, which

@@ -1,10 +1,12 @@
 // Private to tracer/: the Supervisor class that RunSupervised drives, split
-// over supervisor.cc (loop, dispatch, decisions, starting the child),
-// files.cc (paths, opens, name operations, exec) and network.cc (sockets).
+// over supervisor.cc (loop, dispatch, decisions, RunSupervised), files.cc
+// (paths, opens, name operations, exec) and network.cc (sockets); child.cc
+// starts the confined child.
 #ifndef WARDEN_TRACER_SUPERVISOR_INTERNAL_H_
 #define WARDEN_TRACER_SUPERVISOR_INTERNAL_H_
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/seccomp.h>
 #include <sched.h>
 #include <sys/ioctl.h>
@@ -54,6 +56,17 @@ struct Resolved {
   int error = 0;
 };
 
+// OpenCall is an open request as the tracee made it, with what the
+// supervisor derives from its flags.
+struct OpenCall {
+  int dirfd = AT_FDCWD;
+  std::string path;  // as ReadPath gave it
+  int flags = 0;     // the tracee's
+  mode_t mode = 0;
+  bool cloexec = false, writing = false, create = false, exclusive = false;
+  int open_flags = 0;  // what the supervisor opens an existing file with
+};
+
 // Result turns a libc return code into a reply.
 inline Reply Result(long rc) {
   return rc >= 0 ? Reply::Value(rc) : Reply::Error(errno);
@@ -78,9 +91,19 @@ class Supervisor {
 
  private:
   Reply Handle(const seccomp_notif& n);
+  // The families Handle dispatches to; nullopt: not a call of the family.
+  std::optional<Reply> FileCall(const seccomp_notif& n);
+  std::optional<Reply> MetadataCall(const seccomp_notif& n);
+  std::optional<Reply> SocketOrProcessCall(const seccomp_notif& n);
 
   Reply Open(const seccomp_notif& n, int dirfd, uint64_t path_ptr, int flags,
              mode_t mode);
+  Reply OpenTmpfile(const seccomp_notif& n, const OpenCall& call);
+  // `fd` is the existing file opened through `base` with call.open_flags.
+  Reply OpenExisting(const seccomp_notif& n, const OpenCall& call,
+                     const UniqueFd& base, const UniqueFd& fd);
+  // nullopt: someone else created the name first; open it as existing.
+  std::optional<Reply> OpenCreate(const seccomp_notif& n, const OpenCall& call);
   Reply Exec(const seccomp_notif& n, int dirfd, uint64_t path_ptr,
              uint64_t argv_ptr, int flags);
   Reply NameOp(const seccomp_notif& n, Op op, int dirfd, uint64_t path_ptr,

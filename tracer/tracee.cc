@@ -123,11 +123,10 @@ namespace {
 std::string ReadProc(pid_t pid, const char* name) {
   char path[64];
   snprintf(path, sizeof path, "/proc/%d/%s", pid, name);
-  FILE* f = fopen(path, "re");
+  UniqueFile f(fopen(path, "re"));
   if (f == nullptr) return "";
   char buf[4096];
-  size_t n = fread(buf, 1, sizeof buf, f);
-  fclose(f);
+  size_t n = fread(buf, 1, sizeof buf, f.get());
   return std::string(buf, n);
 }
 

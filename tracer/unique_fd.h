@@ -1,9 +1,12 @@
-// UniqueFd owns one file descriptor and closes it when it goes away.
+// UniqueFd owns one file descriptor and closes it when it goes away;
+// UniqueFile does the same for a stdio FILE*.
 #ifndef WARDEN_TRACER_UNIQUE_FD_H_
 #define WARDEN_TRACER_UNIQUE_FD_H_
 
 #include <unistd.h>
 
+#include <cstdio>
+#include <memory>
 #include <utility>
 
 namespace warden {
@@ -32,6 +35,11 @@ class UniqueFd {
  private:
   int fd_ = -1;
 };
+
+struct FileCloser {
+  void operator()(FILE* f) const { fclose(f); }
+};
+using UniqueFile = std::unique_ptr<FILE, FileCloser>;
 
 }  // namespace warden
 
