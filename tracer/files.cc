@@ -118,6 +118,17 @@ Resolved Supervisor::ResolveParent(const seccomp_notif& n, int dirfd,
 // ---------------------------------------------------------------------------
 // Files
 
+bool Supervisor::ThroughOwnSelf(const UniqueFd& fd, const std::string& requested,
+                                pid_t tid, std::string& path) const {
+  const std::string real = FdPath(fd.get());
+  if (ProcPid(real) != self_ || ProcPid(requested) == self_) return false;
+  // /proc/mounts, /proc/net, /etc/mtab lead through the "self" link, which
+  // named this supervisor when it resolved them: the tracee meant its own.
+  const std::string own = absl::StrCat("/proc/", self_);
+  path = absl::StrCat("/proc/", tid, real.substr(own.size()));
+  return true;
+}
+
 Reply Supervisor::Open(const seccomp_notif& n, int dirfd, uint64_t path_ptr,
                        int flags, mode_t mode) {
   int error = 0;
@@ -146,6 +157,9 @@ Reply Supervisor::Open(const seccomp_notif& n, int dirfd, uint64_t path_ptr,
     if (error != 0) return Reply::Error(error);
     int at = base.valid() ? base.get() : AT_FDCWD;
     UniqueFd fd(openat(at, call.path.c_str(), call.open_flags));
+    if (fd.valid() && ThroughOwnSelf(fd, Requested(base, call.path), n.pid,
+                                     call.path))
+      continue;  // resolve again, as the tracee's /proc/self
     if (fd.valid()) return OpenExisting(n, call, base, fd);
     int open_error = errno;
     if (open_error != ENOENT || !call.create) {

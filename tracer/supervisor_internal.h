@@ -139,6 +139,12 @@ class Supervisor {
                            const std::string& path, bool nofollow);
   Resolved ResolveParent(const seccomp_notif& n, int dirfd,
                          const std::string& path);
+  // ThroughOwnSelf says whether `fd`, opened for the tracee's `requested`,
+  // reached this supervisor's own /proc/<pid> through a "self" symlink
+  // (/proc/mounts → self/mounts), and if so sets `path` to the tracee's
+  // /proc/<tid> counterpart to open instead.
+  bool ThroughOwnSelf(const UniqueFd& fd, const std::string& requested,
+                      pid_t tid, std::string& path) const;
   // Requested names `path` as an absolute path, resolved lexically against
   // `base` (the tracee's dirfd or cwd as BaseFd gave it).
   static std::string Requested(const UniqueFd& base, const std::string& path);

@@ -1,0 +1,66 @@
+// /proc/mounts, /proc/net/… and /etc/mtab are symlinks through /proc/self:
+// the supervisor, opening them for the tracee, must take "self" to be the
+// tracee, not itself (whose /proc/<pid> is outside the tree and refused).
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <climits>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+#include "gtest/gtest.h"
+#include "tracer/event.h"
+#include "tracer/supervisor.h"
+
+namespace warden {
+namespace {
+
+constexpr char kChildFlag[] = "--proc-self-child";
+
+// Child opens each path and exits with how many it could not read.
+[[noreturn]] void Child() {
+  int failed = 0;
+  for (const char* path : {"/proc/mounts", "/proc/net/dev", "/etc/mtab"}) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    char buf[64];
+    failed += fd < 0 || read(fd, buf, sizeof buf) <= 0;
+    if (fd >= 0) close(fd);
+  }
+  _exit(failed);
+}
+
+class AllowAll : public Decider {
+ public:
+  bool Decide(const Event&, std::string_view) override { return true; }
+};
+
+TEST(ProcSelf, SymlinksThroughSelfAreTheTraceesOwn) {
+  if (access("/etc/mtab", R_OK) != 0) GTEST_SKIP() << "no /etc/mtab here";
+  char self[PATH_MAX];
+  ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
+  ASSERT_GT(len, 0);
+  SandboxSpec spec;
+  spec.program = std::string(self, len);
+  spec.argv = {spec.program, kChildFlag};
+  spec.enforce = true;
+  AllowAll decider;
+  EventLog log;
+  absl::StatusOr<RunResult> run = RunSupervised(spec, decider, log);
+  ASSERT_TRUE(run.ok()) << run.status();
+  EXPECT_EQ(run->exit_status, 0) << "a /proc/self symlink was refused";
+  const std::string supervisor = "/proc/" + std::to_string(getpid()) + "/";
+  for (const Event& e : log.Events()) {
+    EXPECT_TRUE(e.allowed) << OpName(e.op) << " " << e.target;
+    EXPECT_NE(e.target.rfind(supervisor, 0), 0u) << e.target;
+  }
+}
+
+}  // namespace
+}  // namespace warden
+
+int main(int argc, char** argv) {
+  if (argc == 2 && strcmp(argv[1], warden::kChildFlag) == 0) warden::Child();
+  ::testing::InitGoogleTest(&argc, argv);
+  return RUN_ALL_TESTS();
+}
