@@ -16,10 +16,10 @@ namespace warden {
 // workspace's learn runs) the invocations whose observations learn carries
 // over into this run's proposal. For each package version (name, version,
 // source) in `locked` that no invocation in `ran` (this run's) belongs to,
-// they are those of the newest run that invoked it: every build script (by
+// they are those of the newest run that invoked it: each build script (by
 // binary hash) that run ran for it, none it superseded. A package version
 // that reran here is this run's alone; one not in `locked` drops out.
-// Ordered by invocation id.
+// In `latest`'s order.
 std::vector<InvocationRecord> CarriedInvocations(
     const std::vector<InvocationRecord>& latest,
     const std::vector<InvocationRecord>& ran,
