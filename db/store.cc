@@ -1,6 +1,9 @@
 #include "db/store.h"
 
+#include <algorithm>
 #include <chrono>
+#include <map>
+#include <set>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
@@ -315,6 +318,36 @@ absl::StatusOr<std::vector<Directive>> Store::Directives(int64_t run_id) {
         return Directive{s.Int(0), s.Text(1), s.Text(2)};
       },
       run_id);
+}
+
+absl::StatusOr<std::vector<InvocationRecord>> Store::LatestInvocations(
+    const std::string& workspace_root, const std::string& mode) {
+  using Newest = std::pair<int64_t, int64_t>;  // invocation id, run id
+  absl::StatusOr<std::vector<Newest>> newest = sqlite::Query<Newest>(
+      *db_,
+      "SELECT max(i.id), i.run_id FROM invocations i "
+      "JOIN runs r ON r.id = i.run_id "
+      "WHERE r.workspace_root = ?1 AND r.mode = ?2 "
+      "GROUP BY i.package, i.version, i.source, i.binary_sha256",
+      "finding the latest invocations",
+      [](const Statement& s) { return Newest{s.Int(0), s.Int(1)}; },
+      workspace_root, mode);
+  if (!newest.ok()) return newest.status();
+  // Read run by run with Invocations, so rows are read one way only.
+  std::map<int64_t, std::set<int64_t>> ids_by_run;
+  for (const auto& [id, run_id] : *newest) ids_by_run[run_id].insert(id);
+  std::vector<InvocationRecord> latest;
+  for (const auto& [run_id, ids] : ids_by_run) {
+    absl::StatusOr<std::vector<InvocationRecord>> invs = Invocations(run_id);
+    if (!invs.ok()) return invs.status();
+    for (InvocationRecord& inv : *invs)
+      if (ids.count(inv.id)) latest.push_back(std::move(inv));
+  }
+  std::sort(latest.begin(), latest.end(),
+            [](const InvocationRecord& a, const InvocationRecord& b) {
+              return a.id < b.id;
+            });
+  return latest;
 }
 
 }  // namespace warden

@@ -145,6 +145,11 @@ class Store {
   absl::StatusOr<std::vector<InvocationRecord>> Invocations(int64_t run_id);
   absl::StatusOr<std::vector<StoredEvent>> Events(int64_t run_id);
   absl::StatusOr<std::vector<Directive>> Directives(int64_t run_id);
+  // LatestInvocations returns, for each (package, version, source,
+  // binary_sha256) that runs of `mode` in the workspace invoked, the newest
+  // such invocation (highest id), ordered by id.
+  absl::StatusOr<std::vector<InvocationRecord>> LatestInvocations(
+      const std::string& workspace_root, const std::string& mode);
 
  private:
   explicit Store(std::unique_ptr<sqlite::Connection> db);

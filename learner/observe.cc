@@ -5,6 +5,7 @@
 #include <map>
 #include <sstream>
 
+#include "learner/carry.h"
 #include "policy/directives.h"
 
 namespace warden {
@@ -49,38 +50,84 @@ PathVars VarsFor(const RunRecord& run, const InvocationRecord& inv,
   return vars;
 }
 
-absl::StatusOr<std::vector<Observation>> Observations(
-    Store& store, int64_t run_id, const PathVars& machine) {
-  absl::StatusOr<std::optional<RunRecord>> run = store.GetRun(run_id);
-  if (!run.ok()) return run.status();
-  if (!run->has_value())
-    return absl::NotFoundError("no run " + std::to_string(run_id));
-  absl::StatusOr<std::vector<InvocationRecord>> invs = store.Invocations(run_id);
-  if (!invs.ok()) return invs.status();
-  absl::StatusOr<std::vector<StoredEvent>> events = store.Events(run_id);
+namespace {
+
+// ObservationsOf returns one Observation per invocation in `invs`, all of
+// `run`, in their order.
+absl::StatusOr<std::vector<Observation>> ObservationsOf(
+    Store& store, const RunRecord& run,
+    const std::vector<InvocationRecord>& invs, const PathVars& machine) {
+  absl::StatusOr<std::vector<StoredEvent>> events = store.Events(run.id);
   if (!events.ok()) return events.status();
-  absl::StatusOr<std::vector<Directive>> directives = store.Directives(run_id);
+  absl::StatusOr<std::vector<Directive>> directives = store.Directives(run.id);
   if (!directives.ok()) return directives.status();
 
   std::map<int64_t, Observation> by_inv;
-  for (const InvocationRecord& inv : *invs) {
+  for (const InvocationRecord& inv : invs) {
     Observation& o = by_inv[inv.id];
     o.package = {inv.package, inv.version, inv.source};
     // The target dir is the out dir's ancestor: <target>/<profile>/build/x/out.
     std::filesystem::path out(inv.out_dir);
     std::string target_dir =
         out.parent_path().parent_path().parent_path().parent_path().string();
-    o.vars = VarsFor(**run, inv, target_dir, machine);
+    o.vars = VarsFor(run, inv, target_dir, machine);
   }
-  for (const StoredEvent& e : *events) by_inv[e.invocation_id].events.push_back(e.event);
+  for (const StoredEvent& e : *events)
+    if (auto it = by_inv.find(e.invocation_id); it != by_inv.end())
+      it->second.events.push_back(e.event);
   for (const Directive& d : *directives) {
-    Observation& o = by_inv[d.invocation_id];
-    o.directives.push_back(d);
-    if (d.key == "rerun-if-env-changed") o.env_used.push_back(d.value);
+    auto it = by_inv.find(d.invocation_id);
+    if (it == by_inv.end()) continue;
+    it->second.directives.push_back(d);
+    if (d.key == "rerun-if-env-changed") it->second.env_used.push_back(d.value);
   }
   std::vector<Observation> out;
   for (auto& [id, o] : by_inv) out.push_back(std::move(o));
   return out;
+}
+
+absl::StatusOr<RunRecord> GetExistingRun(Store& store, int64_t run_id) {
+  absl::StatusOr<std::optional<RunRecord>> run = store.GetRun(run_id);
+  if (!run.ok()) return run.status();
+  if (!run->has_value())
+    return absl::NotFoundError("no run " + std::to_string(run_id));
+  return **run;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<Observation>> Observations(
+    Store& store, int64_t run_id, const PathVars& machine) {
+  absl::StatusOr<RunRecord> run = GetExistingRun(store, run_id);
+  if (!run.ok()) return run.status();
+  absl::StatusOr<std::vector<InvocationRecord>> invs = store.Invocations(run_id);
+  if (!invs.ok()) return invs.status();
+  return ObservationsOf(store, *run, *invs, machine);
+}
+
+absl::StatusOr<std::vector<Observation>> CarriedObservations(
+    Store& store, int64_t run_id, const std::vector<PackageId>& locked,
+    const PathVars& machine) {
+  absl::StatusOr<RunRecord> run = GetExistingRun(store, run_id);
+  if (!run.ok()) return run.status();
+  absl::StatusOr<std::vector<InvocationRecord>> latest =
+      store.LatestInvocations(run->workspace_root, "learn");
+  if (!latest.ok()) return latest.status();
+  absl::StatusOr<std::vector<InvocationRecord>> ran = store.Invocations(run_id);
+  if (!ran.ok()) return ran.status();
+  std::map<int64_t, std::vector<InvocationRecord>> by_run;
+  for (InvocationRecord& inv : CarriedInvocations(*latest, *ran, locked))
+    by_run[inv.run_id].push_back(std::move(inv));
+  std::vector<Observation> carried;
+  for (const auto& [earlier_id, invs] : by_run) {
+    absl::StatusOr<RunRecord> earlier = GetExistingRun(store, earlier_id);
+    if (!earlier.ok()) return earlier.status();
+    absl::StatusOr<std::vector<Observation>> obs =
+        ObservationsOf(store, *earlier, invs, machine);
+    if (!obs.ok()) return obs.status();
+    for (Observation& o : *obs) carried.push_back(std::move(o));
+  }
+  return carried;
 }
 
 }  // namespace warden

@@ -28,6 +28,14 @@ absl::StatusOr<std::vector<Observation>> Observations(Store& store,
                                                       int64_t run_id,
                                                       const PathVars& machine);
 
+// CarriedObservations returns the observations learn keeps from the
+// workspace's earlier learn runs for the package versions in `locked` (the
+// Cargo.lock the build has just written) that run `run_id` did not rerun
+// (learner/carry.h), with path variables as for Observations.
+absl::StatusOr<std::vector<Observation>> CarriedObservations(
+    Store& store, int64_t run_id, const std::vector<PackageId>& locked,
+    const PathVars& machine);
+
 // VarsFor rebuilds the path variables an invocation ran with (see
 // Observations for `machine`).
 PathVars VarsFor(const RunRecord& run, const InvocationRecord& inv,

@@ -34,21 +34,32 @@ std::string SourceKindOf(std::string_view source) {
 
 }  // namespace
 
+absl::StatusOr<std::vector<PackageId>> LockedPackages(
+    const std::string& lock_path) {
+  absl::StatusOr<toml::table> lock = ParseToml(lock_path);
+  if (!lock.ok()) return lock.status();
+  std::vector<PackageId> packages;
+  if (const toml::array* listed = (*lock)["package"].as_array()) {
+    for (const toml::node& node : *listed) {
+      const toml::table* p = node.as_table();
+      if (p == nullptr) continue;
+      packages.push_back(
+          {std::string((*p)["name"].value_or(std::string_view())),
+           std::string((*p)["version"].value_or(std::string_view())),
+           SourceKindOf((*p)["source"].value_or(std::string_view()))});
+    }
+  }
+  return packages;
+}
+
 absl::StatusOr<std::string> LockedSource(const std::string& lock_path,
                                          std::string_view name,
                                          std::string_view version) {
-  absl::StatusOr<toml::table> lock = ParseToml(lock_path);
-  if (!lock.ok()) return lock.status();
+  absl::StatusOr<std::vector<PackageId>> packages = LockedPackages(lock_path);
+  if (!packages.ok()) return packages.status();
   std::set<std::string> kinds;
-  if (const toml::array* packages = (*lock)["package"].as_array()) {
-    for (const toml::node& node : *packages) {
-      const toml::table* p = node.as_table();
-      if (p == nullptr || (*p)["name"].value_or(std::string_view()) != name ||
-          (*p)["version"].value_or(std::string_view()) != version)
-        continue;
-      kinds.insert(SourceKindOf((*p)["source"].value_or(std::string_view())));
-    }
-  }
+  for (const PackageId& p : *packages)
+    if (p.name == name && p.version == version) kinds.insert(p.source);
   if (kinds.empty()) return std::string("path");
   if (kinds.size() > 1)
     return absl::FailedPreconditionError(absl::StrCat(

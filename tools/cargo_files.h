@@ -5,10 +5,17 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
+#include "policy/matcher.h"
 
 namespace warden {
+
+// LockedPackages lists the packages of the lock file at `lock_path`, each
+// with its source as LockedSource names it.
+absl::StatusOr<std::vector<PackageId>> LockedPackages(
+    const std::string& lock_path);
 
 // LockedSource returns how the lock file at `lock_path` (a Cargo.lock cargo
 // has just written) sources a package: "registry" (registry+ or sparse+),

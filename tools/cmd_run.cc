@@ -445,9 +445,35 @@ std::vector<std::string> CompileReads(const std::vector<Observation>& compiled) 
   return paths;
 }
 
+// CarryOver adds to `observed`, this run's, what earlier learn runs saw of
+// the package versions in Cargo.lock whose build scripts cargo found fresh
+// (they did not rerun), and says so.
+absl::Status CarryOver(Store& store, const WorkspaceDirs& dirs, int64_t run_id,
+                       std::vector<Observation>& observed) {
+  absl::StatusOr<std::vector<PackageId>> locked =
+      LockedPackages(dirs.root + "/Cargo.lock");
+  if (!locked.ok()) return locked.status();
+  absl::StatusOr<std::vector<Observation>> carried =
+      CarriedObservations(store, run_id, *locked, MachineVars(/*sysroot=*/""));
+  if (!carried.ok()) return carried.status();
+  std::set<std::string> entries;
+  for (const Observation& o : *carried)
+    entries.insert(absl::StrCat(o.package.name, " ", o.package.version));
+  fprintf(stderr, "cargo-warden: %zu build script%s ran; %zu %s carried over "
+          "from earlier runs", observed.size(), observed.size() == 1 ? "" : "s",
+          entries.size(), entries.size() == 1 ? "entry" : "entries");
+  if (!entries.empty())
+    fprintf(stderr, " (their build scripts were fresh: %s); `cargo clean -p "
+            "NAME` or touching build.rs makes one rerun",
+            absl::StrJoin(entries, ", ").c_str());
+  fprintf(stderr, "\n");
+  for (Observation& o : *carried) observed.push_back(std::move(o));
+  return absl::OkStatus();
+}
+
 // Conclude reports denials (enforce) or proposes the policy (learn), and
 // returns the exit status.
-int Conclude(const RunOptions& opts, const WorkspaceDirs& dirs,
+int Conclude(Store& store, const RunOptions& opts, const WorkspaceDirs& dirs,
              int64_t run_id, int cargo_status,
              std::vector<Observation>& observed) {
   absl::StatusOr<std::vector<Observation>> compiled =
@@ -475,6 +501,8 @@ int Conclude(const RunOptions& opts, const WorkspaceDirs& dirs,
             cargo_status);
     return kExitBuildFailed;
   }
+  if (absl::Status s = CarryOver(store, dirs, run_id, observed); !s.ok())
+    return Environment(std::string(s.message()));
   Policy proposed =
       ProposeRunPolicy(observed, CompileReads(*compiled), RunVars(dirs));
   NoteUndeclared(observed, proposed);
@@ -547,7 +575,7 @@ int Run(RunOptions opts) {
           "distinct events recorded in %s\n",
           static_cast<long long>(*run_id), observed->size(), events,
           opts.db_path.c_str());
-  return Conclude(opts, *dirs, *run_id, cargo_status, *observed);
+  return Conclude(**store, opts, *dirs, *run_id, cargo_status, *observed);
 }
 
 }  // namespace

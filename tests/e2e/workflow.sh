@@ -143,4 +143,27 @@ long="/$(printf 'a%.0s' $(seq 300))/$(printf 'b%.0s' $(seq 300))/x.db"
 rc=$?
 check "diff --db with an over-long path is exit 3, not an abort (exit $rc)" [ $rc -eq 3 ]
 
+# Learn on a warm target dir (issue 14): build scripts cargo finds fresh do
+# not rerun, and their entries come from the runs that last saw them.
+warm="$SCRATCH/warm"
+cp -r "$REPO/examples/demo" "$warm"
+rm -rf "$warm/target" "$warm/warden.yaml" "$warm/Cargo.lock"
+(cd "$warm" && "$WARDEN" learn -- build --offline) > "$SCRATCH/warm1.log" 2>&1
+cp "$warm/warden.yaml" "$SCRATCH/warm-first.yaml"
+(cd "$warm" && "$WARDEN" learn -- build --offline) > "$SCRATCH/warm2.log" 2>&1
+check "a learn on the warm target dir leaves warden.yaml as it was" cmp -s "$warm/warden.yaml" "$SCRATCH/warm-first.yaml"
+check "and says it is up to date" grep -q "up to date" "$SCRATCH/warm2.log"
+check "and writes no proposal" [ ! -e "$warm/warden.proposed.yaml" ]
+check "and says the entries came from earlier runs" grep -q "0 build scripts ran; 3 entries carried over from earlier runs" "$SCRATCH/warm2.log"
+grep -q "up to date" "$SCRATCH/warm2.log" || diag "$SCRATCH/warm2.log"
+touch "$warm/demo-gen/build.rs"
+(cd "$warm" && "$WARDEN" learn -- build --offline) > "$SCRATCH/warm3.log" 2>&1
+check "a learn where one build script reruns is up to date too" grep -q "up to date" "$SCRATCH/warm3.log"
+check "and says which part came from earlier runs" grep -q "1 build script ran; 2 entries carried over" "$SCRATCH/warm3.log"
+rm -rf "$warm/target/debug"
+(cd "$warm" && "$WARDEN" enforce -- build --offline) > "$SCRATCH/warm-enforce.log" 2>&1
+rc=$?
+check "enforce with that policy still builds with no denial (exit $rc)" [ $rc -eq 0 ]
+[ $rc -eq 0 ] || diag "$SCRATCH/warm-enforce.log"
+
 finish

@@ -1,0 +1,43 @@
+#include "learner/carry.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <string>
+#include <tuple>
+
+namespace warden {
+namespace {
+
+using Key = std::tuple<std::string, std::string, std::string>;
+
+Key KeyOf(const InvocationRecord& inv) {
+  return {inv.package, inv.version, inv.source};
+}
+
+}  // namespace
+
+std::vector<InvocationRecord> CarriedInvocations(
+    const std::vector<InvocationRecord>& latest,
+    const std::vector<InvocationRecord>& ran,
+    const std::vector<PackageId>& locked) {
+  std::set<Key> wanted;
+  for (const PackageId& p : locked) wanted.insert({p.name, p.version, p.source});
+  for (const InvocationRecord& inv : ran) wanted.erase(KeyOf(inv));
+  // Newest run per package version, by run id: ids grow with each run, while
+  // clocks may step back.
+  std::map<Key, int64_t> newest_run;
+  for (const InvocationRecord& inv : latest) {
+    if (!wanted.count(KeyOf(inv))) continue;
+    int64_t& run = newest_run[KeyOf(inv)];
+    run = std::max(run, inv.run_id);
+  }
+  std::vector<InvocationRecord> carried;
+  for (const InvocationRecord& inv : latest) {
+    auto it = newest_run.find(KeyOf(inv));
+    if (it != newest_run.end() && it->second == inv.run_id) carried.push_back(inv);
+  }
+  return carried;
+}
+
+}  // namespace warden

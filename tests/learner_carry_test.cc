@@ -1,0 +1,81 @@
+// CarriedInvocations: which earlier observations learn keeps for the package
+// versions a warm build did not rerun.
+#include "learner/carry.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace warden {
+namespace {
+
+InvocationRecord Inv(int64_t id, int64_t run_id, const std::string& package,
+                     const std::string& version = "1.0.0", char hash = 'a',
+                     const std::string& source = "registry") {
+  InvocationRecord inv;
+  inv.id = id;
+  inv.run_id = run_id;
+  inv.package = package;
+  inv.version = version;
+  inv.source = source;
+  inv.binary_sha256 = std::string(64, hash);
+  return inv;
+}
+
+std::vector<int64_t> Ids(const std::vector<InvocationRecord>& invs) {
+  std::vector<int64_t> ids;
+  for (const InvocationRecord& inv : invs) ids.push_back(inv.id);
+  return ids;
+}
+
+TEST(CarriedInvocations, FreshBuildScriptsKeepTheirLastObservation) {
+  // Run 1 ran both build scripts; run 2 (warm) ran none.
+  const std::vector<InvocationRecord> latest = {Inv(1, 1, "libz-sys"),
+                                                Inv(2, 1, "demo-gen", "0.1.0", 'b', "path")};
+  const std::vector<PackageId> locked = {{"libz-sys", "1.0.0", "registry"},
+                                         {"demo-gen", "0.1.0", "path"},
+                                         {"pkg-config", "0.3.0", "registry"}};
+  EXPECT_EQ(Ids(CarriedInvocations(latest, {}, locked)),
+            (std::vector<int64_t>{1, 2}));
+}
+
+TEST(CarriedInvocations, ARerunIsThisRunsAlone) {
+  const std::vector<InvocationRecord> ran = {Inv(3, 2, "demo-gen", "0.1.0", 'c', "path")};
+  const std::vector<InvocationRecord> latest = {
+      Inv(1, 1, "libz-sys"), Inv(2, 1, "demo-gen", "0.1.0", 'b', "path"), ran[0]};
+  const std::vector<PackageId> locked = {{"libz-sys", "1.0.0", "registry"},
+                                         {"demo-gen", "0.1.0", "path"}};
+  EXPECT_EQ(Ids(CarriedInvocations(latest, ran, locked)),
+            std::vector<int64_t>{1});
+}
+
+TEST(CarriedInvocations, TheNewestRunsBuildScriptsWhateverTheirHash) {
+  // Run 1: one build script; run 2 recompiled it (hash b) and ran it twice
+  // more with other features (c); run 3 ran none of them.
+  const std::vector<InvocationRecord> latest = {
+      Inv(1, 1, "openssl-sys", "0.9.0", 'a'), Inv(5, 2, "openssl-sys", "0.9.0", 'b'),
+      Inv(6, 2, "openssl-sys", "0.9.0", 'c')};
+  const std::vector<PackageId> locked = {{"openssl-sys", "0.9.0", "registry"}};
+  EXPECT_EQ(Ids(CarriedInvocations(latest, {}, locked)),
+            (std::vector<int64_t>{5, 6}));
+}
+
+TEST(CarriedInvocations, OnlyWhatCargoLockHolds) {
+  const std::vector<InvocationRecord> latest = {
+      Inv(1, 1, "libz-sys", "1.0.0"),       // upgraded since
+      Inv(2, 1, "removed-sys"),             // no longer a dependency
+      Inv(3, 1, "vendored", "1.0.0", 'a', "registry"),  // now a path package
+      Inv(4, 2, "libz-sys", "1.1.0")};
+  const std::vector<PackageId> locked = {{"libz-sys", "1.1.0", "registry"},
+                                         {"vendored", "1.0.0", "path"}};
+  EXPECT_EQ(Ids(CarriedInvocations(latest, {}, locked)),
+            std::vector<int64_t>{4});
+}
+
+TEST(CarriedInvocations, NothingRecordedNothingCarried) {
+  EXPECT_TRUE(CarriedInvocations({}, {}, {{"libz-sys", "1.0.0", "registry"}}).empty());
+}
+
+}  // namespace
+}  // namespace warden
