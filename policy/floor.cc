@@ -212,6 +212,26 @@ bool PortGranted(const std::vector<uint16_t>& ports, std::string_view target) {
 
 }  // namespace
 
+bool NeedsSupervisor(const CompileSite& site) {
+  return site.loads_proc_macro || site.runs_doctests || site.shaped_by_build_script;
+}
+
+std::vector<Event> BeyondFloor(const std::vector<Event>& events,
+                               const LandlockPlan& plan, bool enforce) {
+  FloorDecider judge(plan);
+  std::vector<Event> beyond;
+  for (const Event& e : events) {
+    // A pipe or socket reopened through /proc/self/fd (the jobserver) is
+    // decided by the supervisor itself, not by the floor.
+    const Access access = AccessOf(e.op);
+    const bool held = (access == Access::kRead || access == Access::kWrite) &&
+                      (e.target.empty() || e.target[0] != '/');
+    if (!e.allowed || (!enforce && !held && e.error == 0 && !judge.Decide(e, e.target)))
+      beyond.push_back(e);
+  }
+  return beyond;
+}
+
 bool FloorDecider::Decide(const Event& event, std::string_view requested) {
   (void)requested;  // the object reached is what Landlock checks
   const std::string& target = event.target;

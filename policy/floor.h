@@ -46,7 +46,25 @@ struct CompileSite {
   // What it writes and runs: rustdoc --test builds doctests in its
   // temporaries and runs them.
   std::vector<std::string> runs;
+  // What runs or steers the call beyond rustc's own code.
+  bool loads_proc_macro = false;        // --extern of a proc macro (a .so)
+  bool runs_doctests = false;           // rustdoc --test
+  bool shaped_by_build_script = false;  // OUT_DIR set: generated code, links
 };
+
+// NeedsSupervisor says whether enforce puts the call under the supervisor,
+// which reports what the floor refuses: when foreign code runs in it (a proc
+// macro, doctests), which could swallow the refusal, or a build script
+// shaped it. In any other call only the crate's own sources and the
+// toolchain are at work, a refusal stops rustc or the linker with an error,
+// and the floor alone holds it without the supervisor's cost.
+bool NeedsSupervisor(const CompileSite& site);
+
+// BeyondFloor picks from a supervised compile's events what `plan` does not
+// grant: what was denied, and under learn (`enforce` false) what succeeded
+// beyond it, for the proposal's `compile:` section.
+std::vector<Event> BeyondFloor(const std::vector<Event>& events,
+                               const LandlockPlan& plan, bool enforce);
 
 // AddCompileSite adds one rustc invocation's sources, outputs and its own
 // /proc/self (resolved when the plan is applied, so call it from the process

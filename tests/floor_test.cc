@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cerrno>
 
 #include "policy/yaml.h"
 
@@ -133,6 +134,30 @@ TEST(FloorDecider, AgreesWithThePlansRights) {
   EXPECT_FALSE(floor.Decide(Request(Op::kConnect, "udp:10.0.0.1:53"), ""));
   EXPECT_TRUE(floor.Decide(Request(Op::kConnect, "unix:/nonexistent/nscd"), ""));
   EXPECT_FALSE(floor.Decide(Request(Op::kSocket, "family:16"), ""));
+}
+
+TEST(FloorSupervision, OnlyCallsWhereMoreThanRustcIsAtWork) {
+  CompileSite site;
+  EXPECT_FALSE(NeedsSupervisor(site));
+  site.loads_proc_macro = true;
+  EXPECT_TRUE(NeedsSupervisor(site));
+  site = CompileSite{};
+  site.shaped_by_build_script = true;
+  EXPECT_TRUE(NeedsSupervisor(site));
+}
+
+TEST(FloorSupervision, BeyondFloorKeepsDenialsAndUnderLearnWhatTheFloorLacks) {
+  LandlockPlan plan = BaseFloor(Policy{}, Vars(), 6);
+  Event secret = Request(Op::kRead, "/home/u/.ssh/id_ed25519");
+  Event source = Request(Op::kRead, "/ws/src/lib.rs");
+  Event pipe = Request(Op::kWrite, "pipe:");
+  Event probe = Request(Op::kRead, "/home/u/.config/absent");
+  probe.error = ENOENT;
+  EXPECT_EQ(BeyondFloor({secret, source, pipe, probe}, plan, false).size(), 1u);
+  secret.allowed = false;
+  std::vector<Event> enforce = BeyondFloor({secret, source, pipe}, plan, true);
+  ASSERT_EQ(enforce.size(), 1u);
+  EXPECT_EQ(enforce[0].target, "/home/u/.ssh/id_ed25519");
 }
 
 }  // namespace

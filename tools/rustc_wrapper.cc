@@ -8,7 +8,7 @@
 // own outputs. A call that loads a proc macro, runs doctests or compiles a
 // crate with a build script also runs under warden's supervisor, which
 // reports what the floor refuses, so a proc macro that swallows the error
-// still fails the run (RustcCall::Supervised). Under learn every call runs
+// still fails the run (NeedsSupervisor in policy/floor.h). Under learn every call runs
 // unconfined under the supervisor, and what it did beyond the floor is
 // noted for the proposal's `compile:` section. When rustc links a build
 // script, the result gets warden's shim in front of it before cargo can run
@@ -46,22 +46,7 @@ struct RustcCall {
   std::string extra_filename;
   std::string incremental;
   bool is_bin = false;
-  bool doctest = false;  // rustdoc --test: builds and runs the doctests
-  // --extern of a proc macro (a .so): the crate's dependency runs inside.
-  bool loads_proc_macro = false;
-  // The crate has a build script (cargo sets OUT_DIR): what that script
-  // wrote (generated code, symlinks) steers what rustc and the linker read.
-  bool shaped_by_build_script = false;
-
-  // Supervised says whether enforce puts this call under the supervisor,
-  // which reports what the floor refuses: when foreign code runs in it (a
-  // proc macro, doctests), which could swallow the refusal, or a build
-  // script shaped it. In any other call only the crate's own sources and
-  // the toolchain are at work, a refusal stops rustc or the linker with an
-  // error, and the floor alone holds it without the supervisor's cost.
-  bool Supervised() const {
-    return loads_proc_macro || doctest || shaped_by_build_script;
-  }
+  CompileSite site;  // what the floor and the supervisor need to know
 
   // BuildScript is the binary rustc links when it compiles a build script,
   // "" for any other invocation.
@@ -74,15 +59,15 @@ struct RustcCall {
 
 RustcCall ParseRustcCall(int argc, char** argv) {
   RustcCall call;
-  call.shaped_by_build_script = !GetEnv("OUT_DIR").empty();
+  call.site.shaped_by_build_script = !GetEnv("OUT_DIR").empty();
   for (int i = 1; i + 1 < argc; ++i) {
     std::string a = argv[i], next = argv[i + 1];
     if (a == "--crate-name") call.crate = next;
     if (a == "--out-dir" || a == "-o") call.out_dir = next;
-    if (a == "--test") call.doctest = true;
+    if (a == "--test") call.site.runs_doctests = true;
     if (a == "--extern" && next.size() > 3 &&
         next.compare(next.size() - 3, 3, ".so") == 0)
-      call.loads_proc_macro = true;
+      call.site.loads_proc_macro = true;
     if (a == "--crate-type" && next == "bin") call.is_bin = true;
     if (a == "-C" && next.rfind("extra-filename=", 0) == 0)
       call.extra_filename = next.substr(strlen("extra-filename="));
@@ -103,14 +88,15 @@ absl::StatusOr<LandlockPlan> Floor(const RustcCall& call,
                                    const std::string& rustc, std::string& tmp) {
   absl::StatusOr<LandlockPlan> plan = FloorFromEnvironment();
   if (!plan.ok()) return plan.status();
-  absl::StatusOr<std::string> private_tmp = PrivateTmp(GetEnv(kEnvTargetDir), call.doctest);
+  absl::StatusOr<std::string> private_tmp =
+      PrivateTmp(GetEnv(kEnvTargetDir), call.site.runs_doctests);
   if (!private_tmp.ok()) return private_tmp.status();
   tmp = *private_tmp;
-  CompileSite site;
+  CompileSite site = call.site;
   site.sysroot = SysrootOf(rustc);
   site.manifest_dir = GetEnv("CARGO_MANIFEST_DIR");
   site.outputs = {call.out_dir, call.incremental};
-  (call.doctest ? site.runs : site.outputs).push_back(tmp);
+  (site.runs_doctests ? site.runs : site.outputs).push_back(tmp);
   AddCompileSite(*plan, site);
   return plan;
 }
@@ -127,23 +113,12 @@ std::string ProgramPath(const std::string& name) {
   return name;
 }
 
-// Findings picks what the floor does not grant from a supervised compile:
-// what was denied, and under learn what succeeded beyond the floor.
+// Findings are the events beyond the floor, for the package being compiled.
 std::vector<CompileFinding> Findings(const std::vector<Event>& events,
                                      const LandlockPlan& floor, bool enforce) {
-  FloorDecider judge(floor);
   std::vector<CompileFinding> findings;
-  for (const Event& e : events) {
-    // A pipe or socket reopened through /proc/self/fd (the jobserver) is
-    // decided by the supervisor itself, not by the floor.
-    const Access access = AccessOf(e.op);
-    const bool held = (access == Access::kRead || access == Access::kWrite) &&
-                      e.target[0] != '/';
-    bool beyond = !e.allowed || (!enforce && !held && e.error == 0 &&
-                                 !judge.Decide(e, e.target));
-    if (beyond)
-      findings.push_back({GetEnv("CARGO_PKG_NAME"), GetEnv("CARGO_PKG_VERSION"), e});
-  }
+  for (Event& e : BeyondFloor(events, floor, enforce))
+    findings.push_back({GetEnv("CARGO_PKG_NAME"), GetEnv("CARGO_PKG_VERSION"), std::move(e)});
   return findings;
 }
 
@@ -268,7 +243,7 @@ int Main(int argc, char** argv) {
   // Learn supervises every call, to find what the floor would refuse.
   absl::StatusOr<int> status =
       bare                                   ? Run(command, CurrentEnvironment())
-      : enforce && !call.Supervised()       ? RunInFloor(call, tool, command)
+      : enforce && !NeedsSupervisor(call.site) ? RunInFloor(call, tool, command)
                                              : Compile(call, tool, command, enforce);
   if (!status.ok())
     return Fail(absl::StrCat("cannot run ", tool, " under warden: ",
