@@ -13,7 +13,6 @@
 #include <map>
 #include <set>
 #include <sstream>
-#include <nlohmann/json.hpp>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -388,29 +387,16 @@ std::vector<std::string> CargoCommand(const RunOptions& opts) {
   return argv;
 }
 
-// Unsupervised lists build scripts that ran without warden's supervisor: the
-// ones left unshimmed below the target dir after the build, i.e. compiled
-// by a cargo that lost warden's environment (a test harness's nested cargo
-// with a cleared environment). It shims them, so they cannot run so again.
+// ReportUnsupervised reports the build scripts that ran without warden's
+// supervisor: the ones left unshimmed below the target dir after the build,
+// i.e. compiled by a cargo that lost warden's environment (a test harness's
+// nested cargo with a cleared environment). It shims them, so they cannot
+// run so again.
 int ReportUnsupervised(const WorkspaceDirs& dirs, const std::string& format) {
   absl::StatusOr<std::vector<std::string>> found =
       ShimBuildScriptsBelow(dirs.target_dir);
   if (!found.ok()) return Environment(std::string(found.status().message()));
-  for (const std::string& path : *found) {
-    if (format == "json") {
-      printf("%s\n", nlohmann::json{{"kind", "unsupervised"},
-                                    {"build_script", path}}
-                         .dump()
-                         .c_str());
-    } else {
-      fprintf(stderr,
-              "cargo-warden: denied: a build script ran outside warden's "
-              "supervisor: %s\n  (a cargo started without warden's "
-              "environment compiled it, e.g. a test harness's nested cargo; "
-              "it ran under warden's floor only)\n",
-              path.c_str());
-    }
-  }
+  PrintUnsupervised(*found, format, format == "json" ? stdout : stderr);
   return found->empty() ? kExitOk : kExitFindings;
 }
 
@@ -523,6 +509,12 @@ int Run(RunOptions opts) {
                                           " or ", opts.db_path, ": ", ec.message()));
   if (opts.enforce)
     if (int rc = CheckPolicy(opts.policy_path); rc != kExitOk) return rc;
+  // Learn writes the policy at the end: say now, not after the build, when
+  // it cannot be written there.
+  if (const fs::path dir = fs::path(opts.policy_path).parent_path();
+      !opts.enforce && !fs::is_directory(dir, ec))
+    return Environment(absl::StrCat("cannot write the policy to ", opts.policy_path,
+                                    ": ", dir.string(), " is not a directory"));
 
   absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(opts.db_path);
   if (!store.ok()) return Environment(std::string(store.status().message()));

@@ -10,6 +10,12 @@
 namespace warden {
 namespace {
 
+// JsonLine is `j` on one line; bytes that are not UTF-8 (a path can hold
+// any) become U+FFFD instead of an exception.
+std::string JsonLine(const nlohmann::json& j) {
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 std::string Describe(const Event& e) {
   if (e.op == Op::kExec && !e.detail.empty()) return e.target + "  (argv: " + e.detail + ")";
   if (e.op == Op::kRename || e.op == Op::kLink) return e.target + " -> " + e.detail;
@@ -46,7 +52,7 @@ size_t PrintDenials(const std::vector<Observation>& observations,
                             {"count", e.count},
                             {"section", o.compile ? "compile" : "packages"},
                             {"allow_with", rule}};
-        fprintf(out, "%s\n", j.dump().c_str());
+        fprintf(out, "%s\n", JsonLine(j).c_str());
         continue;
       }
       std::string package = o.package.name + " " + o.package.version;
@@ -79,6 +85,23 @@ size_t PrintDenials(const std::vector<Observation>& observations,
   return denied;
 }
 
+void PrintUnsupervised(const std::vector<std::string>& build_scripts,
+                       const std::string& format, FILE* out) {
+  for (const std::string& path : build_scripts) {
+    if (format == "json") {
+      fprintf(out, "%s\n",
+              JsonLine({{"kind", "unsupervised"}, {"build_script", path}}).c_str());
+    } else {
+      fprintf(out,
+              "cargo-warden: denied: a build script ran outside warden's "
+              "supervisor: %s\n  (a cargo started without warden's "
+              "environment compiled it, e.g. a test harness's nested cargo; "
+              "it ran under warden's floor only)\n",
+              path.c_str());
+    }
+  }
+}
+
 void PrintChanges(const std::vector<PolicyChange>& changes,
                   const std::string& format, FILE* out) {
   if (format == "json") {
@@ -90,7 +113,7 @@ void PrintChanges(const std::vector<PolicyChange>& changes,
                           {"value", c.value},
                           {"change", c.added ? "added" : "removed"},
                           {"risk", c.risk}};
-      fprintf(out, "%s\n", j.dump().c_str());
+      fprintf(out, "%s\n", JsonLine(j).c_str());
     }
     return;
   }

@@ -17,6 +17,11 @@ size_t PrintDenials(const std::vector<Observation>& observations,
                     const std::string& policy_path, const std::string& format,
                     FILE* out);
 
+// PrintUnsupervised names each build script that ran outside warden's
+// supervisor (`format` "human" or "json").
+void PrintUnsupervised(const std::vector<std::string>& build_scripts,
+                       const std::string& format, FILE* out);
+
 // PrintChanges prints policy changes as "human", "markdown" or "json".
 void PrintChanges(const std::vector<PolicyChange>& changes,
                   const std::string& format, FILE* out);

@@ -137,7 +137,7 @@ check "and says cargo failed with nothing denied" grep -q "cargo failed (exit [0
 (cd "$ws" && "$WARDEN" learn --policy /nonexistent-dir/w.yaml -- build --offline) > "$SCRATCH/nodir.log" 2>&1
 rc=$?
 check "learn into a missing directory is exit 3 (exit $rc)" [ $rc -eq 3 ]
-check "naming the path and the reason" grep -q "/nonexistent-dir/w.yaml: No such file or directory" "$SCRATCH/nodir.log"
+check "naming the path and the reason, before building" grep -q "cannot write the policy to /nonexistent-dir/w.yaml: /nonexistent-dir is not a directory" "$SCRATCH/nodir.log"
 long="/$(printf 'a%.0s' $(seq 300))/$(printf 'b%.0s' $(seq 300))/x.db"
 "$WARDEN" diff --db "$long" > "$SCRATCH/long.log" 2>&1
 rc=$?
