@@ -39,6 +39,19 @@ absl::Status RecordDirectives(Store& store, int64_t run_id) {
   return all.empty() ? absl::OkStatus() : store.AddDirectives(all);
 }
 
+std::string TargetDirOf(const std::string& out_dir, const std::string& known) {
+  namespace fs = std::filesystem;
+  if (!known.empty() && out_dir.rfind(known + "/", 0) == 0) return known;
+  // <target>/[<triple>/]<profile>/build/<pkg>-<hash>/out; cargo keeps its
+  // .rustc_info.json at the top.
+  fs::path dir = fs::path(out_dir).parent_path().parent_path().parent_path().parent_path();
+  std::error_code ec;
+  if (!fs::exists(dir / ".rustc_info.json", ec) &&
+      fs::exists(dir.parent_path() / ".rustc_info.json", ec))
+    return dir.parent_path().string();
+  return dir.string();
+}
+
 PathVars VarsFor(const RunRecord& run, const InvocationRecord& inv,
                  const std::string& target_dir, const PathVars& machine) {
   PathVars vars = machine;
@@ -66,11 +79,8 @@ absl::StatusOr<std::vector<Observation>> ObservationsOf(
   for (const InvocationRecord& inv : invs) {
     Observation& o = by_inv[inv.id];
     o.package = {inv.package, inv.version, inv.source};
-    // The target dir is the out dir's ancestor: <target>/<profile>/build/x/out.
-    std::filesystem::path out(inv.out_dir);
-    std::string target_dir =
-        out.parent_path().parent_path().parent_path().parent_path().string();
-    o.vars = VarsFor(run, inv, target_dir, machine);
+    o.vars = VarsFor(run, inv, TargetDirOf(inv.out_dir, machine.target_dir),
+                     machine);
   }
   for (const StoredEvent& e : *events)
     if (auto it = by_inv.find(e.invocation_id); it != by_inv.end())

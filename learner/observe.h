@@ -20,6 +20,11 @@ std::vector<Directive> ParseDirectives(const std::string& output,
 // (cargo writes the script's stdout there) and stores its directives.
 absl::Status RecordDirectives(Store& store, int64_t run_id);
 
+// TargetDirOf is the target dir of a build script run with `out_dir`:
+// `known` (the run's, as cargo-warden found it) when the out dir lies in it,
+// else the out dir's ancestor above the profile and any --target triple.
+std::string TargetDirOf(const std::string& out_dir, const std::string& known);
+
 // Observations returns one Observation per invocation of the run, with path
 // variables rebuilt from the run on top of `machine`, this user's and
 // machine's ({home}, {cargo_home}, $PATH …). `machine.sysroot` stands in for

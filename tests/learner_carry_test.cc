@@ -1,5 +1,6 @@
 // CarriedInvocations: which earlier observations learn keeps for the package
 // versions a warm build did not rerun.
+#include "learner/observe.h"
 #include "learner/carry.h"
 
 #include <gtest/gtest.h>
@@ -75,6 +76,21 @@ TEST(CarriedInvocations, OnlyWhatCargoLockHolds) {
 
 TEST(CarriedInvocations, NothingRecordedNothingCarried) {
   EXPECT_TRUE(CarriedInvocations({}, {}, {{"libz-sys", "1.0.0", "registry"}}).empty());
+}
+
+}  // namespace
+}  // namespace warden
+
+namespace warden {
+namespace {
+
+TEST(TargetDirOf, TheRunsOwnWhenTheOutDirLiesInIt) {
+  EXPECT_EQ(TargetDirOf("/ws/t/x86_64-unknown-linux-gnu/debug/build/a-1/out", "/ws/t"),
+            "/ws/t");
+  // Without it (an old run, another workspace): the profile's parent.
+  EXPECT_EQ(TargetDirOf("/nonexistent/t/debug/build/a-1/out", ""), "/nonexistent/t");
+  EXPECT_EQ(TargetDirOf("/nonexistent/t/debug/build/a-1/out", "/elsewhere"),
+            "/nonexistent/t");
 }
 
 }  // namespace

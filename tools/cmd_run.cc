@@ -440,7 +440,7 @@ absl::Status CarryOver(Store& store, const WorkspaceDirs& dirs, int64_t run_id,
       LockedPackages(dirs.root + "/Cargo.lock");
   if (!locked.ok()) return locked.status();
   absl::StatusOr<std::vector<Observation>> carried =
-      CarriedObservations(store, run_id, *locked, MachineVars(/*sysroot=*/""));
+      CarriedObservations(store, run_id, *locked, RunVars(dirs));
   if (!carried.ok()) return carried.status();
   std::set<std::string> entries;
   for (const Observation& o : *carried)
@@ -558,7 +558,7 @@ int Run(RunOptions opts) {
   (void)(*store)->EndRun(*run_id, cargo_status);
 
   absl::StatusOr<std::vector<Observation>> observed =
-      Observations(**store, *run_id, MachineVars(/*sysroot=*/""));
+      Observations(**store, *run_id, RunVars(*dirs));
   if (!observed.ok()) return Environment(std::string(observed.status().message()));
   size_t events = 0;
   for (const Observation& o : *observed) events += o.events.size();
