@@ -13,6 +13,7 @@
 #include "policy/override.h"
 #include "policy/rule_kinds.h"
 #include "tools/cargo.h"
+#include "tools/cargo_files.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
 #include "tools/context.h"
@@ -90,12 +91,22 @@ int RunShow(const std::vector<std::string>& args) {
     if (!store.ok()) return Fail(kExitEnvironment, std::string(store.status().message()));
     absl::StatusOr<std::vector<RunRecord>> runs = (*store)->ListRuns(ws->root);
     if (runs.ok() && !runs->empty()) {
+      const RunRecord& last = (*runs)[0];
+      const PathVars machine = MachineVars(RustSysroot());
       absl::StatusOr<std::vector<Observation>> obs =
-          Observations(**store, (*runs)[0].id, MachineVars(RustSysroot()));
+          Observations(**store, last.id, machine);
       if (!obs.ok()) return Fail(kExitEnvironment, std::string(obs.status().message()));
+      // As learn proposes: build scripts a warm build did not rerun count
+      // with their latest earlier observation.
+      absl::StatusOr<std::vector<PackageId>> locked =
+          LockedPackages(ws->root + "/Cargo.lock");
+      if (last.mode == "learn" && locked.ok())
+        if (absl::StatusOr<std::vector<Observation>> carried =
+                CarriedObservations(**store, last.id, *locked, machine);
+            carried.ok())
+          for (Observation& o : *carried) obs->push_back(std::move(o));
       observed = ProposeBehaviour(*std::move(obs));
-      observed_title = absl::StrCat("observed (run ", (*runs)[0].id, ", ",
-                                    (*runs)[0].mode, ")");
+      observed_title = absl::StrCat("observed (run ", last.id, ", ", last.mode, ")");
     }
   }
 

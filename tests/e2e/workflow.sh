@@ -153,6 +153,9 @@ cp "$warm/warden.yaml" "$SCRATCH/warm-first.yaml"
 (cd "$warm" && "$WARDEN" learn -- build --offline) > "$SCRATCH/warm2.log" 2>&1
 check "a learn on the warm target dir leaves warden.yaml as it was" cmp -s "$warm/warden.yaml" "$SCRATCH/warm-first.yaml"
 check "and says it is up to date" grep -q "up to date" "$SCRATCH/warm2.log"
+(cd "$warm" && "$WARDEN" show libz-sys) > "$SCRATCH/warm-show.log" 2>&1
+check "show after the warm learn still has libz-sys's observed grants" \
+  bash -c "sed -n '/observed (run/,/observed but not declared/p' '$SCRATCH/warm-show.log' | grep -q 'profile: pkg-config'"
 check "and writes no proposal" [ ! -e "$warm/warden.proposed.yaml" ]
 check "and says the entries came from earlier runs" grep -q "0 build scripts ran; 3 entries carried over from earlier runs" "$SCRATCH/warm2.log"
 grep -q "up to date" "$SCRATCH/warm2.log" || diag "$SCRATCH/warm2.log"
