@@ -40,4 +40,23 @@ std::vector<InvocationRecord> CarriedInvocations(
   return carried;
 }
 
+std::vector<CompileFinding> CarriedCompileFindings(
+    const std::vector<CompileRun>& newest_first,
+    const std::vector<PackageId>& locked) {
+  std::set<std::pair<std::string, std::string>> wanted, taken;
+  for (const PackageId& id : locked) wanted.insert({id.name, id.version});
+  std::vector<CompileFinding> out;
+  for (const CompileRun& run : newest_first) {
+    std::set<std::pair<std::string, std::string>> here = run.compiled;
+    for (const CompileFinding& f : run.findings) here.insert({f.package, f.version});
+    for (const CompileFinding& f : run.findings) {
+      std::pair<std::string, std::string> key{f.package, f.version};
+      if (wanted.count(key) && !taken.count(key)) out.push_back(f);
+    }
+    for (const auto& key : here)
+      if (wanted.count(key)) taken.insert(key);
+  }
+  return out;
+}
+
 }  // namespace warden

@@ -10,26 +10,29 @@
 namespace warden {
 namespace {
 
-CompileFinding Finding(std::string target) {
-  CompileFinding f;
-  f.package = "escape-usemacro";
-  f.version = "0.1.0";
-  f.event.op = Op::kRead;
-  f.event.target = std::move(target);
-  f.event.detail = "tab\there";
-  f.event.allowed = false;
-  f.event.count = 3;
-  return f;
+Event Finding(std::string target) {
+  Event e;
+  e.op = Op::kRead;
+  e.target = std::move(target);
+  e.detail = "tab\there";
+  e.allowed = false;
+  e.count = 3;
+  return e;
 }
 
 TEST(CompileFindings, AwkwardPathsRoundTrip) {
   ScratchDir dir("warden-findings");
   const std::string file = dir.path().string() + "/compile-1.tsv";
   std::string odd = "/home/u/new\nline\t\\x\xff";
-  ASSERT_TRUE(AppendCompileFindings(file, {Finding("/home/u/.ssh/id")}).ok());
-  ASSERT_TRUE(AppendCompileFindings(file, {Finding(odd)}).ok());
-  absl::StatusOr<std::vector<CompileFinding>> back = ReadCompileFindings(file);
-  ASSERT_TRUE(back.ok()) << back.status();
+  ASSERT_TRUE(AppendCompileFindings(file, "escape-usemacro", "0.1.0",
+                                    {Finding("/home/u/.ssh/id")}).ok());
+  ASSERT_TRUE(AppendCompileFindings(file, "escape-usemacro", "0.1.0",
+                                    {Finding(odd)}).ok());
+  ASSERT_TRUE(AppendCompileFindings(file, "quiet", "1.0.0", {}).ok());
+  absl::StatusOr<CompileRun> run = ReadCompileRun(file);
+  ASSERT_TRUE(run.ok()) << run.status();
+  const std::vector<CompileFinding>* back = &run->findings;
+  EXPECT_EQ(run->compiled.size(), 2u);  // a crate without findings counts too
   ASSERT_EQ(back->size(), 2u);
   EXPECT_EQ((*back)[0].event.target, "/home/u/.ssh/id");
   EXPECT_EQ((*back)[1].event.target, odd);
@@ -41,17 +44,42 @@ TEST(CompileFindings, AwkwardPathsRoundTrip) {
 
 TEST(CompileFindings, MissingFileHoldsNone) {
   ScratchDir dir("warden-findings");
-  absl::StatusOr<std::vector<CompileFinding>> back =
-      ReadCompileFindings(dir.path().string() + "/absent.tsv");
+  absl::StatusOr<CompileRun> back =
+      ReadCompileRun(dir.path().string() + "/absent.tsv");
   ASSERT_TRUE(back.ok());
-  EXPECT_TRUE(back->empty());
+  EXPECT_TRUE(back->findings.empty());
 }
 
 TEST(CompileFindings, DamagedLineIsAnError) {
   ScratchDir dir("warden-findings");
   const std::string file = dir.path().string() + "/compile-2.tsv";
   std::ofstream(file) << "only\ttwo\n";
-  EXPECT_FALSE(ReadCompileFindings(file).ok());
+  EXPECT_FALSE(ReadCompileRun(file).ok());
+}
+
+// A warm learn recompiles little: the findings of a crate it did not
+// recompile come from the newest earlier run that did; a crate this run
+// recompiled is this run's alone, findings or none.
+TEST(CompileFindings, CarriedFromTheNewestRunThatCompiledTheCrate) {
+  auto finding = [](std::string pkg, std::string target) {
+    CompileFinding f;
+    f.package = std::move(pkg);
+    f.version = "1.0.0";
+    f.event.target = std::move(target);
+    return f;
+  };
+  CompileRun now;  // recompiled a, found nothing
+  now.compiled = {{"a", "1.0.0"}};
+  CompileRun before;
+  before.compiled = {{"a", "1.0.0"}, {"b", "1.0.0"}};
+  before.findings = {finding("a", "/old-a"), finding("b", "/b-new")};
+  CompileRun oldest;
+  oldest.compiled = {{"b", "1.0.0"}, {"gone", "1.0.0"}};
+  oldest.findings = {finding("b", "/b-old"), finding("gone", "/gone")};
+  std::vector<CompileFinding> carried = CarriedCompileFindings(
+      {now, before, oldest}, {{"a", "1.0.0", ""}, {"b", "1.0.0", ""}});
+  ASSERT_EQ(carried.size(), 1u);
+  EXPECT_EQ(carried[0].event.target, "/b-new");
 }
 
 }  // namespace

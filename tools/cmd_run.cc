@@ -28,6 +28,7 @@
 #include "tools/cargo_files.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
+#include "tools/compile_runs.h"
 #include "tools/context.h"
 #include "tools/floor_env.h"
 #include "tools/protocol.h"
@@ -400,37 +401,6 @@ int ReportUnsupervised(const WorkspaceDirs& dirs, const std::string& format) {
   return found->empty() ? kExitOk : kExitFindings;
 }
 
-// CompileObservations reads what the warden-rustc calls of run `run_id`
-// found beyond the floor: one observation per compiled package.
-absl::StatusOr<std::vector<Observation>> CompileObservations(
-    const WorkspaceDirs& dirs, int64_t run_id) {
-  absl::StatusOr<std::vector<CompileFinding>> findings = ReadCompileFindings(
-      CompileFindingsFile(dirs.target_dir, std::to_string(run_id)));
-  if (!findings.ok()) return findings.status();
-  const PathVars vars = RunVars(dirs);
-  std::map<std::pair<std::string, std::string>, Observation> by_package;
-  for (CompileFinding& f : *findings) {
-    Observation& o = by_package[{f.package, f.version}];
-    o.package = {f.package, f.version, "rustc, proc macros and linker, under the floor"};
-    o.vars = vars;
-    o.compile = true;
-    o.events.push_back(std::move(f.event));
-  }
-  std::vector<Observation> out;
-  for (auto& [key, o] : by_package) out.push_back(std::move(o));
-  return out;
-}
-
-// CompileReads are the files rustc (include_bytes!, a proc macro) read
-// beyond the floor under learn.
-std::vector<std::string> CompileReads(const std::vector<Observation>& compiled) {
-  std::vector<std::string> paths;
-  for (const Observation& o : compiled)
-    for (const Event& e : o.events)
-      if (e.op == Op::kRead && e.allowed && e.error == 0) paths.push_back(e.target);
-  return paths;
-}
-
 // CarryOver adds to `observed`, this run's, what earlier learn runs saw of
 // the package versions in Cargo.lock whose build scripts cargo found fresh
 // (they did not rerun), and says so.
@@ -463,7 +433,7 @@ int Conclude(Store& store, const RunOptions& opts, const WorkspaceDirs& dirs,
              int64_t run_id, int cargo_status,
              std::vector<Observation>& observed) {
   absl::StatusOr<std::vector<Observation>> compiled =
-      CompileObservations(dirs, run_id);
+      CompileObservations(store, dirs, RunVars(dirs), run_id, opts.enforce);
   if (!compiled.ok()) return Environment(std::string(compiled.status().message()));
   if (opts.enforce) {
     for (Observation& o : *compiled) observed.push_back(std::move(o));

@@ -54,15 +54,16 @@ std::string CompileFindingsFile(const std::string& target_dir,
 }
 
 absl::Status AppendCompileFindings(const std::string& file,
-                                   const std::vector<CompileFinding>& findings) {
-  if (findings.empty()) return absl::OkStatus();
-  std::string text;
-  for (const CompileFinding& f : findings)
-    absl::StrAppend(&text, absl::CEscape(f.package), "\t",
-                    absl::CEscape(f.version), "\t", std::string(OpName(f.event.op)), "\t",
-                    f.event.allowed ? 1 : 0, "\t", f.event.error, "\t",
-                    f.event.count, "\t", absl::CEscape(f.event.target), "\t",
-                    absl::CEscape(f.event.detail), "\n");
+                                   const std::string& package,
+                                   const std::string& version,
+                                   const std::vector<Event>& findings) {
+  const std::string crate =
+      absl::StrCat(absl::CEscape(package), "\t", absl::CEscape(version));
+  std::string text = absl::StrCat("compiled\t", crate, "\n");
+  for (const Event& e : findings)
+    absl::StrAppend(&text, crate, "\t", std::string(OpName(e.op)), "\t",
+                    e.allowed ? 1 : 0, "\t", e.error, "\t", e.count, "\t",
+                    absl::CEscape(e.target), "\t", absl::CEscape(e.detail), "\n");
   UniqueFd fd(open(file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
   if (!fd.valid())
     return absl::InternalError(absl::StrCat("cannot open ", file, ": ", strerror(errno)));
@@ -91,25 +92,39 @@ std::optional<CompileFinding> DecodeFinding(const std::string& line) {
   return out;
 }
 
+// DecodeCompiled reads a "compiled\tNAME\tVERSION" line.
+std::optional<std::pair<std::string, std::string>> DecodeCompiled(
+    const std::string& line) {
+  std::vector<std::string> f = absl::StrSplit(line, '\t');
+  std::pair<std::string, std::string> crate;
+  if (f.size() != 3 || f[0] != "compiled" || !absl::CUnescape(f[1], &crate.first) ||
+      !absl::CUnescape(f[2], &crate.second))
+    return std::nullopt;
+  return crate;
+}
+
 }  // namespace
 
-absl::StatusOr<std::vector<CompileFinding>> ReadCompileFindings(
-    const std::string& file) {
-  std::vector<CompileFinding> findings;
+absl::StatusOr<CompileRun> ReadCompileRun(const std::string& file) {
+  CompileRun run;
   std::ifstream in(file);
   if (!in) {
-    if (errno == ENOENT) return findings;
+    if (errno == ENOENT) return run;
     return absl::InternalError(absl::StrCat("cannot read ", file, ": ", strerror(errno)));
   }
   std::string line;
   for (int number = 1; std::getline(in, line); ++number) {
+    if (std::optional<std::pair<std::string, std::string>> crate = DecodeCompiled(line)) {
+      run.compiled.insert(*crate);
+      continue;
+    }
     std::optional<CompileFinding> f = DecodeFinding(line);
     if (!f)
       return absl::DataLossError(
           absl::StrCat(file, ":", number, ": not a warden-rustc finding"));
-    findings.push_back(std::move(*f));
+    run.findings.push_back(std::move(*f));
   }
-  return findings;
+  return run;
 }
 
 }  // namespace warden

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "learner/carry.h"
 #include "tracer/event.h"
 #include "tracer/landlock.h"
 
@@ -29,30 +30,23 @@ absl::Status EnterFloor(const LandlockPlan& plan);
 absl::StatusOr<std::string> PrivateTmp(const std::string& target_dir,
                                        bool runnable);
 
-// CompileFinding is one request of rustc, or of a proc macro, compiler
-// driver or linker it ran, that the floor does not grant: denied under
-// enforce, noted under learn for the proposal's `compile:` section.
-struct CompileFinding {
-  std::string package;  // the crate being compiled
-  std::string version;
-  Event event;
-};
-
 // CompileFindingsFile is where every warden-rustc of run `run_id` appends
 // its findings for cargo-warden: <target_dir>/warden/compile-<run>.tsv,
 // which nothing under the floor may write.
 std::string CompileFindingsFile(const std::string& target_dir,
                                 const std::string& run_id);
 
-// AppendCompileFindings adds `findings` to `file` in one write (O_APPEND:
+// AppendCompileFindings notes that a warden-rustc call compiled `package`
+// `version` and what it found beyond the floor, in one write (O_APPEND:
 // rustc calls run side by side). Every byte of a path survives (C escapes).
 absl::Status AppendCompileFindings(const std::string& file,
-                                   const std::vector<CompileFinding>& findings);
+                                   const std::string& package,
+                                   const std::string& version,
+                                   const std::vector<Event>& findings);
 
-// ReadCompileFindings reads them back; a missing file holds none. A line
-// that does not decode is an error: a finding must never go unreported.
-absl::StatusOr<std::vector<CompileFinding>> ReadCompileFindings(
-    const std::string& file);
+// ReadCompileRun reads a run's file back; a missing file holds nothing. A
+// line that does not decode is an error: a finding must never go unreported.
+absl::StatusOr<CompileRun> ReadCompileRun(const std::string& file);
 
 }  // namespace warden
 

@@ -113,15 +113,6 @@ std::string ProgramPath(const std::string& name) {
   return name;
 }
 
-// Findings are the events beyond the floor, for the package being compiled.
-std::vector<CompileFinding> Findings(const std::vector<Event>& events,
-                                     const LandlockPlan& floor, bool enforce) {
-  std::vector<CompileFinding> findings;
-  for (Event& e : BeyondFloor(events, floor, enforce))
-    findings.push_back({GetEnv("CARGO_PKG_NAME"), GetEnv("CARGO_PKG_VERSION"), std::move(e)});
-  return findings;
-}
-
 // Run runs the call with `env` and returns its status.
 absl::StatusOr<int> Run(const std::vector<std::string>& command,
                         const std::vector<std::string>& env) {
@@ -193,7 +184,8 @@ absl::StatusOr<int> Compile(const RustcCall& call, const std::string& rustc,
   if (!result.ok()) return result.status();
   if (absl::Status s = AppendCompileFindings(
           CompileFindingsFile(GetEnv(kEnvTargetDir), GetEnv(kEnvRunId)),
-          Findings(log.Events(), *floor, enforce));
+          GetEnv("CARGO_PKG_NAME"), GetEnv("CARGO_PKG_VERSION"),
+          BeyondFloor(log.Events(), *floor, enforce));
       !s.ok())
     return s;
   return result->exit_status;

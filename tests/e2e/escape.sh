@@ -189,6 +189,20 @@ check "8 doc: the report names the read of the secret under compile:" \
 check "8 doc: the secret is nowhere under target/" no_secret "$ws/target"
 show_if_failed $fails "$SCRATCH/usemacro-doc.log"
 
+# Learn finds the macro's read and proposes it under compile:, and a second
+# learn on the warm target dir (nothing recompiles) keeps it.
+fails=$TAP_FAILED
+rm -rf "$ws/target" "$SCRATCH/learned.yaml"
+"$WARDEN" learn --manifest-path "$ws/Cargo.toml" --policy "$SCRATCH/learned.yaml" \
+  -- build --offline -p escape-usemacro > "$SCRATCH/learn-macro.log" 2>&1
+check "8 learn: proposes the macro's read under compile:" \
+  grep -qF '"{home}/.warden-e2e-secret"' "$SCRATCH/learned.yaml"
+"$WARDEN" learn --manifest-path "$ws/Cargo.toml" --policy "$SCRATCH/learned.yaml" \
+  -- build --offline -p escape-usemacro > "$SCRATCH/learn-macro2.log" 2>&1
+check "8 learn: a warm relearn keeps the compile: grant (up to date)" \
+  grep -q "is up to date" "$SCRATCH/learn-macro2.log"
+show_if_failed $fails "$SCRATCH/learn-macro2.log"
+
 # 9. A descriptor on the secret inherited from the shell running cargo-warden.
 fails=$TAP_FAILED
 # `7<FILE` on the command, like `exec 7<FILE` before it: not close-on-exec.
