@@ -161,6 +161,8 @@ void NoteGrants(const Observation& obs, Learned& learned) {
   // scheduling (make -j, cargo's jobserver), and warden.yaml must not.
   ++learned.runs;
   for (const Event& event : obs.events) {
+    // Enforce refuses these whatever the policy says: never propose them.
+    if (event.detail == kOtherProcess) continue;
     ++learned.events;
     for (const Need& need : NeedsOf(event)) {
       if (compiled.Allows(need)) continue;

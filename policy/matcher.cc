@@ -505,6 +505,7 @@ absl::StatusOr<std::unique_ptr<PackagePolicy>> CompilePackagePolicy(
 }
 
 std::string SuggestRule(const Event& event, const PathVars& vars) {
+  if (event.detail == kOtherProcess) return "";  // no line can allow it
   Access access = AccessOf(event.op);
   std::optional<std::string> value;
   switch (access) {

@@ -237,5 +237,18 @@ TEST(ProposePolicyTest, RepeatCountsDoNotChangeThePolicy) {
   EXPECT_EQ(SavePolicy(ProposePolicy({once})), SavePolicy(ProposePolicy({often})));
 }
 
+// Enforce refuses another process's /proc whatever the policy says: learn
+// proposes nothing for it and the denial hint offers no line.
+TEST(ProposePolicyTest, AnotherProcessesProcIsNeverProposed) {
+  Observation obs = Started("vergen", "8.0.0");
+  Event e = Ev(Op::kRead, "/proc/1/environ");
+  e.detail = std::string(kOtherProcess);
+  obs.events.push_back(e);
+  Policy policy;
+  const PackageEntry& entry = Learn(obs, policy);
+  EXPECT_TRUE(entry.read.empty());
+  EXPECT_EQ(SuggestRule(e, obs.vars), "");
+}
+
 }  // namespace
 }  // namespace warden

@@ -18,6 +18,15 @@ namespace {
 
 constexpr char kChildFlag[] = "--proc-self-child";
 
+constexpr char kOutsiderFlag[] = "--proc-outsider-child";
+
+// OutsiderChild reads init's /proc entry, outside any sandboxed tree; exits
+// 0 if it could.
+[[noreturn]] void OutsiderChild() {
+  int fd = open("/proc/1/stat", O_RDONLY | O_CLOEXEC);
+  _exit(fd >= 0 ? 0 : 1);
+}
+
 // Child opens each path and exits with how many it could not read.
 [[noreturn]] void Child() {
   int failed = 0;
@@ -35,18 +44,23 @@ class AllowAll : public Decider {
   bool Decide(const Event&, std::string_view) override { return true; }
 };
 
-TEST(ProcSelf, SymlinksThroughSelfAreTheTraceesOwn) {
-  if (access("/etc/mtab", R_OK) != 0) GTEST_SKIP() << "no /etc/mtab here";
+// Supervise runs this test binary as the child `flag` selects, under the
+// real supervisor with a decider that allows everything.
+absl::StatusOr<RunResult> Supervise(const char* flag, bool enforce, EventLog& log) {
   char self[PATH_MAX];
   ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
-  ASSERT_GT(len, 0);
   SandboxSpec spec;
-  spec.program = std::string(self, len);
-  spec.argv = {spec.program, kChildFlag};
-  spec.enforce = true;
+  spec.program = std::string(self, len > 0 ? len : 0);
+  spec.argv = {spec.program, flag};
+  spec.enforce = enforce;
   AllowAll decider;
+  return RunSupervised(spec, decider, log);
+}
+
+TEST(ProcSelf, SymlinksThroughSelfAreTheTraceesOwn) {
+  if (access("/etc/mtab", R_OK) != 0) GTEST_SKIP() << "no /etc/mtab here";
   EventLog log;
-  absl::StatusOr<RunResult> run = RunSupervised(spec, decider, log);
+  absl::StatusOr<RunResult> run = Supervise(kChildFlag, true, log);
   ASSERT_TRUE(run.ok()) << run.status();
   EXPECT_EQ(run->exit_status, 0) << "a /proc/self symlink was refused";
   const std::string supervisor = "/proc/" + std::to_string(getpid()) + "/";
@@ -56,11 +70,29 @@ TEST(ProcSelf, SymlinksThroughSelfAreTheTraceesOwn) {
   }
 }
 
+// Another process's /proc is refused under enforce whatever the decider
+// says, and marked so that no policy line is proposed or suggested for it.
+TEST(ProcSelf, AnotherProcessIsMarkedAndRefusedUnderEnforce) {
+  for (bool enforce : {false, true}) {
+    EventLog log;
+    absl::StatusOr<RunResult> run = Supervise(kOutsiderFlag, enforce, log);
+    ASSERT_TRUE(run.ok()) << run.status();
+    EXPECT_EQ(run->exit_status, enforce ? 1 : 0) << "enforce " << enforce;
+    bool marked = false;
+    for (const Event& e : log.Events())
+      if (e.target == "/proc/1/stat")
+        marked = e.detail == kOtherProcess && e.allowed == !enforce;
+    EXPECT_TRUE(marked) << "enforce " << enforce;
+  }
+}
+
 }  // namespace
 }  // namespace warden
 
 int main(int argc, char** argv) {
   if (argc == 2 && strcmp(argv[1], warden::kChildFlag) == 0) warden::Child();
+  if (argc == 2 && strcmp(argv[1], warden::kOutsiderFlag) == 0)
+    warden::OutsiderChild();
   ::testing::InitGoogleTest(&argc, argv);
   return RUN_ALL_TESTS();
 }

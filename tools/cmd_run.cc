@@ -427,6 +427,26 @@ absl::Status CarryOver(Store& store, const WorkspaceDirs& dirs, int64_t run_id,
   return absl::OkStatus();
 }
 
+// NoteOtherProcesses says which build scripts read other processes' /proc
+// entries: enforce will refuse those, and no line can allow them.
+void NoteOtherProcesses(const std::vector<Observation>& observed) {
+  std::map<std::string, std::pair<uint64_t, std::string>> by_package;
+  for (const Observation& o : observed)
+    for (const Event& e : o.events)
+      if (e.detail == kOtherProcess) {
+        auto& [count, example] = by_package[o.package.name];
+        count += 1;
+        if (example.empty()) example = e.target;
+      }
+  for (const auto& [package, seen] : by_package)
+    fprintf(stderr,
+            "cargo-warden: note: %s's build script read %llu entries of other "
+            "processes' /proc (e.g. %s); enforce refuses these whatever "
+            "warden.yaml says, and no line can allow them\n",
+            package.c_str(), static_cast<unsigned long long>(seen.first),
+            seen.second.c_str());
+}
+
 // Conclude reports denials (enforce) or proposes the policy (learn), and
 // returns the exit status.
 int Conclude(Store& store, const RunOptions& opts, const WorkspaceDirs& dirs,
@@ -459,6 +479,7 @@ int Conclude(Store& store, const RunOptions& opts, const WorkspaceDirs& dirs,
   }
   if (absl::Status s = CarryOver(store, dirs, run_id, observed); !s.ok())
     return Environment(std::string(s.message()));
+  NoteOtherProcesses(observed);
   Policy proposed =
       ProposeRunPolicy(observed, CompileReads(*compiled), RunVars(dirs));
   NoteUndeclared(observed, proposed);

@@ -68,6 +68,9 @@ size_t PrintDenials(const std::vector<Observation>& observations,
       else if (!rule.empty())
         fprintf(out, "           allow with, under packages: %s: in %s:  %s\n",
                 o.package.name.c_str(), policy_path.c_str(), rule.c_str());
+      else if (e.detail == kOtherProcess)
+        fprintf(out, "           no warden.yaml line can allow this: another "
+                     "process's /proc (its environment, its files)\n");
     }
   }
   if (!json) {

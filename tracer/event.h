@@ -44,6 +44,12 @@ enum class Access { kRead, kWrite, kExec, kConnect, kBind, kNone };
 Access AccessOf(Op op);
 std::string_view AccessName(Access access);
 
+// kOtherProcess is the detail of a request for /proc/<pid> of a process
+// outside the sandboxed tree: refused under enforce whatever the policy
+// says (its environ holds tokens, its fds lead anywhere), so no policy line
+// can allow it and learn proposes none.
+inline constexpr std::string_view kOtherProcess = "another process's /proc entry";
+
 struct Event {
   Op op = Op::kRead;
   // Absolute, normalised path (the file actually opened where one was), or a

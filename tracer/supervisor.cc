@@ -352,6 +352,7 @@ bool Supervisor::Decide(const seccomp_notif& n, Event& event,
   };
   if (outside(ProcPid(event.target)) || outside(ProcPid(requested))) {
     allowed = !spec_.enforce;
+    if (event.detail.empty()) event.detail = std::string(kOtherProcess);
   } else {
     // Learn mode's Decider allows all but warden's own files.
     allowed = decider_.Decide(event, requested);
