@@ -7,6 +7,7 @@
 #include <system_error>
 
 #include "absl/strings/numbers.h"
+#include "policy/pattern.h"
 #include "policy/syntax.h"
 
 namespace warden {
@@ -187,20 +188,6 @@ void AddRunSite(LandlockPlan& plan, const std::string& target_dir,
 
 namespace {
 
-// IsProcPid says whether `path` lies in /proc/<pid>. The supervisor refuses
-// those of processes outside the tree before asking; of the tree's own, the
-// floor grants each program's /proc/self only, which Landlock tells apart
-// and a path cannot (it names the pid): leave those to the kernel.
-bool IsProcPid(std::string_view path) {
-  constexpr std::string_view kProc = "/proc/";
-  if (path.substr(0, kProc.size()) != kProc) return false;
-  std::string_view rest = path.substr(kProc.size());
-  size_t digits = 0;
-  while (digits < rest.size() && rest[digits] >= '0' && rest[digits] <= '9')
-    ++digits;
-  return digits > 0 && (digits == rest.size() || rest[digits] == '/');
-}
-
 bool PortGranted(const std::vector<uint16_t>& ports, std::string_view target) {
   size_t colon = target.rfind(':');
   uint32_t port = 0;
@@ -237,7 +224,10 @@ bool FloorDecider::Decide(const Event& event, std::string_view requested) {
   const std::string& target = event.target;
   switch (AccessOf(event.op)) {
     case Access::kRead:
-      return IsProcPid(target) || PlanGrants(plan_, Access::kRead, target);
+      // /proc/<pid>: the supervisor refuses other processes' before asking;
+      // of the tree's own, the floor grants each program's /proc/self only,
+      // which Landlock tells apart and a path cannot: leave those to it.
+      return ProcPidLength(target) > 0 || PlanGrants(plan_, Access::kRead, target);
     case Access::kWrite:
       // A rename or hard link needs both names writable: Landlock's REFER
       // right lives in the write lists only.

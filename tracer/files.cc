@@ -118,10 +118,10 @@ Resolved Supervisor::ResolveParent(const seccomp_notif& n, int dirfd,
 // ---------------------------------------------------------------------------
 // Files
 
-bool Supervisor::ThroughOwnSelf(const UniqueFd& fd, const std::string& requested,
+bool Supervisor::ThroughOwnSelf(const std::string& real, const UniqueFd& base,
                                 pid_t tid, std::string& path) const {
-  const std::string real = FdPath(fd.get());
-  if (ProcPid(real) != self_ || ProcPid(requested) == self_) return false;
+  if (ProcPid(real) != self_ || ProcPid(Requested(base, path)) == self_)
+    return false;
   // /proc/mounts, /proc/net, /etc/mtab lead through the "self" link, which
   // named this supervisor when it resolved them: the tracee meant its own.
   const std::string own = absl::StrCat("/proc/", self_);
@@ -157,10 +157,12 @@ Reply Supervisor::Open(const seccomp_notif& n, int dirfd, uint64_t path_ptr,
     if (error != 0) return Reply::Error(error);
     int at = base.valid() ? base.get() : AT_FDCWD;
     UniqueFd fd(openat(at, call.path.c_str(), call.open_flags));
-    if (fd.valid() && ThroughOwnSelf(fd, Requested(base, call.path), n.pid,
-                                     call.path))
-      continue;  // resolve again, as the tracee's /proc/self
-    if (fd.valid()) return OpenExisting(n, call, base, fd);
+    if (fd.valid()) {
+      std::string real = FdPath(fd.get());
+      if (ThroughOwnSelf(real, base, n.pid, call.path))
+        continue;  // resolve again, as the tracee's /proc/self
+      return OpenExisting(n, call, base, fd, real);
+    }
     int open_error = errno;
     if (open_error != ENOENT || !call.create) {
       Record(Ev(call.writing ? Op::kWrite : Op::kRead,
@@ -185,9 +187,9 @@ Reply Supervisor::OpenTmpfile(const seccomp_notif& n, const OpenCall& call) {
 }
 
 Reply Supervisor::OpenExisting(const seccomp_notif& n, const OpenCall& call,
-                               const UniqueFd& base, const UniqueFd& fd) {
+                               const UniqueFd& base, const UniqueFd& fd,
+                               const std::string& real) {
   if (call.exclusive) return Reply::Error(EEXIST);
-  std::string real = FdPath(fd.get());
   std::string requested = Requested(base, call.path);
   const Op op = call.writing ? Op::kWrite : Op::kRead;
   // /dev/tty opened here is the supervisor's controlling terminal (the

@@ -99,9 +99,11 @@ class Supervisor {
   Reply Open(const seccomp_notif& n, int dirfd, uint64_t path_ptr, int flags,
              mode_t mode);
   Reply OpenTmpfile(const seccomp_notif& n, const OpenCall& call);
-  // `fd` is the existing file opened through `base` with call.open_flags.
+  // `fd` is the existing file opened through `base` with call.open_flags,
+  // `real` its path.
   Reply OpenExisting(const seccomp_notif& n, const OpenCall& call,
-                     const UniqueFd& base, const UniqueFd& fd);
+                     const UniqueFd& base, const UniqueFd& fd,
+                     const std::string& real);
   // nullopt: someone else created the name first; open it as existing.
   std::optional<Reply> OpenCreate(const seccomp_notif& n, const OpenCall& call);
   Reply Exec(const seccomp_notif& n, int dirfd, uint64_t path_ptr,
@@ -139,11 +141,11 @@ class Supervisor {
                            const std::string& path, bool nofollow);
   Resolved ResolveParent(const seccomp_notif& n, int dirfd,
                          const std::string& path);
-  // ThroughOwnSelf says whether `fd`, opened for the tracee's `requested`,
-  // reached this supervisor's own /proc/<pid> through a "self" symlink
-  // (/proc/mounts → self/mounts), and if so sets `path` to the tracee's
-  // /proc/<tid> counterpart to open instead.
-  bool ThroughOwnSelf(const UniqueFd& fd, const std::string& requested,
+  // ThroughOwnSelf says whether `real`, the path of what opening `path`
+  // (with `base`) reached, is this supervisor's own /proc/<pid> reached
+  // through a "self" symlink (/proc/mounts → self/mounts), and if so sets
+  // `path` to the tracee's /proc/<tid> counterpart to open instead.
+  bool ThroughOwnSelf(const std::string& real, const UniqueFd& base,
                       pid_t tid, std::string& path) const;
   // Requested names `path` as an absolute path, resolved lexically against
   // `base` (the tracee's dirfd or cwd as BaseFd gave it).
