@@ -293,10 +293,8 @@ absl::StatusOr<Policy> DeclaredPolicy(const std::vector<CargoPackage>& packages)
   return declared;
 }
 
-absl::StatusOr<pid_t> StartCommand(const std::vector<std::string>& argv,
-                                   const std::vector<std::string>& extra_env) {
-  std::vector<std::string> env = CurrentEnvironment();
-  env.insert(env.end(), extra_env.begin(), extra_env.end());
+static absl::StatusOr<pid_t> SpawnCommand(const std::vector<std::string>& argv,
+                                   const std::vector<std::string>& env) {
   std::vector<char*> cargv = CStrings(argv), cenv = CStrings(env);
   pid_t pid;
   int rc = posix_spawnp(&pid, cargv[0], nullptr, nullptr, cargv.data(),
@@ -305,6 +303,20 @@ absl::StatusOr<pid_t> StartCommand(const std::vector<std::string>& argv,
     return absl::FailedPreconditionError(
         absl::StrCat("cannot run ", argv[0], ": ", strerror(rc)));
   return pid;
+}
+
+absl::StatusOr<pid_t> StartCommand(const std::vector<std::string>& argv,
+                                   const std::vector<std::string>& extra_env) {
+  std::vector<std::string> env = CurrentEnvironment();
+  env.insert(env.end(), extra_env.begin(), extra_env.end());
+  return SpawnCommand(argv, env);
+}
+
+absl::StatusOr<int> RunCommand(const std::vector<std::string>& argv,
+                               const std::vector<std::string>& env) {
+  absl::StatusOr<pid_t> pid = SpawnCommand(argv, env);
+  if (!pid.ok()) return pid.status();
+  return WaitStatus(*pid);
 }
 
 int WaitCommand(pid_t pid) { return WaitStatus(pid); }

@@ -82,6 +82,11 @@ absl::StatusOr<Policy> DeclaredPolicy(const std::vector<CargoPackage>& packages)
 absl::StatusOr<pid_t> StartCommand(const std::vector<std::string>& argv,
                                    const std::vector<std::string>& extra_env);
 
+// RunCommand runs argv with exactly `env` ("NAME=value"), inheriting stdio,
+// and returns its exit status (as WaitCommand).
+absl::StatusOr<int> RunCommand(const std::vector<std::string>& argv,
+                               const std::vector<std::string>& env);
+
 // WaitCommand waits for a started command and returns its exit status (128 +
 // signal if killed).
 int WaitCommand(pid_t pid);

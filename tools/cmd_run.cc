@@ -404,13 +404,11 @@ int ReportUnsupervised(const WorkspaceDirs& dirs, const std::string& format) {
 // CarryOver adds to `observed`, this run's, what earlier learn runs saw of
 // the package versions in Cargo.lock whose build scripts cargo found fresh
 // (they did not rerun), and says so.
-absl::Status CarryOver(Store& store, const WorkspaceDirs& dirs, int64_t run_id,
+absl::Status CarryOver(Store& store, int64_t run_id,
+                       const std::vector<PackageId>& locked, const PathVars& vars,
                        std::vector<Observation>& observed) {
-  absl::StatusOr<std::vector<PackageId>> locked =
-      LockedPackages(dirs.root + "/Cargo.lock");
-  if (!locked.ok()) return locked.status();
   absl::StatusOr<std::vector<Observation>> carried =
-      CarriedObservations(store, run_id, *locked, RunVars(dirs));
+      CarriedObservations(store, run_id, locked, vars);
   if (!carried.ok()) return carried.status();
   std::set<std::string> entries;
   for (const Observation& o : *carried)
@@ -452,10 +450,11 @@ void NoteOtherProcesses(const std::vector<Observation>& observed) {
 int Conclude(Store& store, const RunOptions& opts, const WorkspaceDirs& dirs,
              int64_t run_id, int cargo_status,
              std::vector<Observation>& observed) {
-  absl::StatusOr<std::vector<Observation>> compiled =
-      CompileObservations(store, dirs, RunVars(dirs), run_id, opts.enforce);
-  if (!compiled.ok()) return Environment(std::string(compiled.status().message()));
+  const PathVars vars = RunVars(dirs);
   if (opts.enforce) {
+    absl::StatusOr<std::vector<Observation>> compiled =
+        CompileObservations(store, dirs, vars, run_id, /*locked=*/nullptr);
+    if (!compiled.ok()) return Environment(std::string(compiled.status().message()));
     for (Observation& o : *compiled) observed.push_back(std::move(o));
     size_t denied = PrintDenials(observed, opts.policy_path, opts.format, stdout);
     int unsupervised = ReportUnsupervised(dirs, opts.format);
@@ -477,11 +476,16 @@ int Conclude(Store& store, const RunOptions& opts, const WorkspaceDirs& dirs,
             cargo_status);
     return kExitBuildFailed;
   }
-  if (absl::Status s = CarryOver(store, dirs, run_id, observed); !s.ok())
+  absl::StatusOr<std::vector<PackageId>> locked =
+      LockedPackages(dirs.root + "/Cargo.lock");
+  if (!locked.ok()) return Environment(std::string(locked.status().message()));
+  if (absl::Status s = CarryOver(store, run_id, *locked, vars, observed); !s.ok())
     return Environment(std::string(s.message()));
+  absl::StatusOr<std::vector<Observation>> compiled =
+      CompileObservations(store, dirs, vars, run_id, &*locked);
+  if (!compiled.ok()) return Environment(std::string(compiled.status().message()));
   NoteOtherProcesses(observed);
-  Policy proposed =
-      ProposeRunPolicy(observed, CompileReads(*compiled), RunVars(dirs));
+  Policy proposed = ProposeRunPolicy(observed, CompileReads(*compiled), vars);
   NoteUndeclared(observed, proposed);
   return WriteProposal(opts, proposed);
 }

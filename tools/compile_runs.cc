@@ -5,25 +5,20 @@
 #include <utility>
 
 #include "learner/carry.h"
-#include "tools/cargo_files.h"
 #include "tools/floor_env.h"
 
 namespace warden {
 
-// CompileObservations reads what the warden-rustc calls of run `run_id`
-// found beyond the floor, one observation per compiled package; under learn
-// with, for locked crates this run did not recompile, what the workspace's
-// newest earlier learn run that compiled them found.
 absl::StatusOr<std::vector<Observation>> CompileObservations(
     Store& store, const WorkspaceDirs& dirs, const PathVars& vars,
-    int64_t run_id, bool enforce) {
+    int64_t run_id, const std::vector<PackageId>* locked) {
   auto read = [&](int64_t id) {
     return ReadCompileRun(CompileFindingsFile(dirs.target_dir, std::to_string(id)));
   };
   absl::StatusOr<CompileRun> current = read(run_id);
   if (!current.ok()) return current.status();
   std::vector<CompileFinding> findings = current->findings;
-  if (!enforce) {
+  if (locked != nullptr) {
     std::vector<CompileRun> newest_first = {*current};
     absl::StatusOr<std::vector<RunRecord>> runs = store.ListRuns(dirs.root);
     if (!runs.ok()) return runs.status();
@@ -31,9 +26,6 @@ absl::StatusOr<std::vector<Observation>> CompileObservations(
       if (run.id < run_id && run.mode == "learn")
         if (absl::StatusOr<CompileRun> earlier = read(run.id); earlier.ok())
           newest_first.push_back(*std::move(earlier));
-    absl::StatusOr<std::vector<PackageId>> locked =
-        LockedPackages(dirs.root + "/Cargo.lock");
-    if (!locked.ok()) return locked.status();
     findings = CarriedCompileFindings(newest_first, *locked);
   }
   std::map<std::pair<std::string, std::string>, Observation> by_package;

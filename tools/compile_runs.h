@@ -15,12 +15,12 @@ namespace warden {
 
 // CompileObservations reads what the warden-rustc calls of run `run_id`
 // found beyond the floor, one observation per compiled package (marked
-// `compile`, with `vars`); under learn with, for locked crates this run did
-// not recompile, what the workspace's newest earlier learn run that
-// compiled them found (CarriedCompileFindings).
+// `compile`, with `vars`). With `locked` (learn: Cargo.lock's packages),
+// the locked crates this run did not recompile bring what the workspace's
+// newest earlier learn run that compiled them found (CarriedCompileFindings).
 absl::StatusOr<std::vector<Observation>> CompileObservations(
     Store& store, const WorkspaceDirs& dirs, const PathVars& vars,
-    int64_t run_id, bool enforce);
+    int64_t run_id, const std::vector<PackageId>* locked);
 
 // CompileReads are the files rustc (include_bytes!, a proc macro) read
 // beyond the floor under learn.

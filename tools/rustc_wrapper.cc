@@ -14,8 +14,6 @@
 // script, the result gets warden's shim in front of it before cargo can run
 // it. Configuration comes only from WARDEN_* variables, which no build
 // script can set.
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -26,10 +24,10 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "policy/decider.h"
 #include "policy/environment.h"
 #include "policy/floor.h"
+#include "tools/cargo.h"
 #include "tools/context.h"
 #include "tools/exit.h"
 #include "tools/floor_env.h"
@@ -101,34 +99,15 @@ absl::StatusOr<LandlockPlan> Floor(const RustcCall& call,
   return plan;
 }
 
-// ProgramPath finds `name` as execvp would.
+// ProgramPath finds `name` as execvp would, in $PATH's absolute entries.
 std::string ProgramPath(const std::string& name) {
   if (name.find('/') != std::string::npos)
     return std::filesystem::absolute(name).lexically_normal().string();
-  const std::vector<std::string> dirs = absl::StrSplit(GetEnv("PATH"), ':');
-  for (const std::string& dir : dirs) {
-    std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
+  for (const std::string& dir : MachineVars("").path_dirs) {
+    std::string candidate = dir + "/" + name;
     if (access(candidate.c_str(), X_OK) == 0) return ProgramPath(candidate);
   }
   return name;
-}
-
-// Run runs the call with `env` and returns its status.
-absl::StatusOr<int> Run(const std::vector<std::string>& command,
-                        const std::vector<std::string>& env) {
-  std::vector<char*> args, envp;
-  for (const std::string& a : command) args.push_back(const_cast<char*>(a.c_str()));
-  for (const std::string& e : env) envp.push_back(const_cast<char*>(e.c_str()));
-  args.push_back(nullptr);
-  envp.push_back(nullptr);
-  pid_t pid = 0;
-  if (int rc = posix_spawnp(&pid, args[0], nullptr, nullptr, args.data(), envp.data());
-      rc != 0)
-    return absl::InternalError(absl::StrCat(args[0], ": ", strerror(rc)));
-  int raw = 0;
-  while (waitpid(pid, &raw, 0) < 0)
-    if (errno != EINTR) return absl::InternalError(strerror(errno));
-  return WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
 }
 
 // CompilerEnvironment is what rustc and what it runs see under enforce: no
@@ -149,7 +128,7 @@ absl::StatusOr<int> RunInFloor(const RustcCall& call, const std::string& rustc,
   absl::StatusOr<LandlockPlan> floor = Floor(call, rustc, tmp);
   if (!floor.ok()) return floor.status();
   if (absl::Status s = EnterFloor(*floor); !s.ok()) return s;
-  return Run(command, CompilerEnvironment(tmp));
+  return RunCommand(command, CompilerEnvironment(tmp));
 }
 
 // Compile runs the rustc call under the supervisor and returns its status.
@@ -234,7 +213,7 @@ int Main(int argc, char** argv) {
   }
   // Learn supervises every call, to find what the floor would refuse.
   absl::StatusOr<int> status =
-      bare                                   ? Run(command, CurrentEnvironment())
+      bare                                   ? RunCommand(command, CurrentEnvironment())
       : enforce && !NeedsSupervisor(call.site) ? RunInFloor(call, tool, command)
                                              : Compile(call, tool, command, enforce);
   if (!status.ok())
