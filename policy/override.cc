@@ -7,11 +7,24 @@
 
 namespace warden {
 
-std::string OverridePath(const std::string& policy_path) {
+namespace {
+
+// SiblingPath: warden.yaml, "override" -> warden.override.yaml.
+std::string SiblingPath(const std::string& policy_path, const char* infix) {
   std::filesystem::path p(policy_path);
   return (p.parent_path() /
-          (p.stem().string() + ".override" + p.extension().string()))
+          (p.stem().string() + "." + infix + p.extension().string()))
       .string();
+}
+
+}  // namespace
+
+std::string OverridePath(const std::string& policy_path) {
+  return SiblingPath(policy_path, "override");
+}
+
+std::string ProposalPath(const std::string& policy_path) {
+  return SiblingPath(policy_path, "proposed");
 }
 
 absl::StatusOr<Policy> LoadPolicyWithOverride(const std::string& policy_path) {

@@ -14,6 +14,10 @@ namespace warden {
 // warden.yaml -> warden.override.yaml.
 std::string OverridePath(const std::string& policy_path);
 
+// ProposalPath is where learn writes a proposal it may not merge:
+// warden.yaml -> warden.proposed.yaml.
+std::string ProposalPath(const std::string& policy_path);
+
 // LoadPolicyWithOverride loads the policy and merges its override file, if
 // one exists.
 absl::StatusOr<Policy> LoadPolicyWithOverride(const std::string& policy_path);

@@ -164,12 +164,8 @@ int WriteProposal(const RunOptions& opts, const Policy& proposed) {
     return kExitOk;
   }
   std::vector<PolicyChange> changes = DiffPolicies(*existing, target);
-  std::string out_path = opts.policy_path;
-  if (!opts.merge) {
-    fs::path p(opts.policy_path);
-    out_path = (p.parent_path() / (p.stem().string() + ".proposed" +
-                                   p.extension().string())).string();
-  }
+  std::string out_path =
+      opts.merge ? opts.policy_path : ProposalPath(opts.policy_path);
   if (absl::Status s = WriteFileAtomically(out_path, target_text); !s.ok())
     return Environment(std::string(s.message()));
   fprintf(stderr, "cargo-warden: %s %s; it differs from %s:\n",

@@ -62,13 +62,13 @@ std::string Sha256File(const std::string& path) {
 }
 
 // InheritedFiles lists, as denied reads, the files and directories this
-// process inherited open (beyond stdio and `keep`) that the policy does not
-// let the package read. The supervisor closes every such descriptor before
+// process inherited open (beyond stdio and `keep`) that `decider` refuses as
+// reads. The supervisor closes every such descriptor before
 // the build script starts; a secret left open by a parent is reported, not
 // just withheld. Pipes, sockets, terminals and write-only descriptors (GNU
 // time's -o file), which cannot leak what a file holds, are only closed.
 std::vector<Event> InheritedFiles(const std::vector<int>& keep,
-                                  const PackagePolicy& policy) {
+                                  Decider& decider) {
   std::vector<Event> denied;
   std::error_code ec;
   for (const auto& entry :
@@ -85,12 +85,11 @@ std::vector<Event> InheritedFiles(const std::vector<int>& keep,
         !(S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)))
       continue;
     std::string path = std::filesystem::read_symlink(entry.path(), ec).string();
-    if (ec || path.empty() || path[0] != '/' ||
-        policy.Allows(Access::kRead, path) != nullptr)
-      continue;
+    if (ec || path.empty() || path[0] != '/') continue;
     Event e;
     e.op = Op::kRead;
     e.target = path;
+    if (decider.Decide(e, path)) continue;
     e.detail = absl::StrCat("inherited open as fd ", fd, "; closed");
     e.allowed = false;
     denied.push_back(std::move(e));
@@ -303,7 +302,10 @@ int Main(int argc, char** argv) {
   spec.keep_fds = JobserverFds(GetEnv("CARGO_MAKEFLAGS"));
   // Before anything of ours is open without O_CLOEXEC.
   std::vector<Event> inherited;
-  if (policy) inherited = InheritedFiles(spec.keep_fds, *policy);
+  if (policy) {
+    PolicyDecider reads(*policy);
+    inherited = InheritedFiles(spec.keep_fds, reads);
+  }
 
   InvocationRecord inv = StartRecord(run_id, id, vars);
   // Hashing a multi-MiB binary takes milliseconds: overlap it with the run.
