@@ -161,8 +161,15 @@ void NoteGrants(const Observation& obs, Learned& learned) {
   // scheduling (make -j, cargo's jobserver), and warden.yaml must not.
   ++learned.runs;
   for (const Event& event : obs.events) {
-    // Enforce refuses these whatever the policy says: never propose them.
-    if (event.detail == kOtherProcess) continue;
+    if (event.detail == kOtherProcess) {
+      // Enforce refuses all but a few of these whatever the policy says:
+      // propose only those, by the one pattern that can allow them.
+      if (const auto pattern = OtherProcessPattern(event.target)) {
+        ++learned.events;
+        ++learned.grants[Access::kRead][*pattern];
+      }
+      continue;
+    }
     ++learned.events;
     for (const Need& need : NeedsOf(event)) {
       if (compiled.Allows(need)) continue;

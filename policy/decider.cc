@@ -1,6 +1,7 @@
 #include "policy/decider.h"
 
 #include "policy/override.h"
+#include "policy/pattern.h"
 
 namespace warden {
 
@@ -18,6 +19,16 @@ bool LearnDecider::Decide(const Event& event, std::string_view) {
 std::vector<std::string> WardenFiles(const std::string& db_path,
                                      const std::string& policy_path) {
   return {db_path, policy_path, OverridePath(policy_path)};
+}
+
+bool PolicyDecider::AllowsOtherProcess(const Event& event,
+                                       std::string_view requested) {
+  if (event.op != Op::kRead) return false;
+  const std::optional<std::string> pattern = OtherProcessPattern(event.target);
+  if (!pattern || (requested != event.target &&
+                   OtherProcessPattern(requested) != pattern))
+    return false;
+  return policy_.Allows(Access::kRead, *pattern) != nullptr;
 }
 
 bool PolicyDecider::Decide(const Event& event, std::string_view requested) {

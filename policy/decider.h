@@ -20,6 +20,10 @@ class PolicyDecider : public Decider {
  public:
   explicit PolicyDecider(const PackagePolicy& policy) : policy_(policy) {}
   bool Decide(const Event& event, std::string_view requested) override;
+  // Allows the OtherProcessPattern files, for a read the policy grants by
+  // that very pattern (a "/proc/self/…" rule, which matches any pid, does
+  // not count).
+  bool AllowsOtherProcess(const Event& event, std::string_view requested) override;
 
  private:
   const PackagePolicy& policy_;

@@ -505,7 +505,10 @@ absl::StatusOr<std::unique_ptr<PackagePolicy>> CompilePackagePolicy(
 }
 
 std::string SuggestRule(const Event& event, const PathVars& vars) {
-  if (event.detail == kOtherProcess) return "";  // no line can allow it
+  if (event.detail == kOtherProcess) {
+    const auto pattern = OtherProcessPattern(event.target);
+    return pattern ? absl::StrCat("read: \"", *pattern, "\"") : "";
+  }
   Access access = AccessOf(event.op);
   std::optional<std::string> value;
   switch (access) {

@@ -84,7 +84,7 @@ absl::StatusOr<std::unique_ptr<PackagePolicy>> CompilePackagePolicy(
 
 // SuggestRule is the rule text (with variables put back) that would allow
 // `event` for a package run with `vars`: shown in enforce reports.
-// "" when no line can allow it (kOtherProcess).
+// "" when no line can allow it (most of another process's /proc).
 std::string SuggestRule(const Event& event, const PathVars& vars);
 
 // GlobMatch matches a normalised absolute path against an expanded pattern.

@@ -73,6 +73,15 @@ VariablePrefix FindVariablePrefix(std::string_view path, const PathVars& vars) {
   return best;
 }
 
+std::optional<std::string> OtherProcessPattern(std::string_view path) {
+  const size_t pid_end = ProcPidLength(path);
+  if (pid_end == 0) return std::nullopt;
+  const std::string_view rest = path.substr(pid_end);
+  for (std::string_view file : {"/stat", "/statm", "/status"})
+    if (rest == file) return "/proc/*" + std::string(file);
+  return std::nullopt;
+}
+
 std::optional<std::string> PathToPattern(std::string_view path,
                                          const PathVars& vars, Access access) {
   if (!path.starts_with('/')) return std::nullopt;

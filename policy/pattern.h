@@ -23,6 +23,13 @@ namespace warden {
 // supervisor vouches for it), so PathToPattern writes it back as self.
 size_t ProcPidLength(std::string_view path);
 
+// OtherProcessPattern is the rule that may grant `path` when it lies in
+// /proc/<pid> of a process outside the build ("/proc/17/stat" →
+// "/proc/*/stat"): only the process statistics any user's `ps` reads (stat,
+// statm, status), never environ, cmdline, fd/, maps or mem. nullopt for the
+// rest, which no line can allow.
+std::optional<std::string> OtherProcessPattern(std::string_view path);
+
 // VariablePrefix is the variable that stands for the start of a path:
 // `braced` ("{out_dir}") replaces the first `length` characters. Empty and 0
 // when no variable does.

@@ -26,6 +26,13 @@ for c in "${crates[@]}"; do
   # The whole project: some carry their own build.rs and data (proto/, native/).
   cp -r "$CORPUS/crates/$c/." "$dir/"
   cp "$CORPUS/cargo-config.toml" "$dir/.cargo/config.toml"
+  # vergen-style projects read their own git checkout: one commit, fixed
+  # dates, so what they learn stays the same from run to run.
+  if [ -f "$CORPUS/crates/$c/GIT_REPO" ]; then
+    ( cd "$dir" && git init -q && git add -A &&
+      GIT_AUTHOR_DATE=2026-01-01T00:00:00Z GIT_COMMITTER_DATE=2026-01-01T00:00:00Z \
+      git -c user.name=corpus -c user.email=corpus@example.invalid commit -qm corpus )
+  fi
   xfail=0; [ -f "$CORPUS/crates/$c/EXPECT_FAIL" ] && xfail=1
   cd "$dir"
   t0=$(now); cargo build --offline -q > plain.log 2>&1; plain_rc=$?; t1=$(now)

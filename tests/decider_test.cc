@@ -48,5 +48,38 @@ TEST(PolicyDecider, AsksThePolicyAndBothNamesOfARename) {
   EXPECT_FALSE(decider.Decide(Ev(Op::kSyscall, "ptrace"), ""));
 }
 
+// Of another process's /proc only ps-style statistics, and only for a rule
+// that names them by OtherProcessPattern: "/proc/self/**" matches any pid for
+// the tree's own processes and must not reach outside it.
+TEST(PolicyDecider, AnotherProcessOnlyItsStatisticsByTheirPattern) {
+  auto decider_for = [](const std::string& read) {
+    absl::StatusOr<Policy> policy = LoadPolicyText(
+        "version: 1\npackages:\n  gen:\n    read: [\"" + read + "\"]\n",
+        "warden.yaml");
+    EXPECT_TRUE(policy.ok()) << policy.status();
+    absl::StatusOr<std::unique_ptr<PackagePolicy>> compiled =
+        CompilePackagePolicy(*policy, {"gen", "1.0.0", "path"}, PathVars{});
+    EXPECT_TRUE(compiled.ok()) << compiled.status();
+    return std::move(*compiled);
+  };
+  auto stat = decider_for("/proc/*/stat");
+  PolicyDecider by_pattern(*stat);
+  EXPECT_TRUE(by_pattern.AllowsOtherProcess(Ev(Op::kRead, "/proc/1/stat"), "/proc/1/stat"));
+  EXPECT_FALSE(by_pattern.AllowsOtherProcess(Ev(Op::kRead, "/proc/1/statm"), "/proc/1/statm"));
+  EXPECT_FALSE(by_pattern.AllowsOtherProcess(Ev(Op::kWrite, "/proc/1/stat"), "/proc/1/stat"));
+  EXPECT_FALSE(by_pattern.AllowsOtherProcess(Ev(Op::kRead, "/proc/1/stat"),
+                                             "/proc/1/root/proc/1/environ"));
+  auto self = decider_for("/proc/self/**");
+  PolicyDecider by_self(*self);
+  EXPECT_TRUE(by_self.Decide(Ev(Op::kRead, "/proc/1/stat"), "/proc/1/stat"));
+  EXPECT_FALSE(by_self.AllowsOtherProcess(Ev(Op::kRead, "/proc/1/stat"), "/proc/1/stat"));
+  auto all = decider_for("/proc/**");
+  PolicyDecider by_all(*all);
+  EXPECT_TRUE(by_all.AllowsOtherProcess(Ev(Op::kRead, "/proc/1/status"), "/proc/1/status"));
+  for (const char* secret : {"/proc/1/environ", "/proc/1/cmdline", "/proc/1/fd/3",
+                             "/proc/1/mem", "/proc/1/task/1/stat"})
+    EXPECT_FALSE(by_all.AllowsOtherProcess(Ev(Op::kRead, secret), secret)) << secret;
+}
+
 }  // namespace
 }  // namespace warden

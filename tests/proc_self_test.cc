@@ -45,16 +45,17 @@ class AllowAll : public Decider {
 };
 
 // Supervise runs this test binary as the child `flag` selects, under the
-// real supervisor with a decider that allows everything.
-absl::StatusOr<RunResult> Supervise(const char* flag, bool enforce, EventLog& log) {
+// real supervisor with `decider` (by default one that allows everything).
+absl::StatusOr<RunResult> Supervise(const char* flag, bool enforce, EventLog& log,
+                                    Decider* decider = nullptr) {
   char self[PATH_MAX];
   ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
   SandboxSpec spec;
   spec.program = std::string(self, len > 0 ? len : 0);
   spec.argv = {spec.program, flag};
   spec.enforce = enforce;
-  AllowAll decider;
-  return RunSupervised(spec, decider, log);
+  AllowAll allow_all;
+  return RunSupervised(spec, decider ? *decider : allow_all, log);
 }
 
 TEST(ProcSelf, SymlinksThroughSelfAreTheTraceesOwn) {
@@ -84,6 +85,21 @@ TEST(ProcSelf, AnotherProcessIsMarkedAndRefusedUnderEnforce) {
         marked = e.detail == kOtherProcess && e.allowed == !enforce;
     EXPECT_TRUE(marked) << "enforce " << enforce;
   }
+}
+
+class AllowOthers : public AllowAll {
+ public:
+  bool AllowsOtherProcess(const Event&, std::string_view) override { return true; }
+};
+
+// The Decider alone may open another process's /proc under enforce: the
+// supervisor asks it (AllowsOtherProcess) and nothing else lets it through.
+TEST(ProcSelf, AnotherProcessIsOpenedWhenTheDeciderAllowsIt) {
+  AllowOthers decider;
+  EventLog log;
+  absl::StatusOr<RunResult> run = Supervise(kOutsiderFlag, true, log, &decider);
+  ASSERT_TRUE(run.ok()) << run.status();
+  EXPECT_EQ(run->exit_status, 0);
 }
 
 }  // namespace

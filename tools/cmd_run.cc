@@ -22,6 +22,7 @@
 #include "learner/observe.h"
 #include "policy/floor.h"
 #include "policy/override.h"
+#include "policy/pattern.h"
 #include "policy/yaml.h"
 #include "tools/atomic_write.h"
 #include "tools/cargo.h"
@@ -422,12 +423,12 @@ absl::Status CarryOver(Store& store, int64_t run_id,
 }
 
 // NoteOtherProcesses says which build scripts read other processes' /proc
-// entries: enforce will refuse those, and no line can allow them.
+// entries that enforce will refuse and no line can allow.
 void NoteOtherProcesses(const std::vector<Observation>& observed) {
   std::map<std::string, std::pair<uint64_t, std::string>> by_package;
   for (const Observation& o : observed)
     for (const Event& e : o.events)
-      if (e.detail == kOtherProcess) {
+      if (e.detail == kOtherProcess && !OtherProcessPattern(e.target)) {
         auto& [count, example] = by_package[o.package.name];
         count += 1;
         if (example.empty()) example = e.target;

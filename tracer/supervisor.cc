@@ -343,16 +343,17 @@ bool Supervisor::Decide(const seccomp_notif& n, Event& event,
                         std::string_view requested) {
   bool allowed;
   // /proc/N of a process outside the sandboxed tree (cargo's environ holds
-  // tokens; the supervisor's fds hold the database) is never granted,
-  // whatever the policy says about /proc/self.
+  // tokens; the supervisor's fds hold the database) is not granted by what
+  // the policy says about /proc/self; the Decider may allow a few public
+  // files (ps-style process stats) that the policy names explicitly.
   // Both names count: /proc/<pid>/fd/N, cwd, root and exe lead out of
   // /proc, to objects the outsider holds (deleted files, unreachable names).
   auto outside = [&](pid_t pid) {
     return pid != 0 && pid != static_cast<pid_t>(n.pid) && !InTree(pid);
   };
   if (outside(ProcPid(event.target)) || outside(ProcPid(requested))) {
-    allowed = !spec_.enforce;
     if (event.detail.empty()) event.detail = std::string(kOtherProcess);
+    allowed = !spec_.enforce || decider_.AllowsOtherProcess(event, requested);
   } else {
     // Learn mode's Decider allows all but warden's own files.
     allowed = decider_.Decide(event, requested);

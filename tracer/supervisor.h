@@ -36,6 +36,13 @@ class Decider {
   // existing file): allow only if both may be written, or a rename or hard
   // link would move a file across the policy's boundary.
   virtual bool Decide(const Event& event, std::string_view requested) = 0;
+  // AllowsOtherProcess is asked instead of Decide for /proc/<pid> of a
+  // process outside the sandboxed tree (`event.detail` is kOtherProcess).
+  // Refused unless a Decider knows better: cargo's environ holds tokens.
+  virtual bool AllowsOtherProcess(const Event& /*event*/,
+                                  std::string_view /*requested*/) {
+    return false;
+  }
 };
 
 // EventLog collects events in memory, folding identical ones into a count so
