@@ -108,8 +108,11 @@ Profile PkgConfigProfile() {
       /*write=*/{},
       /*exec=*/{"pkg-config", "pkgconf", "/usr/bin/*-pkg-config"},
       /*env=*/
-      {"PKG_CONFIG*", "DEB_HOST_GNU_TYPE", "*_NO_PKG_CONFIG", "*_STATIC",
-       "*_DYNAMIC", "SYSROOT"}),
+      // The pkg-config crate also reads HOST_/TARGET_ spellings; system-deps
+      // (pkg-config driven by Cargo.toml metadata) its SYSTEM_DEPS_<LIB>_*.
+      {"PKG_CONFIG*", "HOST_PKG_CONFIG*", "TARGET_PKG_CONFIG*", "SYSTEM_DEPS_*",
+       "DEB_HOST_GNU_TYPE", "*_NO_PKG_CONFIG", "*_STATIC", "*_DYNAMIC",
+       "SYSROOT"}),
       /*triggers=*/{"pkg-config", "pkgconf"}};
 }
 
