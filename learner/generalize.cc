@@ -395,6 +395,72 @@ Hits Apply(const Hits& hits, const Fold& fold) {
 
 }  // namespace
 
+namespace {
+
+// Directories an installation keeps its programs in.
+constexpr std::array<std::string_view, 4> kProgramDirs = {"bin", "libexec",
+                                                          "sbin", "shims"};
+// Distinct paths read below an installation before it is granted whole.
+constexpr size_t kMinInstallReads = 8;
+// Below a home directory, trees of every program's data: never whole.
+constexpr std::array<std::string_view, 2> kUserDataDirs = {"{home}/.local",
+                                                           "{home}/.config"};
+
+// CanGrantInstall says whether the installation `prefix` may be "prefix/**".
+bool CanGrantInstall(std::string_view prefix) {
+  if (prefix.empty() || prefix == "/" || HasGlob(prefix) ||
+      Contains(kHomes, prefix) || Dirname(prefix) == "/home" ||
+      Contains(kSharedVarRoots, prefix) || Contains(kSoftwareRoots, prefix) ||
+      Contains(kSharedSystemDirs, prefix) || Contains(kUserDataDirs, prefix))
+    return false;
+  if (prefix.starts_with('{')) return prefix.find('/') != std::string_view::npos;
+  return std::count(prefix.begin(), prefix.end(), '/') >= 2;
+}
+
+// InstallPrefix is P for a program at "P/bin/x" (see kProgramDirs), or "".
+std::string_view InstallPrefix(std::string_view program) {
+  const std::string_view dir = Dirname(program);
+  if (HasGlob(program) || !Contains(kProgramDirs, Basename(dir))) return "";
+  return Dirname(dir);
+}
+
+// FoldUnder replaces the values of `hits` below `prefix` by "prefix/**".
+void FoldUnder(Hits& hits, const std::string& prefix) {
+  uint64_t folded = 0;
+  for (auto it = hits.begin(); it != hits.end();) {
+    if (IsUnder(it->first, prefix)) {
+      folded += it->second;
+      it = hits.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  if (folded > 0) hits[prefix + "/**"] += folded;
+}
+
+}  // namespace
+
+void GroupInstallTrees(Hits& reads, Hits& programs) {
+  std::set<std::string> prefixes;
+  for (const auto& [program, count] : programs) {
+    const std::string_view prefix = InstallPrefix(program);
+    if (CanGrantInstall(prefix)) prefixes.emplace(prefix);
+  }
+  for (const std::string& prefix : prefixes) {
+    // The outermost installation only: pyenv's own tree holds its pythons.
+    if (std::any_of(prefixes.begin(), prefixes.end(), [&](const std::string& p) {
+          return p != prefix && IsUnder(prefix, p);
+        }))
+      continue;
+    const size_t below = std::count_if(reads.begin(), reads.end(), [&](const auto& r) {
+      return IsUnder(r.first, prefix);
+    });
+    if (below < kMinInstallReads) continue;
+    FoldUnder(reads, prefix);
+    FoldUnder(programs, prefix);
+  }
+}
+
 Hits GroupPaths(const Hits& paths) {
   Hits hits = Rename(paths, FoldOutDir);
   hits = GroupTmpNames(hits);

@@ -39,6 +39,15 @@ Hits GroupPaths(const Hits& paths);
 // there are two or more; other programs stay as they are.
 Hits GroupPrograms(const Hits& programs);
 
+// GroupInstallTrees grants an installation read as a whole as one tree: a
+// program run from "P/bin", "P/sbin", "P/libexec" or "P/shims" makes P an
+// installation (pyenv's "{home}/.pyenv", a toolchain under /opt), and when
+// the build script read at least eight paths below P, `reads` and `programs`
+// below it become "P/**". This is the one fold allowed in home directories
+// (an interpreter and its library: ~120 stdlib files); P itself is never a
+// home directory, {home}/.local, a variable alone, or a shared system root.
+void GroupInstallTrees(Hits& reads, Hits& programs);
+
 // Absorb moves every pattern of `rules` that a pattern of `by` covers into
 // that pattern (adding its count to `by`) and returns the rest.
 Hits Absorb(const Hits& rules, Hits& by);

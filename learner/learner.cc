@@ -28,6 +28,7 @@ namespace {
 
 using learner_internal::Absorb;
 using learner_internal::GroupPaths;
+using learner_internal::GroupInstallTrees;
 using learner_internal::GroupPrograms;
 using learner_internal::Hits;
 
@@ -251,10 +252,12 @@ PackageEntry MakeEntry(Learned& learned) {
   entry.comment = "learned from " + Plural(learned.runs, "run", "runs") + ", " +
                   Plural(learned.events, "event", "events");
   Hits writes = GroupPaths(learned.grants[Access::kWrite]);
-  const Hits reads = Absorb(GroupPaths(learned.grants[Access::kRead]), writes);
-  entry.read = CountedRules(reads);
+  Hits reads = learned.grants[Access::kRead];
+  Hits programs = learned.grants[Access::kExec];
+  GroupInstallTrees(reads, programs);
+  entry.read = CountedRules(Absorb(GroupPaths(reads), writes));
   entry.write = CountedRules(writes);
-  entry.exec = CountedRules(GroupPrograms(learned.grants[Access::kExec]));
+  entry.exec = CountedRules(GroupPrograms(programs));
   entry.connect = CountedRules(learned.grants[Access::kConnect]);
   entry.bind = CountedRules(learned.grants[Access::kBind]);
   entry.env = PlainRules(EnvRules(learned.env));

@@ -245,5 +245,30 @@ TEST(ProposePolicyTest, BroadListingDoesNotSwallowDeeperTrees) {
   ExpectAllowsObserved(obs);
 }
 
+// An interpreter installed under $HOME (pyenv) and its library become one
+// tree; installations that hold other data, or were read only in part, do
+// not.
+TEST(ProposePolicyTest, AnInstallationReadAsAWholeIsOneTree) {
+  auto learn = [](const std::string& prefix, const std::string& program, int files) {
+    Observation obs = Started("pyo3-build-config", "0.17.3");
+    obs.events.push_back(Ev(Op::kExec, prefix + program));
+    for (int i = 0; i < files; ++i)
+      obs.events.push_back(
+          Ev(Op::kRead, prefix + "/lib/python3.11/m" + std::to_string(i) + ".py"));
+    Policy policy;
+    PackageEntry entry = Learn(obs, policy);
+    return std::make_pair(Values(entry.read), Values(entry.exec));
+  };
+  auto [reads, programs] = learn("/home/dev/.pyenv/versions/3.11.7", "/bin/python3.11", 8);
+  EXPECT_EQ(reads, (Strings{"{home}/.pyenv/versions/3.11.7/**"}));
+  EXPECT_EQ(programs, (Strings{"{home}/.pyenv/versions/3.11.7/**"}));
+  EXPECT_EQ(learn("/home/dev/.pyenv/versions/3.11.7", "/bin/python3.11", 7).first.size(), 7u);
+  for (const char* prefix : {"/home/dev/.local", "/home/dev", "/home/dev/.cargo", "/usr",
+                             "/usr/local", "/home/other"}) {
+    auto [r, p] = learn(prefix, "/bin/python3.11", 20);
+    for (const std::string& value : r) EXPECT_FALSE(value.ends_with("/**")) << prefix << ": " << value;
+  }
+}
+
 }  // namespace
 }  // namespace warden::learnertest
