@@ -254,6 +254,27 @@ int Fail(const PackageId& id, const std::string& message) {
   return kExitEnvironment;
 }
 
+// BuildScriptSpec is how the build script `argv[1]` runs: under `policy`
+// (enforce), or learning when it is null.
+SandboxSpec BuildScriptSpec(int argc, char** argv, const PackagePolicy* policy) {
+  SandboxSpec spec;
+  spec.program = argv[1];
+  spec.argv.assign(argv + 1, argv + argc);
+  spec.env = BuildScriptEnvironment(policy, CurrentEnvironment(),
+                                    {GetEnv(kEnvInnerWrapper), GetEnv(kEnvRustdoc)});
+  spec.landlock = BuildScriptPlan(policy, spec.program, LandlockAbi());
+  spec.enforce = policy != nullptr;
+  spec.keep_fds = JobserverFds(GetEnv("CARGO_MAKEFLAGS"));
+  return spec;
+}
+
+// DeciderFor answers the supervisor from `policy`, or learns when it is null.
+std::unique_ptr<Decider> DeciderFor(const PackagePolicy* policy) {
+  if (policy) return std::make_unique<PolicyDecider>(*policy);
+  return std::make_unique<LearnDecider>(
+      WardenFiles(GetEnv(kEnvDb), GetEnv(kEnvPolicyFile)));
+}
+
 int Main(int argc, char** argv) {
   if (argc < 2) {
     fprintf(stderr,
@@ -291,15 +312,7 @@ int Main(int argc, char** argv) {
   std::unique_ptr<PackagePolicy> policy;
   if (enforce) policy = std::move(*compiled);
 
-  SandboxSpec spec;
-  spec.program = program;
-  spec.argv.push_back(program);
-  for (int i = 2; i < argc; ++i) spec.argv.push_back(argv[i]);
-  spec.env = BuildScriptEnvironment(policy.get(), CurrentEnvironment(),
-                                    {GetEnv(kEnvInnerWrapper), GetEnv(kEnvRustdoc)});
-  spec.landlock = BuildScriptPlan(policy.get(), program, LandlockAbi());
-  spec.enforce = enforce;
-  spec.keep_fds = JobserverFds(GetEnv("CARGO_MAKEFLAGS"));
+  SandboxSpec spec = BuildScriptSpec(argc, argv, policy.get());
   // Before anything of ours is open without O_CLOEXEC.
   std::vector<Event> inherited;
   if (policy) {
@@ -313,13 +326,7 @@ int Main(int argc, char** argv) {
       std::async(std::launch::async, Sha256File, program);
 
   EventLog log;
-  std::unique_ptr<Decider> decider;
-  if (policy) {
-    decider = std::make_unique<PolicyDecider>(*policy);
-  } else {
-    decider = std::make_unique<LearnDecider>(
-        WardenFiles(GetEnv(kEnvDb), GetEnv(kEnvPolicyFile)));
-  }
+  std::unique_ptr<Decider> decider = DeciderFor(policy.get());
   DirectiveFilter directives(policy ? *policy : **compiled, enforce);
   if (GetEnv(kEnvLayers) != "build-scripts")
     if (absl::Status s = directives.Start(); !s.ok())
