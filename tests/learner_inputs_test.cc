@@ -1,0 +1,64 @@
+// CheckInputs: reads a build script did not declare with rerun-if-changed,
+// and declarations it never read.
+#include "learner/inputs.h"
+
+#include <cerrno>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "tests/learner_test_util.h"
+
+namespace warden::learnertest {
+namespace {
+
+using Paths = std::vector<std::string>;
+
+TEST(CheckInputsTest, ReadOutsideTheDeclaredPathsIsUndeclared) {
+  Observation obs = Started("foo", "1.0.0");
+  const std::string& own = obs.vars.manifest_dir;
+  obs.events.push_back(Ev(Op::kRead, own + "/wrapper.h"));
+  obs.events.push_back(Ev(Op::kRead, own + "/src/vendor/a.c"));
+  obs.events.push_back(Ev(Op::kRead, own + "/missing.h", ENOENT));
+  obs.directives = {{0, "rerun-if-changed", "build.rs"},
+                    {0, "rerun-if-changed", "src/vendor"}};
+  const InputCoverage coverage = CheckInputs(obs);
+  EXPECT_EQ(coverage.undeclared_inputs, Paths{"{manifest_dir}/wrapper.h"});
+  EXPECT_EQ(coverage.declared_unread, Paths{"{manifest_dir}/build.rs"});
+}
+
+TEST(CheckInputsTest, WithoutRerunDirectivesThePackageIsCovered) {
+  Observation obs = Started("foo", "1.0.0");
+  obs.events.push_back(Ev(Op::kRead, obs.vars.manifest_dir + "/wrapper.h"));
+  obs.events.push_back(Ev(Op::kRead, "/work/app/config.toml"));
+  obs.events.push_back(Ev(Op::kRead, "/home/dev/.foorc"));
+  const InputCoverage coverage = CheckInputs(obs);
+  EXPECT_EQ(coverage.undeclared_inputs,
+            (Paths{"/work/app/config.toml", "{home}/.foorc"}));
+  EXPECT_TRUE(coverage.declared_unread.empty());
+}
+
+TEST(CheckInputsTest, EnvDirectiveAloneTurnsOffThePackageScan) {
+  Observation obs = Started("foo", "1.0.0");
+  obs.events.push_back(Ev(Op::kRead, obs.vars.manifest_dir + "/wrapper.h"));
+  obs.directives = {{0, "rerun-if-env-changed", "FOO_DIR"}};
+  EXPECT_EQ(CheckInputs(obs).undeclared_inputs,
+            Paths{"{manifest_dir}/wrapper.h"});
+}
+
+TEST(CheckInputsTest, SystemToolchainOutputsAndDeniedReadsAreNotInputs) {
+  Observation obs = Started("foo", "1.0.0");  // loader, libc, /proc, /sys
+  obs.events.push_back(Ev(Op::kRead, "/usr/include/zlib.h"));
+  obs.events.push_back(Ev(Op::kRead, obs.vars.out_dir + "/gen.rs"));
+  obs.events.push_back(Ev(Op::kRead, obs.vars.sysroot + "/lib/libstd.rlib"));
+  Event denied = Ev(Op::kRead, "/home/dev/.ssh/id_rsa");
+  denied.allowed = false;
+  obs.events.push_back(denied);
+  obs.directives = {{0, "rerun-if-changed", "/abs/../abs/x.h"}};
+  const InputCoverage coverage = CheckInputs(obs);
+  EXPECT_TRUE(coverage.undeclared_inputs.empty());
+  EXPECT_EQ(coverage.declared_unread, Paths{"/abs/x.h"});
+}
+
+}  // namespace
+}  // namespace warden::learnertest
