@@ -58,13 +58,18 @@ void SortUnique(std::vector<std::string>& list) {
   list.erase(std::unique(list.begin(), list.end()), list.end());
 }
 
-}  // namespace
+// Tally gathers, over one package's observations, the undeclared reads and
+// which declared paths (in variable form) were read in some run.
+struct Tally {
+  std::vector<std::string> undeclared;
+  std::vector<std::string> declared;
+  std::vector<std::string> declared_read;
+};
 
-InputCoverage CheckInputs(const Observation& obs) {
+void Count(const Observation& obs, Tally& tally) {
   bool any_rerun = false;
   const std::vector<std::string> declared = Declared(obs, any_rerun);
   std::vector<bool> read(declared.size(), false);
-  InputCoverage coverage;
   for (const Event& event : obs.events) {
     if (event.op != Op::kRead || !event.allowed || event.error != 0) continue;
     const std::string path = NormalizePath(event.target);
@@ -73,15 +78,54 @@ InputCoverage CheckInputs(const Observation& obs) {
       if (IsUnder(path, declared[i])) covered = read[i] = true;
     }
     if (!covered && IsInput(path, obs.vars)) {
-      AddPattern(path, obs.vars, coverage.undeclared_inputs);
+      AddPattern(path, obs.vars, tally.undeclared);
     }
   }
   for (size_t i = 0; i < declared.size(); ++i) {
-    if (!read[i]) AddPattern(declared[i], obs.vars, coverage.declared_unread);
+    AddPattern(declared[i], obs.vars,
+               read[i] ? tally.declared_read : tally.declared);
   }
+}
+
+InputCoverage Finish(Tally& tally, const std::string& build_script) {
+  InputCoverage coverage;
+  coverage.undeclared_inputs = std::move(tally.undeclared);
   SortUnique(coverage.undeclared_inputs);
-  SortUnique(coverage.declared_unread);
+  SortUnique(tally.declared_read);
+  SortUnique(tally.declared);
+  for (const std::string& path : tally.declared) {
+    if (path == build_script ||
+        std::binary_search(tally.declared_read.begin(),
+                           tally.declared_read.end(), path)) {
+      continue;
+    }
+    coverage.declared_unread.push_back(path);
+  }
   return coverage;
+}
+
+}  // namespace
+
+InputCoverage CheckInputs(const Observation& obs) {
+  Tally tally;
+  Count(obs, tally);
+  return Finish(tally, "");
+}
+
+InputCoverage CheckPackageInputs(const std::vector<Observation>& observations,
+                                 const PackageId& package,
+                                 const std::string& build_script) {
+  Tally tally;
+  for (const Observation& obs : observations) {
+    if (obs.compile || obs.package.name != package.name ||
+        obs.package.version != package.version) {
+      continue;
+    }
+    Count(obs, tally);
+  }
+  const std::string script =
+      build_script.empty() ? "" : "{manifest_dir}/" + build_script;
+  return Finish(tally, NormalizePath(script));
 }
 
 }  // namespace warden

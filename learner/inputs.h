@@ -30,6 +30,15 @@ struct InputCoverage {
 // denied reads are not reads.
 InputCoverage CheckInputs(const Observation& obs);
 
+// CheckPackageInputs is CheckInputs over every build-script run of `package`
+// (name and version; compile observations skipped): reads undeclared in any
+// run, declarations read in none. `build_script` (its source relative to the
+// package root, e.g. "build.rs", from cargo metadata) is never reported
+// unread: cargo compiles it, the script itself need not read it.
+InputCoverage CheckPackageInputs(const std::vector<Observation>& observations,
+                                 const PackageId& package,
+                                 const std::string& build_script);
+
 }  // namespace warden
 
 #endif  // WARDEN_LEARNER_INPUTS_H_

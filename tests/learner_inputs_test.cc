@@ -60,5 +60,25 @@ TEST(CheckInputsTest, SystemToolchainOutputsAndDeniedReadsAreNotInputs) {
   EXPECT_EQ(coverage.declared_unread, Paths{"/abs/x.h"});
 }
 
+TEST(CheckPackageInputsTest, MergesRunsAndSkipsTheBuildScript) {
+  Observation one = Started("foo", "1.0.0");
+  const std::string& own = one.vars.manifest_dir;
+  one.directives = {{0, "rerun-if-changed", "build.rs"},
+                    {0, "rerun-if-changed", "a.h"},
+                    {0, "rerun-if-changed", "b.h"}};
+  Observation two = one;
+  one.events.push_back(Ev(Op::kRead, own + "/a.h"));
+  two.events.push_back(Ev(Op::kRead, own + "/extra.txt"));
+  Observation compile = Started("foo", "1.0.0");
+  compile.compile = true;
+  compile.events.push_back(Ev(Op::kRead, "/home/dev/lib.rs"));
+  Observation other = Started("bar", "1.0.0");
+  other.events.push_back(Ev(Op::kRead, "/home/dev/.barrc"));
+  const InputCoverage coverage = CheckPackageInputs(
+      {one, two, compile, other}, one.package, "build.rs");
+  EXPECT_EQ(coverage.undeclared_inputs, Paths{"{manifest_dir}/extra.txt"});
+  EXPECT_EQ(coverage.declared_unread, Paths{"{manifest_dir}/b.h"});
+}
+
 }  // namespace
 }  // namespace warden::learnertest
