@@ -175,7 +175,7 @@ int RunShow(const std::vector<std::string>& args) {
       ("policy", po::value(&opts.policy_path), "policy file (default: warden.yaml at the workspace root)")
       ("db", po::value(&opts.db_path), "SQLite database (default: <target-dir>/warden/warden.db)")
       ("package", po::value(&opts.package), "only this package")
-      ("format", po::value(&opts.format), "human (default) or json (one object per package and line)");
+      ("format", po::value(&opts.format), "human (default) or json (JSON Lines)");
   po::positional_options_description positional;
   positional.add("package", 1);
   po::variables_map vm;
