@@ -267,7 +267,13 @@ absl::StatusOr<Workspace> LoadWorkspace(const std::string& manifest_path,
         std::filesystem::path(manifest).parent_path().string();
     for (const nlohmann::json& t : p.value("targets", nlohmann::json::array()))
       for (const nlohmann::json& kind : t.value("kind", nlohmann::json::array()))
-        if (kind == "custom-build") pkg.has_build_script = true;
+        if (kind == "custom-build") {
+          pkg.has_build_script = true;
+          pkg.build_script =
+              fs::path(t.value("src_path", ""))
+                  .lexically_relative(pkg.manifest_dir)
+                  .string();
+        }
     if (p.contains("metadata") && p["metadata"].is_object() &&
         p["metadata"].contains("warden"))
       pkg.declared_yaml = p["metadata"]["warden"].dump();

@@ -20,6 +20,7 @@ struct CargoPackage {
   std::string manifest_dir;
   bool has_build_script = false;
   std::string declared_yaml;   // [package.metadata.warden], as JSON text
+  std::string build_script;    // its source, relative to manifest_dir
 };
 
 struct Workspace {

@@ -187,7 +187,7 @@ void NoteUndeclared(const std::vector<Observation>& observed,
   std::set<std::string> seen;
   for (const Observation& o : observed) {
     if (!seen.insert(o.vars.manifest_dir).second) continue;
-    CargoPackage p{o.package, o.vars.manifest_dir, true, ""};
+    CargoPackage p{o.package, o.vars.manifest_dir, true, "", ""};
     absl::StatusOr<std::string> table =
         DeclaredTable(o.vars.manifest_dir + "/Cargo.toml");
     if (!table.ok()) {

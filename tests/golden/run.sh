@@ -131,6 +131,7 @@ done
 # show: every package, one package, an unknown one.
 check show "$ws" "$warden" show -- --offline
 check show-package "$ws" "$warden" show net-sys -- --offline
+check show-json "$ws" "$warden" show --format json -- --offline
 check show-unknown-package "$ws" "$warden" show nosuch -- --offline
 
 # The enforce denial report, human and JSON Lines.
