@@ -132,14 +132,15 @@ int RunDiff(const std::vector<std::string>& args) {
       ("to", po::value(&opts.to), "run id after")
       ("before", po::value(&opts.before_policy), "compare two policy files: the old one")
       ("after", po::value(&opts.after_policy), "… and the new one")
-      ("format", po::value(&opts.format), "human (default), markdown or json");
+      ("format", po::value(&opts.format), "human (default), markdown, json or sarif");
   po::variables_map vm;
   int exit_code = kExitOk;
   if (!ParseCommandLine(args, "diff", desc, nullptr, vm, opts.cargo_args,
                         exit_code))
     return exit_code;
-  if (opts.format != "human" && opts.format != "markdown" && opts.format != "json")
-    return Fail(kExitUsage, "--format must be human, markdown or json");
+  if (opts.format != "human" && opts.format != "markdown" && opts.format != "json" &&
+      opts.format != "sarif")
+    return Fail(kExitUsage, "--format must be human, markdown, json or sarif");
   if (opts.before_policy.empty() != opts.after_policy.empty())
     return Fail(kExitUsage, "--before and --after go together");
   std::vector<PolicyChange> changes;

@@ -6,6 +6,7 @@
 
 #include "policy/matcher.h"
 #include "policy/yaml.h"
+#include "tools/sarif.h"
 
 namespace warden {
 namespace {
@@ -20,6 +21,30 @@ std::string Describe(const Event& e) {
   if (e.op == Op::kExec && !e.detail.empty()) return e.target + "  (argv: " + e.detail + ")";
   if (e.op == Op::kRename || e.op == Op::kLink) return e.target + " -> " + e.detail;
   return e.target;
+}
+
+// ChangeFindings are `changes` as SARIF results: an added grant is a
+// warning to review, a removed one a note. Located at the policy's start
+// (the entry's line is not known yet).
+std::vector<SarifFinding> ChangeFindings(const std::vector<PolicyChange>& changes) {
+  std::vector<SarifFinding> findings;
+  for (const PolicyChange& c : changes) {
+    const char* what = c.added ? "added" : "removed";
+    SarifFinding f{.rule_id = SarifRuleId(c.kind, what),
+                   .rule_name = "a build script's " + c.kind + " permission was " + what,
+                   .help = "review the change; it is kept by writing it under packages: " +
+                           c.package + ": " + c.kind + " in warden.yaml",
+                   .message = c.package + " " + c.new_version + ": " + what + " " +
+                              c.kind + " " + c.value +
+                              (c.risk.empty() ? "" : " [" + c.risk + "]"),
+                   .level = c.added ? "warning" : "note",
+                   .locations = {{"warden.yaml", 0, 0}},
+                   .properties = {{"package", c.package}, {"version", c.new_version},
+                                  {"old_version", c.old_version}, {"operation", c.kind},
+                                  {"target", c.value}, {"risk", c.risk}}};
+    findings.push_back(std::move(f));
+  }
+  return findings;
 }
 
 }  // namespace
@@ -107,6 +132,10 @@ void PrintUnsupervised(const std::vector<std::string>& build_scripts,
 
 void PrintChanges(const std::vector<PolicyChange>& changes,
                   const std::string& format, FILE* out) {
+  if (format == "sarif") {
+    fputs(SarifDocument(ChangeFindings(changes)).c_str(), out);
+    return;
+  }
   if (format == "json") {
     for (const PolicyChange& c : changes) {
       nlohmann::json j = {{"package", c.package},

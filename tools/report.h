@@ -22,7 +22,8 @@ size_t PrintDenials(const std::vector<Observation>& observations,
 void PrintUnsupervised(const std::vector<std::string>& build_scripts,
                        const std::string& format, FILE* out);
 
-// PrintChanges prints policy changes as "human", "markdown" or "json".
+// PrintChanges prints policy changes as "human", "markdown", "json" or
+// "sarif" (one SARIF 2.1.0 document, tools/sarif.h).
 void PrintChanges(const std::vector<PolicyChange>& changes,
                   const std::string& format, FILE* out);
 
