@@ -4,9 +4,9 @@
 # into a cache dir. Skips only when npm is absent. TAP output.
 # Usage: sarif_validate.sh SARIF_TEST_BINARY CARGO_WARDEN
 set -uo pipefail
-echo "1..3"
+echo "1..4"
 if ! command -v npm >/dev/null; then
-  echo "ok 1 # SKIP npm not installed"; echo "ok 2 # SKIP npm not installed"; echo "ok 3 # SKIP npm not installed"; exit 0
+  echo "ok 1 # SKIP npm not installed"; echo "ok 2 # SKIP npm not installed"; echo "ok 3 # SKIP npm not installed"; echo "ok 4 # SKIP npm not installed"; exit 0
 fi
 cache="${WARDEN_NPM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/warden-npm}"
 tool="$cache/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
@@ -37,3 +37,17 @@ rc=$?
 if [ "$rc" = 1 ] && grep -q WARDEN-EXEC-ADDED "$dir/diff.sarif" && validate "$dir/diff.sarif"
 then echo "ok 3 diff --format sarif is valid SARIF 2.1.0"
 else echo "not ok 3 diff --format sarif is valid SARIF 2.1.0 (rc $rc)"; fi
+# enforce --format sarif on a tiny fixture whose build script creates a file
+# next to its manifest (denied by a policy without it): exit 1, SARIF on
+# stdout, the human report on stderr.
+command -v cargo >/dev/null || export PATH="$HOME/.cargo/bin:$PATH"
+cp -r "$(dirname "$0")/fixtures/unstable" "$dir/ws"
+printf 'version: 1\n' >"$dir/ws/warden.yaml"
+warden=$(realpath "$2")
+(cd "$dir/ws" && "$warden" enforce --format sarif -- build --offline >"$dir/enforce.sarif" 2>"$dir/enforce.err")
+rc=$?
+if [ "$rc" = 1 ] && grep -q '"ruleId": "WARDEN-CREATE-DENIED"' "$dir/enforce.sarif" &&
+   grep -q '"uri": "warden.yaml"' "$dir/enforce.sarif" && grep -q 'allow with' "$dir/enforce.err" &&
+   validate "$dir/enforce.sarif"
+then echo "ok 4 enforce --format sarif is valid SARIF 2.1.0"
+else echo "not ok 4 enforce --format sarif is valid SARIF 2.1.0 (rc $rc)"; sed 's/^/# /' "$dir/enforce.err" | tail -20; fi

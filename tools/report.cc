@@ -23,6 +23,43 @@ std::string Describe(const Event& e) {
   return e.target;
 }
 
+// AllowLine is the warden.yaml line that would allow denied `e`, "" when
+// none can. A dropped directive carries the entry that would allow it; none
+// can allow warden's own variables.
+std::string AllowLine(const Observation& o, const Event& e) {
+  if (e.op != Op::kDirective) return SuggestRule(e, o.vars);
+  return e.detail.empty() ? "" : "directives: " + QuotedScalar(e.detail);
+}
+
+// DenialFindings are the denied requests in `observations` as SARIF
+// results (errors), one rule per operation, located at the policy file.
+std::vector<SarifFinding> DenialFindings(const std::vector<Observation>& observations,
+                                         const std::string& policy_path) {
+  std::vector<SarifFinding> findings;
+  for (const Observation& o : observations) {
+    for (const Event& e : o.events) {
+      if (e.allowed) continue;
+      const std::string op(OpName(e.op));
+      const std::string rule = AllowLine(o, e);
+      const std::string section =
+          o.compile ? "compile:" : "packages: " + o.package.name + ":";
+      SarifFinding f{
+          .rule_id = SarifRuleId(op, "denied"),
+          .rule_name = "a build script's " + op + " request was denied",
+          .help = rule.empty() ? "no warden.yaml line can allow this"
+                               : "allow with, under " + section + " in warden.yaml:  " + rule,
+          .message = o.package.name + " " + o.package.version + ": denied " + op +
+                     " " + Describe(e) + (rule.empty() ? "" : "; allow with: " + rule),
+          .locations = {{SarifUri(policy_path), 0, 0}},
+          .properties = {{"package", o.package.name}, {"version", o.package.version},
+                         {"source", o.package.source}, {"operation", op},
+                         {"target", e.target}, {"allow_with", rule}}};
+      findings.push_back(std::move(f));
+    }
+  }
+  return findings;
+}
+
 // ChangeFindings are `changes` as SARIF results: an added grant is a
 // warning to review, a removed one a note. Located at the policy's start
 // (the entry's line is not known yet).
@@ -59,12 +96,7 @@ size_t PrintDenials(const std::vector<Observation>& observations,
     for (const Event& e : o.events) {
       if (e.allowed) continue;
       ++denied;
-      // A dropped directive carries the entry that would allow it; none
-      // can allow warden's own variables.
-      std::string rule =
-          e.op != Op::kDirective ? SuggestRule(e, o.vars)
-          : e.detail.empty()     ? ""
-                                 : "directives: " + QuotedScalar(e.detail);
+      std::string rule = AllowLine(o, e);
       if (json) {
         nlohmann::json j = {{"code", "W001"},
                             {"kind", "denied"},
@@ -111,6 +143,11 @@ size_t PrintDenials(const std::vector<Observation>& observations,
     }
   }
   return denied;
+}
+
+void PrintDenialsSarif(const std::vector<Observation>& observations,
+                       const std::string& policy_path, FILE* out) {
+  fputs(SarifDocument(DenialFindings(observations, policy_path)).c_str(), out);
 }
 
 void PrintUnsupervised(const std::vector<std::string>& build_scripts,

@@ -17,6 +17,13 @@ size_t PrintDenials(const std::vector<Observation>& observations,
                     const std::string& policy_path, const std::string& format,
                     FILE* out);
 
+// PrintDenialsSarif writes the denials PrintDenials lists as one SARIF 2.1.0
+// document (tools/sarif.h): rule WARDEN-<OP>-DENIED, help the warden.yaml
+// line that would allow it, properties package, version, source, operation,
+// target, allow_with.
+void PrintDenialsSarif(const std::vector<Observation>& observations,
+                       const std::string& policy_path, FILE* out);
+
 // PrintUnsupervised names each build script that ran outside warden's
 // supervisor (`format` "human" or "json").
 void PrintUnsupervised(const std::vector<std::string>& build_scripts,

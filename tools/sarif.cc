@@ -1,6 +1,7 @@
 #include "tools/sarif.h"
 
 #include <cctype>
+#include <filesystem>
 
 #include <nlohmann/json.hpp>
 
@@ -33,6 +34,17 @@ std::string SarifRuleId(const std::string& operation, const std::string& what) {
     c = std::isalnum(static_cast<unsigned char>(c)) ? std::toupper(static_cast<unsigned char>(c)) : '-';
   }
   return id;
+}
+
+std::string SarifUri(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path abs = fs::weakly_canonical(fs::absolute(path, ec), ec);
+  fs::path cwd = fs::current_path(ec);
+  if (ec) return path;
+  fs::path rel = abs.lexically_relative(cwd);
+  if (!rel.empty() && *rel.begin() != "..") return rel.generic_string();
+  return "file://" + abs.generic_string();
 }
 
 std::string SarifDocument(const std::vector<SarifFinding>& findings) {

@@ -45,6 +45,10 @@ struct SarifFinding {
 // and what happened ("denied", "added"): WARDEN-READ-DENIED.
 std::string SarifRuleId(const std::string& operation, const std::string& what);
 
+// SarifUri is `path` as an artifactLocation uri: relative to the current
+// directory when below it (CI runs from the checkout), else a file:// URI.
+std::string SarifUri(const std::string& path);
+
 // SarifDocument is the whole SARIF 2.1.0 log (one run, tool "warden"),
 // pretty-printed, ending with a newline. Bytes that are not UTF-8 become
 // U+FFFD.
