@@ -29,12 +29,14 @@ python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); del d["runs"][0]["r
   "$dir/sample.sarif" "$dir/broken.sarif"
 if validate "$dir/broken.sarif" >/dev/null; then echo "not ok 2 validator rejects a broken document"
 else echo "ok 2 validator rejects a broken document"; fi
-# diff --format sarif of two policies: exit 1 (added), a valid document.
+# diff --format sarif of two policies: exit 1 (added), a valid document
+# located at demo's entry (line 3) in the new policy.
 printf 'version: 1\npackages:\n  demo:\n    read: ["/a"]\n' >"$dir/before.yaml"
 printf 'version: 1\npackages:\n  demo:\n    read: ["/b"]\n    exec: ["sh"]\n' >"$dir/after.yaml"
 "$2" diff --before "$dir/before.yaml" --after "$dir/after.yaml" --format sarif >"$dir/diff.sarif"
 rc=$?
-if [ "$rc" = 1 ] && grep -q WARDEN-EXEC-ADDED "$dir/diff.sarif" && validate "$dir/diff.sarif"
+if [ "$rc" = 1 ] && grep -q WARDEN-EXEC-ADDED "$dir/diff.sarif" &&
+   grep -q '"startLine": 3' "$dir/diff.sarif" && validate "$dir/diff.sarif"
 then echo "ok 3 diff --format sarif is valid SARIF 2.1.0"
 else echo "not ok 3 diff --format sarif is valid SARIF 2.1.0 (rc $rc)"; fi
 # enforce --format sarif on a tiny fixture whose build script creates a file
@@ -42,12 +44,13 @@ else echo "not ok 3 diff --format sarif is valid SARIF 2.1.0 (rc $rc)"; fi
 # stdout, the human report on stderr.
 command -v cargo >/dev/null || export PATH="$HOME/.cargo/bin:$PATH"
 cp -r "$(dirname "$0")/fixtures/unstable" "$dir/ws"
-printf 'version: 1\n' >"$dir/ws/warden.yaml"
+printf 'version: 1\npackages:\n  other: {}\n  unstable:\n    read: ["/x"]\n' >"$dir/ws/warden.yaml"
 warden=$(realpath "$2")
 (cd "$dir/ws" && "$warden" enforce --format sarif -- build --offline >"$dir/enforce.sarif" 2>"$dir/enforce.err")
 rc=$?
 if [ "$rc" = 1 ] && grep -q '"ruleId": "WARDEN-CREATE-DENIED"' "$dir/enforce.sarif" &&
-   grep -q '"uri": "warden.yaml"' "$dir/enforce.sarif" && grep -q 'allow with' "$dir/enforce.err" &&
+   grep -A5 '"uri": "warden.yaml"' "$dir/enforce.sarif" | grep -q '"startLine": 4' &&
+   grep -q '"uri": "Cargo.toml"' "$dir/enforce.sarif" && grep -q 'allow with' "$dir/enforce.err" &&
    validate "$dir/enforce.sarif"
 then echo "ok 4 enforce --format sarif is valid SARIF 2.1.0"
 else echo "not ok 4 enforce --format sarif is valid SARIF 2.1.0 (rc $rc)"; sed 's/^/# /' "$dir/enforce.err" | tail -20; fi

@@ -177,7 +177,7 @@ int WriteProposal(const RunOptions& opts, const Policy& proposed) {
   fprintf(stderr, "cargo-warden: %s %s; it differs from %s:\n",
           opts.merge ? "merged into" : "wrote proposal", out_path.c_str(),
           opts.policy_path.c_str());
-  PrintChanges(changes, "human", stderr);
+  PrintChanges(changes, "human", opts.policy_path, stderr);
   if (!opts.merge)
     fprintf(stderr, "review it, then: mv %s %s\n", out_path.c_str(),
             opts.policy_path.c_str());

@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <map>
+
 #include <nlohmann/json.hpp>
 
 #include "policy/matcher.h"
@@ -33,8 +35,20 @@ std::string AllowLine(const Observation& o, const Event& e) {
 
 // DenialFindings are the denied requests in `observations` as SARIF
 // results (errors), one rule per operation, located at the policy file.
+// PolicyLocation is `package`'s entry in the policy file (its start when
+// the package has no entry).
+SarifLocation PolicyLocation(const std::string& policy_path,
+                             const std::map<std::string, TextPosition>& positions,
+                             const std::string& package) {
+  auto it = positions.find(package);
+  if (it == positions.end()) return {SarifUri(policy_path), 0, 0};
+  return {SarifUri(policy_path), it->second.line, it->second.column};
+}
+
 std::vector<SarifFinding> DenialFindings(const std::vector<Observation>& observations,
                                          const std::string& policy_path) {
+  const std::map<std::string, TextPosition> positions =
+      PackageEntryPositionsInFile(policy_path);
   std::vector<SarifFinding> findings;
   for (const Observation& o : observations) {
     for (const Event& e : o.events) {
@@ -50,10 +64,13 @@ std::vector<SarifFinding> DenialFindings(const std::vector<Observation>& observa
                                : "allow with, under " + section + " in warden.yaml:  " + rule,
           .message = o.package.name + " " + o.package.version + ": denied " + op +
                      " " + Describe(e) + (rule.empty() ? "" : "; allow with: " + rule),
-          .locations = {{SarifUri(policy_path), 0, 0}},
+          .locations = {PolicyLocation(policy_path, positions, o.package.name)},
           .properties = {{"package", o.package.name}, {"version", o.package.version},
                          {"source", o.package.source}, {"operation", op},
                          {"target", e.target}, {"allow_with", rule}}};
+      // The package's own manifest, when cargo told us where it is.
+      if (!o.vars.manifest_dir.empty())
+        f.locations.push_back({SarifUri(o.vars.manifest_dir + "/Cargo.toml"), 0, 0});
       findings.push_back(std::move(f));
     }
   }
@@ -62,8 +79,11 @@ std::vector<SarifFinding> DenialFindings(const std::vector<Observation>& observa
 
 // ChangeFindings are `changes` as SARIF results: an added grant is a
 // warning to review, a removed one a note. Located at the policy's start
-// (the entry's line is not known yet).
-std::vector<SarifFinding> ChangeFindings(const std::vector<PolicyChange>& changes) {
+// at the package's entry in `policy_path`.
+std::vector<SarifFinding> ChangeFindings(const std::vector<PolicyChange>& changes,
+                                         const std::string& policy_path) {
+  const std::map<std::string, TextPosition> positions =
+      PackageEntryPositionsInFile(policy_path);
   std::vector<SarifFinding> findings;
   for (const PolicyChange& c : changes) {
     const char* what = c.added ? "added" : "removed";
@@ -75,7 +95,7 @@ std::vector<SarifFinding> ChangeFindings(const std::vector<PolicyChange>& change
                               c.kind + " " + c.value +
                               (c.risk.empty() ? "" : " [" + c.risk + "]"),
                    .level = c.added ? "warning" : "note",
-                   .locations = {{"warden.yaml", 0, 0}},
+                   .locations = {PolicyLocation(policy_path, positions, c.package)},
                    .properties = {{"package", c.package}, {"version", c.new_version},
                                   {"old_version", c.old_version}, {"operation", c.kind},
                                   {"target", c.value}, {"risk", c.risk}}};
@@ -168,9 +188,10 @@ void PrintUnsupervised(const std::vector<std::string>& build_scripts,
 }
 
 void PrintChanges(const std::vector<PolicyChange>& changes,
-                  const std::string& format, FILE* out) {
+                  const std::string& format, const std::string& policy_path,
+                  FILE* out) {
   if (format == "sarif") {
-    fputs(SarifDocument(ChangeFindings(changes)).c_str(), out);
+    fputs(SarifDocument(ChangeFindings(changes, policy_path)).c_str(), out);
     return;
   }
   if (format == "json") {
