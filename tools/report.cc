@@ -64,7 +64,9 @@ std::vector<SarifFinding> DenialFindings(const std::vector<Observation>& observa
                                : "allow with, under " + section + " in warden.yaml:  " + rule,
           .message = o.package.name + " " + o.package.version + ": denied " + op +
                      " " + Describe(e) + (rule.empty() ? "" : "; allow with: " + rule),
-          .locations = {PolicyLocation(policy_path, positions, o.package.name)},
+          // compile: grants are not under the package's entry.
+          .locations = {PolicyLocation(policy_path, positions,
+                                       o.compile ? "" : o.package.name)},
           .properties = {{"package", o.package.name}, {"version", o.package.version},
                          {"source", o.package.source}, {"operation", op},
                          {"target", e.target}, {"allow_with", rule}}};
@@ -78,8 +80,8 @@ std::vector<SarifFinding> DenialFindings(const std::vector<Observation>& observa
 }
 
 // ChangeFindings are `changes` as SARIF results: an added grant is a
-// warning to review, a removed one a note. Located at the policy's start
-// at the package's entry in `policy_path`.
+// warning to review, a removed one a note. Located at the package's entry
+// in `policy_path`.
 std::vector<SarifFinding> ChangeFindings(const std::vector<PolicyChange>& changes,
                                          const std::string& policy_path) {
   const std::map<std::string, TextPosition> positions =
