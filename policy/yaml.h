@@ -2,6 +2,7 @@
 #ifndef WARDEN_POLICY_YAML_H_
 #define WARDEN_POLICY_YAML_H_
 
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -20,6 +21,22 @@ absl::StatusOr<Policy> LoadPolicyFile(const std::string& path);
 // LoadPolicyText is LoadPolicyFile on text; `file` names it in messages.
 absl::StatusOr<Policy> LoadPolicyText(std::string_view text,
                                       const std::string& file);
+
+// TextPosition is a 1-based line and column in a file.
+struct TextPosition {
+  int line = 0;
+  int column = 0;
+};
+
+// PackageEntryPositions maps each crate name under `packages:` in policy
+// text to where its first entry's key starts ("ring" and "ring@^0.17" both
+// count as ring). Text that does not parse, or has no packages, gives an
+// empty map: the positions are for pointing at entries, not for checking.
+std::map<std::string, TextPosition> PackageEntryPositions(std::string_view text);
+
+// PackageEntryPositionsInFile is PackageEntryPositions of a file's text; an
+// unreadable file gives an empty map.
+std::map<std::string, TextPosition> PackageEntryPositionsInFile(const std::string& path);
 
 // SavePolicy renders a policy as YAML: deterministic, packages sorted by name
 // then version requirement, rules sorted, comments and reasons kept. Loading

@@ -3,9 +3,11 @@
 #ifndef WARDEN_POLICY_YAML_INTERNAL_H_
 #define WARDEN_POLICY_YAML_INTERNAL_H_
 
+#include <string>
 #include <string_view>
 #include <tuple>
 
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "policy/policy.h"
 
@@ -22,6 +24,9 @@ inline absl::string_view Absl(std::string_view s) {
 inline auto EntryKey(const PackageEntry& e) {
   return std::tie(e.name, e.version_req, e.source);
 }
+
+// ReadPolicyFile is a policy file's text; NotFound when it is missing.
+absl::StatusOr<std::string> ReadPolicyFile(const std::string& path);
 
 }  // namespace warden::policy_internal
 

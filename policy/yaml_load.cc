@@ -452,7 +452,11 @@ absl::Status Loader::LoadRuleMap(const YAML::Node& item, const RuleKindInfo& spe
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
+}  // namespace
+
+namespace policy_internal {
+
+absl::StatusOr<std::string> ReadPolicyFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     int error = errno;
@@ -467,10 +471,10 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
   return text.str();
 }
 
-}  // namespace
+}  // namespace policy_internal
 
 absl::StatusOr<Policy> LoadPolicyFile(const std::string& path) {
-  absl::StatusOr<std::string> text = ReadFile(path);
+  absl::StatusOr<std::string> text = policy_internal::ReadPolicyFile(path);
   if (!text.ok()) return text.status();
   return LoadPolicyText(*text, path);
 }

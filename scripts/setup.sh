@@ -13,6 +13,8 @@ PKGS=(
   # tests/e2e/fresh.sh checks the list), and the tests
   zlib1g-dev librust-libz-sys-dev librust-libc-dev librust-pkg-config-dev
   librust-vcpkg-dev sqlite3 python3 strace
+  # tests/sarif_validate.sh installs Microsoft's SARIF multitool with it
+  npm
 )
 missing=()
 for p in "${PKGS[@]}"; do

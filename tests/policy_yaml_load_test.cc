@@ -296,5 +296,22 @@ TEST(LoadPolicyTest, AcceptsCargoVersionRequirements) {
   }
 }
 
+TEST(PackageEntryPositionsTest, KeyLineAndColumnPerCrate) {
+  auto positions = PackageEntryPositions(
+      "version: 1\npackages:\n  ring:\n    read: [\"/a\"]\n"
+      "  \"openssl-sys@^0.9\":\n    exec: [cc]\n  ring@^0.16: {}\n");
+  ASSERT_EQ(positions.size(), 2u);
+  EXPECT_EQ(positions["ring"].line, 3);  // the first entry of the name
+  EXPECT_EQ(positions["ring"].column, 3);
+  EXPECT_EQ(positions["openssl-sys"].line, 5);
+  EXPECT_EQ(positions["openssl-sys"].column, 3);
+}
+
+TEST(PackageEntryPositionsTest, NoPackagesOrBadYamlIsEmpty) {
+  EXPECT_TRUE(PackageEntryPositions("version: 1\n").empty());
+  EXPECT_TRUE(PackageEntryPositions("packages: [\n").empty());
+  EXPECT_TRUE(PackageEntryPositionsInFile("/nonexistent/warden.yaml").empty());
+}
+
 }  // namespace
 }  // namespace warden

@@ -52,7 +52,10 @@ int Fail(int code, const std::string& message) {
   return code;
 }
 
-int DiffRuns(const DiffOptions& opts, std::vector<PolicyChange>& changes) {
+// DiffRuns sets `policy_path` to the workspace's warden.yaml (SARIF
+// locations) when it looked the workspace up.
+int DiffRuns(const DiffOptions& opts, std::vector<PolicyChange>& changes,
+             std::string& policy_path) {
   std::string db = opts.db_path;
   std::string workspace_root;
   if (db.empty() || (opts.from == 0 && opts.to == 0)) {
@@ -61,6 +64,7 @@ int DiffRuns(const DiffOptions& opts, std::vector<PolicyChange>& changes) {
     if (!dirs.ok()) return Fail(kExitEnvironment, std::string(dirs.status().message()));
     if (db.empty()) db = dirs->target_dir + "/warden/warden.db";
     workspace_root = dirs->root;
+    policy_path = dirs->root + "/warden.yaml";
   }
   std::error_code ec;
   if (!std::filesystem::exists(db, ec))
@@ -132,21 +136,23 @@ int RunDiff(const std::vector<std::string>& args) {
       ("to", po::value(&opts.to), "run id after")
       ("before", po::value(&opts.before_policy), "compare two policy files: the old one")
       ("after", po::value(&opts.after_policy), "… and the new one")
-      ("format", po::value(&opts.format), "human (default), markdown or json");
+      ("format", po::value(&opts.format), "human (default), markdown, json or sarif");
   po::variables_map vm;
   int exit_code = kExitOk;
   if (!ParseCommandLine(args, "diff", desc, nullptr, vm, opts.cargo_args,
                         exit_code))
     return exit_code;
-  if (opts.format != "human" && opts.format != "markdown" && opts.format != "json")
-    return Fail(kExitUsage, "--format must be human, markdown or json");
+  if (opts.format != "human" && opts.format != "markdown" && opts.format != "json" &&
+      opts.format != "sarif")
+    return Fail(kExitUsage, "--format must be human, markdown, json or sarif");
   if (opts.before_policy.empty() != opts.after_policy.empty())
     return Fail(kExitUsage, "--before and --after go together");
   std::vector<PolicyChange> changes;
-  int rc = opts.before_policy.empty() ? DiffRuns(opts, changes)
+  std::string policy_path = opts.before_policy.empty() ? "warden.yaml" : opts.after_policy;
+  int rc = opts.before_policy.empty() ? DiffRuns(opts, changes, policy_path)
                                       : DiffPolicyFiles(opts, changes);
   if (rc != kExitOk) return rc;
-  PrintChanges(changes, opts.format, stdout);
+  PrintChanges(changes, opts.format, policy_path, stdout);
   bool added = false;
   for (const PolicyChange& c : changes)
     if (c.added && c.kind != "version") added = true;

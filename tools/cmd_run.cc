@@ -83,7 +83,10 @@ bool ParseOptions(const std::vector<std::string>& args, RunOptions& opts,
        "policy file (default: warden.yaml at the workspace root)")
       ("db", po::value(&opts.db_path),
        "SQLite database (default: <target-dir>/warden/warden.db)")
-      ("format", po::value(&opts.format), "report format: human or json");
+      ("format", po::value(&opts.format),
+       opts.enforce ? "report format: human, json or sarif (a SARIF 2.1.0 document "
+                      "on stdout, the human report on stderr)"
+                    : "report format: human or json");
   if (opts.enforce)
     desc.add_options()(
         "bench-build-scripts-only", po::bool_switch(&opts.build_scripts_only),
@@ -102,8 +105,10 @@ bool ParseOptions(const std::vector<std::string>& args, RunOptions& opts,
                 << " --manifest-path ws/Cargo.toml -- build --offline\n";
     return false;
   }
-  if (opts.format != "human" && opts.format != "json") {
-    std::cerr << "cargo-warden " << name << ": --format must be human or json\n";
+  if (opts.format != "human" && opts.format != "json" &&
+      (opts.format != "sarif" || !opts.enforce)) {
+    std::cerr << "cargo-warden " << name << ": --format must be human or json"
+              << (opts.enforce ? " or sarif" : "") << "\n";
     exit_code = kExitUsage;
     return false;
   }
@@ -172,7 +177,7 @@ int WriteProposal(const RunOptions& opts, const Policy& proposed) {
   fprintf(stderr, "cargo-warden: %s %s; it differs from %s:\n",
           opts.merge ? "merged into" : "wrote proposal", out_path.c_str(),
           opts.policy_path.c_str());
-  PrintChanges(changes, "human", stderr);
+  PrintChanges(changes, "human", opts.policy_path, stderr);
   if (!opts.merge)
     fprintf(stderr, "review it, then: mv %s %s\n", out_path.c_str(),
             opts.policy_path.c_str());
@@ -453,7 +458,11 @@ int Conclude(Store& store, const RunOptions& opts, const WorkspaceDirs& dirs,
         CompileObservations(store, dirs, vars, run_id, /*locked=*/nullptr);
     if (!compiled.ok()) return Environment(std::string(compiled.status().message()));
     for (Observation& o : *compiled) observed.push_back(std::move(o));
-    size_t denied = PrintDenials(observed, opts.policy_path, opts.format, stdout);
+    // SARIF takes stdout; the human report still goes to stderr.
+    const bool sarif = opts.format == "sarif";
+    size_t denied = PrintDenials(observed, opts.policy_path,
+                                 sarif ? "human" : opts.format, sarif ? stderr : stdout);
+    if (sarif) PrintDenialsSarif(observed, opts.policy_path, stdout);
     int unsupervised = ReportUnsupervised(dirs, opts.format);
     if (unsupervised == kExitEnvironment) return unsupervised;
     if (denied > 0 || unsupervised != kExitOk) return kExitFindings;

@@ -2,10 +2,13 @@
 
 #include <unistd.h>
 
+#include <map>
+
 #include <nlohmann/json.hpp>
 
 #include "policy/matcher.h"
 #include "policy/yaml.h"
+#include "tools/sarif.h"
 
 namespace warden {
 namespace {
@@ -22,6 +25,87 @@ std::string Describe(const Event& e) {
   return e.target;
 }
 
+// AllowLine is the warden.yaml line that would allow denied `e`, "" when
+// none can. A dropped directive carries the entry that would allow it; none
+// can allow warden's own variables.
+std::string AllowLine(const Observation& o, const Event& e) {
+  if (e.op != Op::kDirective) return SuggestRule(e, o.vars);
+  return e.detail.empty() ? "" : "directives: " + QuotedScalar(e.detail);
+}
+
+// DenialFindings are the denied requests in `observations` as SARIF
+// results (errors), one rule per operation, located at the policy file.
+// PolicyLocation is `package`'s entry in the policy file (its start when
+// the package has no entry).
+SarifLocation PolicyLocation(const std::string& policy_path,
+                             const std::map<std::string, TextPosition>& positions,
+                             const std::string& package) {
+  auto it = positions.find(package);
+  if (it == positions.end()) return {SarifUri(policy_path), 0, 0};
+  return {SarifUri(policy_path), it->second.line, it->second.column};
+}
+
+std::vector<SarifFinding> DenialFindings(const std::vector<Observation>& observations,
+                                         const std::string& policy_path) {
+  const std::map<std::string, TextPosition> positions =
+      PackageEntryPositionsInFile(policy_path);
+  std::vector<SarifFinding> findings;
+  for (const Observation& o : observations) {
+    for (const Event& e : o.events) {
+      if (e.allowed) continue;
+      const std::string op(OpName(e.op));
+      const std::string rule = AllowLine(o, e);
+      const std::string section =
+          o.compile ? "compile:" : "packages: " + o.package.name + ":";
+      SarifFinding f{
+          .rule_id = SarifRuleId(op, "denied"),
+          .rule_name = "a build script's " + op + " request was denied",
+          .help = rule.empty() ? "no warden.yaml line can allow this"
+                               : "allow with, under " + section + " in warden.yaml:  " + rule,
+          .message = o.package.name + " " + o.package.version + ": denied " + op +
+                     " " + Describe(e) + (rule.empty() ? "" : "; allow with: " + rule),
+          // compile: grants are not under the package's entry.
+          .locations = {PolicyLocation(policy_path, positions,
+                                       o.compile ? "" : o.package.name)},
+          .properties = {{"package", o.package.name}, {"version", o.package.version},
+                         {"source", o.package.source}, {"operation", op},
+                         {"target", e.target}, {"allow_with", rule}}};
+      // The package's own manifest, when cargo told us where it is.
+      if (!o.vars.manifest_dir.empty())
+        f.locations.push_back({SarifUri(o.vars.manifest_dir + "/Cargo.toml"), 0, 0});
+      findings.push_back(std::move(f));
+    }
+  }
+  return findings;
+}
+
+// ChangeFindings are `changes` as SARIF results: an added grant is a
+// warning to review, a removed one a note. Located at the package's entry
+// in `policy_path`.
+std::vector<SarifFinding> ChangeFindings(const std::vector<PolicyChange>& changes,
+                                         const std::string& policy_path) {
+  const std::map<std::string, TextPosition> positions =
+      PackageEntryPositionsInFile(policy_path);
+  std::vector<SarifFinding> findings;
+  for (const PolicyChange& c : changes) {
+    const char* what = c.added ? "added" : "removed";
+    SarifFinding f{.rule_id = SarifRuleId(c.kind, what),
+                   .rule_name = "a build script's " + c.kind + " permission was " + what,
+                   .help = "review the change; it is kept by writing it under packages: " +
+                           c.package + ": " + c.kind + " in warden.yaml",
+                   .message = c.package + " " + c.new_version + ": " + what + " " +
+                              c.kind + " " + c.value +
+                              (c.risk.empty() ? "" : " [" + c.risk + "]"),
+                   .level = c.added ? "warning" : "note",
+                   .locations = {PolicyLocation(policy_path, positions, c.package)},
+                   .properties = {{"package", c.package}, {"version", c.new_version},
+                                  {"old_version", c.old_version}, {"operation", c.kind},
+                                  {"target", c.value}, {"risk", c.risk}}};
+    findings.push_back(std::move(f));
+  }
+  return findings;
+}
+
 }  // namespace
 
 size_t PrintDenials(const std::vector<Observation>& observations,
@@ -34,12 +118,7 @@ size_t PrintDenials(const std::vector<Observation>& observations,
     for (const Event& e : o.events) {
       if (e.allowed) continue;
       ++denied;
-      // A dropped directive carries the entry that would allow it; none
-      // can allow warden's own variables.
-      std::string rule =
-          e.op != Op::kDirective ? SuggestRule(e, o.vars)
-          : e.detail.empty()     ? ""
-                                 : "directives: " + QuotedScalar(e.detail);
+      std::string rule = AllowLine(o, e);
       if (json) {
         nlohmann::json j = {{"code", "W001"},
                             {"kind", "denied"},
@@ -88,6 +167,11 @@ size_t PrintDenials(const std::vector<Observation>& observations,
   return denied;
 }
 
+void PrintDenialsSarif(const std::vector<Observation>& observations,
+                       const std::string& policy_path, FILE* out) {
+  fputs(SarifDocument(DenialFindings(observations, policy_path)).c_str(), out);
+}
+
 void PrintUnsupervised(const std::vector<std::string>& build_scripts,
                        const std::string& format, FILE* out) {
   for (const std::string& path : build_scripts) {
@@ -106,7 +190,12 @@ void PrintUnsupervised(const std::vector<std::string>& build_scripts,
 }
 
 void PrintChanges(const std::vector<PolicyChange>& changes,
-                  const std::string& format, FILE* out) {
+                  const std::string& format, const std::string& policy_path,
+                  FILE* out) {
+  if (format == "sarif") {
+    fputs(SarifDocument(ChangeFindings(changes, policy_path)).c_str(), out);
+    return;
+  }
   if (format == "json") {
     for (const PolicyChange& c : changes) {
       nlohmann::json j = {{"package", c.package},

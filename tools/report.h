@@ -17,14 +17,25 @@ size_t PrintDenials(const std::vector<Observation>& observations,
                     const std::string& policy_path, const std::string& format,
                     FILE* out);
 
+// PrintDenialsSarif writes the denials PrintDenials lists as one SARIF 2.1.0
+// document (tools/sarif.h): rule WARDEN-<OP>-DENIED, help the warden.yaml
+// line that would allow it, properties package, version, source, operation,
+// target, allow_with; located at the package's entry in `policy_path` (or
+// its start) and at the package's Cargo.toml.
+void PrintDenialsSarif(const std::vector<Observation>& observations,
+                       const std::string& policy_path, FILE* out);
+
 // PrintUnsupervised names each build script that ran outside warden's
 // supervisor (`format` "human" or "json").
 void PrintUnsupervised(const std::vector<std::string>& build_scripts,
                        const std::string& format, FILE* out);
 
-// PrintChanges prints policy changes as "human", "markdown" or "json".
+// PrintChanges prints policy changes as "human", "markdown", "json" or
+// "sarif" (one SARIF 2.1.0 document, tools/sarif.h, each result located at
+// its package's entry in `policy_path`, or that file's start).
 void PrintChanges(const std::vector<PolicyChange>& changes,
-                  const std::string& format, FILE* out);
+                  const std::string& format, const std::string& policy_path,
+                  FILE* out);
 
 }  // namespace warden
 
