@@ -15,6 +15,7 @@ int RunLearn(const std::vector<std::string>& args);
 int RunEnforce(const std::vector<std::string>& args);
 int RunDiff(const std::vector<std::string>& args);
 int RunShow(const std::vector<std::string>& args);
+int RunImport(const std::vector<std::string>& args);
 
 }  // namespace warden
 
