@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Steps of action.yml, kept here so tests/e2e can run the same code locally.
+# Usage: scripts/action.sh WORKSPACE_DIR
+# Writes $RUNNER_TEMP/warden.sarif (if enforce supports --format sarif) and
+# appends the diff markdown to $GITHUB_STEP_SUMMARY. Exits with enforce's
+# status (1 = denials, see tools/exit.h).
+set -uo pipefail
+ws="${1:-${GITHUB_WORKSPACE:-.}}"
+out="${RUNNER_TEMP:-/tmp}"
+sarif="$out/warden.sarif"
+cd "$ws" || exit 2
+status=0
+if cargo warden enforce --help 2>&1 | grep -q sarif; then
+  cargo warden enforce --format sarif > "$sarif" || status=$?
+else
+  # Until SARIF output lands, run enforce for its exit status only.
+  cargo warden enforce || status=$?
+fi
+summary="${GITHUB_STEP_SUMMARY:-/dev/stdout}"
+{ echo "## warden"; cargo warden diff --format markdown; } >> "$summary" || true
+if [ -n "${GITHUB_OUTPUT:-}" ]; then
+  echo "status=$status" >> "$GITHUB_OUTPUT"
+  [ -s "$sarif" ] && echo "sarif=$sarif" >> "$GITHUB_OUTPUT"
+fi
+exit "$status"
