@@ -3,7 +3,8 @@
 # Usage: scripts/action.sh WORKSPACE_DIR
 # Writes $RUNNER_TEMP/warden.sarif (if enforce supports --format sarif) and
 # appends the diff markdown to $GITHUB_STEP_SUMMARY. Exits with enforce's
-# status (1 = denials, see tools/exit.h).
+# status (1 = denials, see tools/exit.h). WARDEN_CARGO_ARGS (e.g.
+# "-- build --offline") is passed to enforce.
 set -uo pipefail
 ws="${1:-${GITHUB_WORKSPACE:-.}}"
 out="${RUNNER_TEMP:-/tmp}"
@@ -11,10 +12,10 @@ sarif="$out/warden.sarif"
 cd "$ws" || exit 2
 status=0
 if cargo warden enforce --help 2>&1 | grep -q sarif; then
-  cargo warden enforce --format sarif > "$sarif" || status=$?
+  cargo warden enforce --format sarif ${WARDEN_CARGO_ARGS:-} > "$sarif" || status=$?
 else
   # Until SARIF output lands, run enforce for its exit status only.
-  cargo warden enforce || status=$?
+  cargo warden enforce ${WARDEN_CARGO_ARGS:-} >&2 || status=$?
 fi
 summary="${GITHUB_STEP_SUMMARY:-/dev/stdout}"
 { echo "## warden"; cargo warden diff --format markdown; } >> "$summary" || true
