@@ -17,6 +17,8 @@ constexpr const char kUsage[] =
     "  enforce   build, allow what warden.yaml grants, deny and report the rest\n"
     "  diff      what build scripts do now that they did not before\n"
     "  show      per package: declared vs granted vs last observed\n"
+    "  check     without building: warden.yaml vs Cargo.lock and manifests\n"
+    "  init      write a starting warden.yaml from what packages declare\n"
     "\n"
     "CARGO_ARGS default to `build`. `cargo warden <command> --help` for options.\n"
     "exit status: 0 ok, 1 denials (enforce) or additions (diff), 2 usage or\n"
@@ -42,6 +44,8 @@ int Main(int argc, char** argv) {
   if (command == "enforce") return warden::RunEnforce(args);
   if (command == "diff") return warden::RunDiff(args);
   if (command == "show") return warden::RunShow(args);
+  if (command == "check") return warden::RunCheck(args);
+  if (command == "init") return warden::RunInit(args);
   fprintf(stderr, "cargo-warden: unknown command '%s'\n\n%s", command.c_str(),
           kUsage);
   return warden::kExitUsage;

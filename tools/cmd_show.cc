@@ -10,8 +10,8 @@
 #include "db/store.h"
 #include "learner/learner.h"
 #include "learner/observe.h"
+#include "policy/check.h"
 #include "policy/override.h"
-#include "policy/rule_kinds.h"
 #include "tools/cargo.h"
 #include "tools/cargo_files.h"
 #include "tools/cli.h"
@@ -22,19 +22,6 @@ namespace warden {
 namespace {
 
 namespace po = boost::program_options;
-
-// Lines renders an entry's grants as "kind: value", profiles included.
-std::set<std::string> Lines(const Policy& policy, const std::string& name) {
-  std::set<std::string> out;
-  for (const PackageEntry& e : policy.packages) {
-    if (e.name != name) continue;
-    for (const std::string& p : e.profiles) out.insert("profile: " + p);
-    for (const RuleKindInfo& spec : kRuleKinds)
-      for (const Rule& r : e.*spec.rules)
-        out.insert(std::string(spec.label) + ": " + r.value);
-  }
-  return out;
-}
 
 void PrintSection(const char* title, const std::set<std::string>& lines,
                   const char* empty) {
@@ -115,8 +102,8 @@ int RunShow(const std::vector<std::string>& args) {
     if (!p.has_build_script || (!package.empty() && p.id.name != package))
       continue;
     any = true;
-    std::set<std::string> d = Lines(*declared, p.id.name);
-    std::set<std::string> o = Lines(observed, p.id.name);
+    std::set<std::string> d = GrantLines(*declared, p.id.name);
+    std::set<std::string> o = GrantLines(observed, p.id.name);
     std::set<std::string> undeclared;
     for (const std::string& line : o)
       if (!d.count(line)) undeclared.insert(line);
@@ -124,7 +111,7 @@ int RunShow(const std::vector<std::string>& args) {
            p.id.source.c_str());
     PrintSection("declared (Cargo.toml [package.metadata.warden])", d,
                  p.declared_yaml.empty() ? "nothing declared" : "declares baseline only");
-    PrintSection("granted (warden.yaml)", Lines(granted, p.id.name), "baseline only");
+    PrintSection("granted (warden.yaml)", GrantLines(granted, p.id.name), "baseline only");
     PrintSection(observed_title.c_str(), o, "baseline only");
     if (!p.declared_yaml.empty())
       PrintSection("observed but not declared", undeclared, "none");

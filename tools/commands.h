@@ -15,6 +15,8 @@ int RunLearn(const std::vector<std::string>& args);
 int RunEnforce(const std::vector<std::string>& args);
 int RunDiff(const std::vector<std::string>& args);
 int RunShow(const std::vector<std::string>& args);
+int RunCheck(const std::vector<std::string>& args);
+int RunInit(const std::vector<std::string>& args);
 
 }  // namespace warden
 
