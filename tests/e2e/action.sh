@@ -31,6 +31,7 @@ fi
 
 # A denial must fail the action: a policy without the build script's needs.
 printf 'version: 1\npackages: {}\n' > "$ws/warden.yaml"
+rm -rf "$ws/target/debug"   # build scripts rerun only on a cold build
 "$REPO/scripts/action.sh" "$ws" > "$SCRATCH/action2.log" 2>&1
 rc=$?
 check "the action fails when enforce denies (exit $rc)" [ $rc -ne 0 ]
