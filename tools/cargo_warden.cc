@@ -18,11 +18,13 @@ constexpr const char kUsage[] =
     "  diff      what build scripts do now that they did not before\n"
     "  show      per package: declared vs granted vs last observed\n"
     "  import    seed warden.yaml from census data, without building\n"
+    "  check     without building: warden.yaml vs Cargo.lock and manifests\n"
+    "  init      write a starting warden.yaml from what packages declare\n"
     "\n"
     "CARGO_ARGS default to `build`. `cargo warden <command> --help` for options.\n"
-    "exit status: 0 ok, 1 denials (enforce) or additions (diff), 2 usage or\n"
-    "policy error, 3 environment problem (kernel, cargo, database), 4 the\n"
-    "build failed with nothing denied.\n";
+    "exit status: 0 ok, 1 denials (enforce), additions (diff) or findings\n"
+    "(check), 2 usage or policy error, 3 environment problem (kernel, cargo,\n"
+    "database), 4 the build failed with nothing denied.\n";
 
 int Main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
@@ -44,6 +46,8 @@ int Main(int argc, char** argv) {
   if (command == "diff") return warden::RunDiff(args);
   if (command == "show") return warden::RunShow(args);
   if (command == "import") return warden::RunImport(args);
+  if (command == "check") return warden::RunCheck(args);
+  if (command == "init") return warden::RunInit(args);
   fprintf(stderr, "cargo-warden: unknown command '%s'\n\n%s", command.c_str(),
           kUsage);
   return warden::kExitUsage;

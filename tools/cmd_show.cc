@@ -12,8 +12,8 @@
 #include "learner/inputs.h"
 #include "learner/learner.h"
 #include "learner/observe.h"
+#include "policy/check.h"
 #include "policy/override.h"
-#include "policy/rule_kinds.h"
 #include "tools/cargo.h"
 #include "tools/cargo_files.h"
 #include "tools/cli.h"
@@ -24,19 +24,6 @@ namespace warden {
 namespace {
 
 namespace po = boost::program_options;
-
-// Lines renders an entry's grants as "kind: value", profiles included.
-std::set<std::string> Lines(const Policy& policy, const std::string& name) {
-  std::set<std::string> out;
-  for (const PackageEntry& e : policy.packages) {
-    if (e.name != name) continue;
-    for (const std::string& p : e.profiles) out.insert("profile: " + p);
-    for (const RuleKindInfo& spec : kRuleKinds)
-      for (const Rule& r : e.*spec.rules)
-        out.insert(std::string(spec.label) + ": " + r.value);
-  }
-  return out;
-}
 
 void PrintSection(const char* title, const std::set<std::string>& lines,
                   const char* empty) {
@@ -116,8 +103,8 @@ std::vector<std::string> List(const std::set<std::string>& lines) {
 
 void PrintHuman(const CargoPackage& p, const Views& views,
                 const InputCoverage& inputs) {
-  std::set<std::string> d = Lines(views.declared, p.id.name);
-  std::set<std::string> o = Lines(views.observed, p.id.name);
+  std::set<std::string> d = GrantLines(views.declared, p.id.name);
+  std::set<std::string> o = GrantLines(views.observed, p.id.name);
   std::set<std::string> undeclared;
   for (const std::string& line : o)
     if (!d.count(line)) undeclared.insert(line);
@@ -125,7 +112,7 @@ void PrintHuman(const CargoPackage& p, const Views& views,
          p.id.source.c_str());
   PrintSection("declared (Cargo.toml [package.metadata.warden])", d,
                p.declared_yaml.empty() ? "nothing declared" : "declares baseline only");
-  PrintSection("granted (warden.yaml)", Lines(views.granted, p.id.name), "baseline only");
+  PrintSection("granted (warden.yaml)", GrantLines(views.granted, p.id.name), "baseline only");
   PrintSection(views.observed_title.c_str(), o, "baseline only");
   if (!p.declared_yaml.empty())
     PrintSection("observed but not declared", undeclared, "none");
@@ -147,9 +134,9 @@ void PrintJson(const CargoPackage& p, const Views& views,
       {"name", p.id.name},
       {"version", p.id.version},
       {"source", p.id.source},
-      {"declared", List(Lines(views.declared, p.id.name))},
-      {"granted", List(Lines(views.granted, p.id.name))},
-      {"observed", List(Lines(views.observed, p.id.name))},
+      {"declared", List(GrantLines(views.declared, p.id.name))},
+      {"granted", List(GrantLines(views.granted, p.id.name))},
+      {"observed", List(GrantLines(views.observed, p.id.name))},
       {"observed_run", views.any_run},
       {"undeclared_inputs", inputs.undeclared_inputs},
       {"declared_unread", inputs.declared_unread}};

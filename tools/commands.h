@@ -16,6 +16,8 @@ int RunEnforce(const std::vector<std::string>& args);
 int RunDiff(const std::vector<std::string>& args);
 int RunShow(const std::vector<std::string>& args);
 int RunImport(const std::vector<std::string>& args);
+int RunCheck(const std::vector<std::string>& args);
+int RunInit(const std::vector<std::string>& args);
 
 }  // namespace warden
 

@@ -104,7 +104,7 @@ check help-word "$scratch" "$warden" help
 check no-command "$scratch" "$warden"
 check version "$scratch" "$warden" --version
 check unknown-command "$scratch" "$warden" frobnicate
-for command in learn enforce diff show import; do
+for command in learn enforce diff show import check init; do
   check "help-$command" "$scratch" "$warden" "$command" --help
 done
 check learn-bad-format "$scratch" "$warden" learn --format xml
