@@ -13,14 +13,15 @@ PKGS=(
   # tests/e2e/fresh.sh checks the list), and the tests
   zlib1g-dev librust-libz-sys-dev librust-libc-dev librust-pkg-config-dev
   librust-vcpkg-dev sqlite3 python3 strace
-  # tests/sarif_validate.sh installs Microsoft's SARIF multitool with it
-  npm
 )
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
 command -v cargo >/dev/null || [ -x "$HOME/.cargo/bin/cargo" ] || missing+=(cargo rustc)
+# tests/sarif_validate.sh installs Microsoft's SARIF multitool with npm. An
+# npm that came with another Node.js (NodeSource's) conflicts with Debian's.
+command -v npm >/dev/null || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
