@@ -274,7 +274,7 @@ def report():
             d.startswith("rerun-if") for d in r["directives"]))),
         ("read an undeclared input (of %d with the field)" % len(undecl),
          share(lambda r: r.get("undeclared_inputs")) if undecl else "n/a: "
-         "needs show --format json from the contain branch; rerun the census"),
+         "this warden's show --format json has no undeclared_inputs"),
     ]
     top = sorted(progs.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:15]
     lines = ["# Build-script census", "",
