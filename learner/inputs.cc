@@ -12,8 +12,10 @@ namespace warden {
 namespace {
 
 // IsInput says whether a successful read of `path` is something a build
-// script would be expected to declare: not the system, toolchain or outputs.
+// script would be expected to declare: a file, not the system, toolchain,
+// outputs or scratch space (the C compiler's own `{tmp}/cc*.s`), nor a pipe.
 bool IsInput(const std::string& path, const PathVars& vars) {
+  if (!path.starts_with('/')) return false;
   for (const std::string* dir :
        {&vars.out_dir, &vars.target_dir, &vars.sysroot, &vars.rustup_home}) {
     if (!dir->empty() && IsUnder(path, *dir)) return false;
@@ -22,6 +24,7 @@ bool IsInput(const std::string& path, const PathVars& vars) {
   if (IsUnder(path, vars.manifest_dir) || IsUnder(path, vars.workspace_root)) {
     return true;
   }
+  if (!vars.tmp.empty() && IsUnder(path, vars.tmp)) return false;
   for (const char* system : {"/usr", "/lib", "/lib32", "/lib64", "/etc",
                              "/proc", "/sys", "/dev", "/bin", "/sbin"}) {
     if (IsUnder(path, system)) return false;

@@ -46,11 +46,13 @@ TEST(CheckInputsTest, EnvDirectiveAloneTurnsOffThePackageScan) {
             Paths{"{manifest_dir}/wrapper.h"});
 }
 
-TEST(CheckInputsTest, SystemToolchainOutputsAndDeniedReadsAreNotInputs) {
+TEST(CheckInputsTest, SystemToolchainOutputsScratchPipesAndDeniedReadsAreNotInputs) {
   Observation obs = Started("foo", "1.0.0");  // loader, libc, /proc, /sys
   obs.events.push_back(Ev(Op::kRead, "/usr/include/zlib.h"));
   obs.events.push_back(Ev(Op::kRead, obs.vars.out_dir + "/gen.rs"));
   obs.events.push_back(Ev(Op::kRead, obs.vars.sysroot + "/lib/libstd.rlib"));
+  obs.events.push_back(Ev(Op::kRead, "/tmp/ccAbC123.s"));  // cc's own temporary
+  obs.events.push_back(Ev(Op::kRead, "pipe:"));            // stdin, a pipe
   Event denied = Ev(Op::kRead, "/home/dev/.ssh/id_rsa");
   denied.allowed = false;
   obs.events.push_back(denied);
