@@ -313,12 +313,10 @@ int Main(int argc, char** argv) {
   if (enforce) policy = std::move(*compiled);
 
   SandboxSpec spec = BuildScriptSpec(argc, argv, policy.get());
+  std::unique_ptr<Decider> decider = DeciderFor(policy.get());
   // Before anything of ours is open without O_CLOEXEC.
   std::vector<Event> inherited;
-  if (policy) {
-    PolicyDecider reads(*policy);
-    inherited = InheritedFiles(spec.keep_fds, reads);
-  }
+  if (policy) inherited = InheritedFiles(spec.keep_fds, *decider);
 
   InvocationRecord inv = StartRecord(run_id, id, vars);
   // Hashing a multi-MiB binary takes milliseconds: overlap it with the run.
@@ -326,7 +324,6 @@ int Main(int argc, char** argv) {
       std::async(std::launch::async, Sha256File, program);
 
   EventLog log;
-  std::unique_ptr<Decider> decider = DeciderFor(policy.get());
   DirectiveFilter directives(policy ? *policy : **compiled, enforce);
   if (GetEnv(kEnvLayers) != "build-scripts")
     if (absl::Status s = directives.Start(); !s.ok())
