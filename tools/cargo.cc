@@ -260,8 +260,12 @@ absl::StatusOr<Workspace> LoadWorkspace(const std::string& manifest_path,
     CargoPackage pkg;
     pkg.id.name = p.value("name", "");
     pkg.id.version = p.value("version", "");
-    pkg.id.source =
-        SourceKind(p["source"].is_string() ? p["source"].get<std::string>() : "");
+    pkg.cargo_id = p.value("id", "");
+    // value() with a default: "source" is null for path packages.
+    const auto source = p.find("source");
+    pkg.id.source = SourceKind(source != p.end() && source->is_string()
+                                   ? source->get<std::string>()
+                                   : "");
     std::string manifest = p.value("manifest_path", "");
     pkg.manifest_dir =
         std::filesystem::path(manifest).parent_path().string();

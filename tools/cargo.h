@@ -21,6 +21,7 @@ struct CargoPackage {
   bool has_build_script = false;
   std::string declared_yaml;   // [package.metadata.warden], as JSON text
   std::string build_script;    // its source, relative to manifest_dir
+  std::string cargo_id;        // as cargo's JSON messages write package_id
 };
 
 struct Workspace {

@@ -30,8 +30,10 @@
 #include "tools/cli.h"
 #include "tools/commands.h"
 #include "tools/compile_runs.h"
+#include "tools/console.h"
 #include "tools/context.h"
 #include "tools/floor_env.h"
+#include "tools/messages.h"
 #include "tools/protocol.h"
 #include "tools/report.h"
 #include "tools/shim_install.h"
@@ -50,6 +52,10 @@ struct RunOptions {
   std::string policy_path;
   std::string db_path;
   std::string format = "human";
+  std::string message_format = "human";
+  std::string colour;  // --color, "" when not given
+  bool quiet = false;
+  bool verbose = false;
   bool merge = false;
   bool build_scripts_only = false;  // bench/run's baseline for the layers
   std::vector<std::string> cargo_args;
@@ -86,7 +92,18 @@ bool ParseOptions(const std::vector<std::string>& args, RunOptions& opts,
       ("format", po::value(&opts.format),
        opts.enforce ? "report format: human, json or sarif (a SARIF 2.1.0 document "
                       "on stdout, the human report on stderr)"
-                    : "report format: human or json");
+                    : "report format: human or json")
+      ("message-format", po::value(&opts.message_format),
+       "human, or json: cargo-style JSON records on stdout (one line each, "
+       "keyed by cargo's package_id: warden-build-script, warden-compile, "
+       "warden-request, warden-finished; see README)")
+      ("color", po::value(&opts.colour),
+       "coloured status words: auto (default; CARGO_TERM_COLOR, else only on "
+       "a tty), always or never; also passed to cargo")
+      ("quiet,q", po::bool_switch(&opts.quiet),
+       "print only warnings, errors and the denial report")
+      ("verbose,v", po::bool_switch(&opts.verbose),
+       "also print one line per build-script run");
   if (opts.enforce)
     desc.add_options()(
         "bench-build-scripts-only", po::bool_switch(&opts.build_scripts_only),
@@ -112,6 +129,18 @@ bool ParseOptions(const std::vector<std::string>& args, RunOptions& opts,
     exit_code = kExitUsage;
     return false;
   }
+  if (opts.message_format != "human" && opts.message_format != "json") {
+    std::cerr << "cargo-warden " << name
+              << ": --message-format must be human or json\n";
+    exit_code = kExitUsage;
+    return false;
+  }
+  if (opts.message_format == "json" && opts.format != "human") {
+    std::cerr << "cargo-warden " << name << ": --message-format json and --format "
+              << opts.format << " both write to stdout; choose one\n";
+    exit_code = kExitUsage;
+    return false;
+  }
   if (opts.cargo_args.empty()) opts.cargo_args = {"build"};
   return true;
 }
@@ -128,7 +157,7 @@ int Environment(const std::string& message) {
 }
 
 // Preflight checks the kernel before anything is built.
-int Preflight(bool enforce) {
+int Preflight(bool enforce, const Console& console) {
   if (absl::Status s = KernelSupport(); !s.ok())
     return Environment(std::string(s.message()));
   int abi = LandlockAbi();
@@ -137,21 +166,21 @@ int Preflight(bool enforce) {
         "enforce needs Landlock (Linux >= 5.13 with landlock in the lsm= boot "
         "list); it is the second wall behind the supervisor");
   if (abi < 6)
-    fprintf(stderr,
-            "cargo-warden: note: Landlock ABI %d < 6, signals are checked by "
-            "the supervisor instead of the kernel\n", abi);
+    console.Note(absl::StrCat("Landlock ABI ", abi, " < 6, signals are checked "
+                              "by the supervisor instead of the kernel"));
   return kExitOk;
 }
 
 // WriteProposal implements learn's "never silently overwrite" rule.
-int WriteProposal(const RunOptions& opts, const Policy& proposed) {
+int WriteProposal(const RunOptions& opts, const Console& console,
+                  const Policy& proposed) {
   std::string text = SavePolicy(proposed);
   std::error_code ec;
   if (!fs::exists(opts.policy_path, ec)) {
     if (absl::Status s = WriteFileAtomically(opts.policy_path, text); !s.ok())
       return Environment(std::string(s.message()));
-    fprintf(stderr, "cargo-warden: wrote %s (%zu packages)\n",
-            opts.policy_path.c_str(), proposed.packages.size());
+    console.Status("Wrote", absl::StrCat(opts.policy_path, " (",
+                                         proposed.packages.size(), " packages)"));
     return kExitOk;
   }
   absl::StatusOr<Policy> existing = LoadPolicyFile(opts.policy_path);
@@ -166,7 +195,7 @@ int WriteProposal(const RunOptions& opts, const Policy& proposed) {
   Policy target = opts.merge ? MergePolicies(*existing, proposed) : proposed;
   std::string target_text = SavePolicy(target);
   if (target_text == current.str()) {
-    fprintf(stderr, "cargo-warden: %s is up to date\n", opts.policy_path.c_str());
+    console.Status("Fresh", opts.policy_path + " is up to date");
     return kExitOk;
   }
   std::vector<PolicyChange> changes = DiffPolicies(*existing, target);
@@ -174,30 +203,27 @@ int WriteProposal(const RunOptions& opts, const Policy& proposed) {
       opts.merge ? opts.policy_path : ProposalPath(opts.policy_path);
   if (absl::Status s = WriteFileAtomically(out_path, target_text); !s.ok())
     return Environment(std::string(s.message()));
-  fprintf(stderr, "cargo-warden: %s %s; it differs from %s:\n",
-          opts.merge ? "merged into" : "wrote proposal", out_path.c_str(),
-          opts.policy_path.c_str());
-  PrintChanges(changes, "human", opts.policy_path, stderr);
+  console.Status(opts.merge ? "Merged" : "Proposed",
+                 absl::StrCat(out_path, "; it differs from ", opts.policy_path, ":"));
+  if (!console.quiet()) PrintChanges(changes, "human", opts.policy_path, stderr);
   if (!opts.merge)
-    fprintf(stderr, "review it, then: mv %s %s\n", out_path.c_str(),
-            opts.policy_path.c_str());
+    console.Note(absl::StrCat("review it, then: mv ", out_path, " ", opts.policy_path));
   return kExitOk;
 }
 
 // NoteUndeclared flags behaviour that a package's own
 // [package.metadata.warden] table does not declare.
 void NoteUndeclared(const std::vector<Observation>& observed,
-                    const Policy& proposed) {
+                    const Policy& proposed, const Console& console) {
   std::vector<CargoPackage> packages;
   std::set<std::string> seen;
   for (const Observation& o : observed) {
     if (!seen.insert(o.vars.manifest_dir).second) continue;
-    CargoPackage p{o.package, o.vars.manifest_dir, true, "", ""};
+    CargoPackage p{o.package, o.vars.manifest_dir, true, "", "", ""};
     absl::StatusOr<std::string> table =
         DeclaredTable(o.vars.manifest_dir + "/Cargo.toml");
     if (!table.ok()) {
-      fprintf(stderr, "cargo-warden: warning: %s\n",
-              std::string(table.status().message()).c_str());
+      console.Warning(std::string(table.status().message()));
       continue;
     }
     p.declared_yaml = *table;
@@ -205,15 +231,13 @@ void NoteUndeclared(const std::vector<Observation>& observed,
   }
   absl::StatusOr<Policy> declared = DeclaredPolicy(packages);
   if (!declared.ok()) {
-    fprintf(stderr, "cargo-warden: warning: %s\n",
-            std::string(declared.status().message()).c_str());
+    console.Warning(std::string(declared.status().message()));
     return;
   }
   for (const PolicyChange& c : UndeclaredChanges(*declared, proposed))
-    fprintf(stderr,
-            "cargo-warden: note: %s's build script did what its "
-            "[package.metadata.warden] does not declare: %s %s\n",
-            c.package.c_str(), c.kind.c_str(), c.value.c_str());
+    console.Note(absl::StrCat(c.package, "'s build script did what its "
+                              "[package.metadata.warden] does not declare: ",
+                              c.kind, " ", c.value));
 }
 
 // CheckPolicy makes sure enforce has a policy that loads, before building.
@@ -408,28 +432,30 @@ int ReportUnsupervised(const WorkspaceDirs& dirs, const std::string& format) {
 // (they did not rerun), and says so.
 absl::Status CarryOver(Store& store, int64_t run_id,
                        const std::vector<PackageId>& locked, const PathVars& vars,
-                       std::vector<Observation>& observed) {
+                       const Console& console, std::vector<Observation>& observed) {
   absl::StatusOr<std::vector<Observation>> carried =
       CarriedObservations(store, run_id, locked, vars);
   if (!carried.ok()) return carried.status();
   std::set<std::string> entries;
   for (const Observation& o : *carried)
     entries.insert(absl::StrCat(o.package.name, " ", o.package.version));
-  fprintf(stderr, "cargo-warden: %zu build script%s ran; %zu %s carried over "
-          "from earlier runs", observed.size(), observed.size() == 1 ? "" : "s",
-          entries.size(), entries.size() == 1 ? "entry" : "entries");
+  std::string text = absl::StrCat(
+      observed.size(), " build script", observed.size() == 1 ? "" : "s", " ran; ",
+      entries.size(), entries.size() == 1 ? " entry" : " entries",
+      " carried over from earlier runs");
   if (!entries.empty())
-    fprintf(stderr, " (their build scripts were fresh: %s); `cargo clean -p "
-            "NAME` or touching build.rs makes one rerun",
-            absl::StrJoin(entries, ", ").c_str());
-  fprintf(stderr, "\n");
+    absl::StrAppend(&text, " (their build scripts were fresh: ",
+                    absl::StrJoin(entries, ", "),
+                    "); `cargo clean -p NAME` or touching build.rs makes one rerun");
+  console.Status("Learned", text);
   for (Observation& o : *carried) observed.push_back(std::move(o));
   return absl::OkStatus();
 }
 
 // NoteOtherProcesses says which build scripts read other processes' /proc
 // entries that enforce will refuse and no line can allow.
-void NoteOtherProcesses(const std::vector<Observation>& observed) {
+void NoteOtherProcesses(const std::vector<Observation>& observed,
+                        const Console& console) {
   std::map<std::string, std::pair<uint64_t, std::string>> by_package;
   for (const Observation& o : observed)
     for (const Event& e : o.events)
@@ -439,83 +465,156 @@ void NoteOtherProcesses(const std::vector<Observation>& observed) {
         if (example.empty()) example = e.target;
       }
   for (const auto& [package, seen] : by_package)
-    fprintf(stderr,
-            "cargo-warden: note: %s's build script read %llu entries of other "
-            "processes' /proc (e.g. %s); enforce refuses these whatever "
-            "warden.yaml says, and no line can allow them\n",
-            package.c_str(), static_cast<unsigned long long>(seen.first),
-            seen.second.c_str());
+    console.Note(absl::StrCat(
+        package, "'s build script read ", seen.first, " entries of other "
+        "processes' /proc (e.g. ", seen.second, "); enforce refuses these "
+        "whatever warden.yaml says, and no line can allow them"));
 }
 
-// Conclude reports denials (enforce) or proposes the policy (learn), and
-// returns the exit status.
-int Conclude(Store& store, const RunOptions& opts, const WorkspaceDirs& dirs,
-             int64_t run_id, int cargo_status,
-             std::vector<Observation>& observed) {
-  const PathVars vars = RunVars(dirs);
-  if (opts.enforce) {
-    absl::StatusOr<std::vector<Observation>> compiled =
-        CompileObservations(store, dirs, vars, run_id, /*locked=*/nullptr);
-    if (!compiled.ok()) return Environment(std::string(compiled.status().message()));
-    for (Observation& o : *compiled) observed.push_back(std::move(o));
-    // SARIF takes stdout; the human report still goes to stderr.
-    const bool sarif = opts.format == "sarif";
-    size_t denied = PrintDenials(observed, opts.policy_path,
-                                 sarif ? "human" : opts.format, sarif ? stderr : stdout);
-    if (sarif) PrintDenialsSarif(observed, opts.policy_path, stdout);
-    int unsupervised = ReportUnsupervised(dirs, opts.format);
-    if (unsupervised == kExitEnvironment) return unsupervised;
-    if (denied > 0 || unsupervised != kExitOk) return kExitFindings;
-    if (cargo_status != 0) {
-      fprintf(stderr,
-              "cargo-warden: cargo failed (exit %d), with nothing denied by "
-              "warden's supervisors; a `Permission denied` from rustc or the "
-              "linker above is the floor's (review it, then grant it under "
-              "`compile:`; `cargo warden learn` finds it)\n",
-              cargo_status);
-      return kExitBuildFailed;
-    }
-    return kExitOk;
-  }
+// Reporting is what Conclude needs beside the run: where to talk, and the
+// counts warden-finished sums up (--message-format json).
+struct Reporting {
+  const Console& console;
+  MessageCounts counts;
+};
+
+// PrintMessages writes the --message-format json records of this run's
+// `observed` requests, with cargo's package ids.
+absl::Status PrintMessages(Store& store, const RunOptions& opts, int64_t run_id,
+                           const std::vector<Observation>& observed,
+                           Reporting& reporting) {
+  absl::StatusOr<std::vector<InvocationRecord>> invocations =
+      store.Invocations(run_id);
+  if (!invocations.ok()) return invocations.status();
+  absl::StatusOr<Workspace> ws =
+      LoadWorkspace(opts.manifest_path, opts.cargo_args, Packages::kAll);
+  if (!ws.ok())
+    reporting.console.Warning(absl::StrCat(
+        "package_id is null in the JSON records: ", ws.status().message()));
+  reporting.counts =
+      PrintRunMessages(observed, *invocations, PackageIds(ws.ok() ? ws->packages : std::vector<CargoPackage>{}),
+                       !opts.enforce, stdout);
+  return absl::OkStatus();
+}
+
+// ConcludeEnforce reports the denials of the build scripts (`observed`) and
+// of the compilations, and returns the exit status.
+int ConcludeEnforce(Store& store, const RunOptions& opts, const WorkspaceDirs& dirs,
+                    int64_t run_id, int cargo_status,
+                    std::vector<Observation>& observed, Reporting& reporting) {
+  absl::StatusOr<std::vector<Observation>> compiled =
+      CompileObservations(store, dirs, RunVars(dirs), run_id, /*locked=*/nullptr);
+  if (!compiled.ok()) return Environment(std::string(compiled.status().message()));
+  for (Observation& o : *compiled) observed.push_back(std::move(o));
+  const bool json_messages = opts.message_format == "json";
+  if (json_messages)
+    if (absl::Status s = PrintMessages(store, opts, run_id, observed, reporting); !s.ok())
+      return Environment(std::string(s.message()));
+  // SARIF and JSON records take stdout; the human report then goes to stderr.
+  const bool sarif = opts.format == "sarif";
+  const bool human_to_stderr = sarif || json_messages;
+  size_t denied = PrintDenials(observed, opts.policy_path, sarif ? "human" : opts.format,
+                               human_to_stderr ? stderr : stdout,
+                               reporting.console.colour());
+  if (sarif) PrintDenialsSarif(observed, opts.policy_path, stdout);
+  int unsupervised = ReportUnsupervised(dirs, json_messages ? "human" : opts.format);
+  if (unsupervised == kExitEnvironment) return unsupervised;
+  if (denied > 0 || unsupervised != kExitOk) return kExitFindings;
   if (cargo_status != 0) {
-    fprintf(stderr, "cargo-warden: cargo failed (exit %d); no policy proposed\n",
-            cargo_status);
+    reporting.console.Error(absl::StrCat(
+        "cargo failed (exit ", cargo_status, "), with nothing denied by "
+        "warden's supervisors; a `Permission denied` from rustc or the "
+        "linker above is the floor's (review it, then grant it under "
+        "`compile:`; `cargo warden learn` finds it)"));
     return kExitBuildFailed;
   }
+  reporting.console.Status("Finished", "enforce: no request was denied");
+  return kExitOk;
+}
+
+// ConcludeLearn proposes the policy from `observed`, what earlier runs saw
+// of fresh build scripts, and the compilations, and returns the exit status.
+int ConcludeLearn(Store& store, const RunOptions& opts, const WorkspaceDirs& dirs,
+                  int64_t run_id, int cargo_status,
+                  std::vector<Observation>& observed, Reporting& reporting) {
+  const Console& console = reporting.console;
+  if (cargo_status != 0) {
+    console.Error(absl::StrCat("cargo failed (exit ", cargo_status,
+                               "); no policy proposed"));
+    return kExitBuildFailed;
+  }
+  const PathVars vars = RunVars(dirs);
   absl::StatusOr<std::vector<PackageId>> locked =
       LockedPackages(dirs.root + "/Cargo.lock");
   if (!locked.ok()) return Environment(std::string(locked.status().message()));
-  if (absl::Status s = CarryOver(store, run_id, *locked, vars, observed); !s.ok())
-    return Environment(std::string(s.message()));
   absl::StatusOr<std::vector<Observation>> compiled =
       CompileObservations(store, dirs, vars, run_id, &*locked);
   if (!compiled.ok()) return Environment(std::string(compiled.status().message()));
-  NoteOtherProcesses(observed);
+  if (opts.message_format == "json") {
+    std::vector<Observation> all = observed;
+    all.insert(all.end(), compiled->begin(), compiled->end());
+    if (absl::Status s = PrintMessages(store, opts, run_id, all, reporting); !s.ok())
+      return Environment(std::string(s.message()));
+  }
+  if (absl::Status s = CarryOver(store, run_id, *locked, vars, console, observed);
+      !s.ok())
+    return Environment(std::string(s.message()));
+  NoteOtherProcesses(observed, console);
   Policy proposed = ProposeRunPolicy(observed, CompileReads(*compiled), vars);
-  NoteUndeclared(observed, proposed);
-  return WriteProposal(opts, proposed);
+  NoteUndeclared(observed, proposed, console);
+  return WriteProposal(opts, console, proposed);
 }
 
-int Run(RunOptions opts) {
-  if (int rc = Preflight(opts.enforce); rc != kExitOk) return rc;
-  absl::StatusOr<Located> located = LocateWorkspace(opts);
-  if (!located.ok()) return Environment(std::string(located.status().message()));
-  const WorkspaceDirs* dirs = &located->dirs;
-  if (opts.policy_path.empty()) opts.policy_path = dirs->root + "/warden.yaml";
-  if (opts.db_path.empty()) opts.db_path = dirs->target_dir + "/warden/warden.db";
+// ResolvePaths settles the policy and database paths (defaults, absolute)
+// and checks them before anything is built.
+int ResolvePaths(RunOptions& opts, const WorkspaceDirs& dirs) {
+  if (opts.policy_path.empty()) opts.policy_path = dirs.root + "/warden.yaml";
+  if (opts.db_path.empty()) opts.db_path = dirs.target_dir + "/warden/warden.db";
   std::error_code ec;
   opts.policy_path = fs::weakly_canonical(fs::absolute(opts.policy_path, ec), ec).string();
   opts.db_path = fs::weakly_canonical(fs::absolute(opts.db_path, ec), ec).string();
   if (ec) return Environment(absl::StrCat("cannot resolve ", opts.policy_path,
                                           " or ", opts.db_path, ": ", ec.message()));
-  if (opts.enforce)
-    if (int rc = CheckPolicy(opts.policy_path); rc != kExitOk) return rc;
+  if (opts.enforce) return CheckPolicy(opts.policy_path);
   // Learn writes the policy at the end: say now, not after the build, when
   // it cannot be written there.
   if (const fs::path dir = fs::path(opts.policy_path).parent_path();
-      !opts.enforce && !fs::is_directory(dir, ec))
+      !fs::is_directory(dir, ec))
     return Environment(absl::StrCat("cannot write the policy to ", opts.policy_path,
                                     ": ", dir.string(), " is not a directory"));
+  return kExitOk;
+}
+
+// PrintSupervised sums up what the supervisors recorded, and with -v each
+// build-script run.
+void PrintSupervised(const std::vector<Observation>& observed, int64_t run_id,
+                     const std::string& db_path, const Console& console) {
+  size_t events = 0;
+  for (const Observation& o : observed) {
+    events += o.events.size();
+    size_t denied = 0;
+    for (const Event& e : o.events) denied += e.allowed ? 0 : 1;
+    console.Detail("Supervised",
+                   absl::StrCat(o.package.name, " v", o.package.version, ": ",
+                                o.events.size(), " distinct requests, ", denied,
+                                " denied (out dir ", o.vars.out_dir, ")"));
+  }
+  console.Status("Supervised",
+                 absl::StrCat(observed.size(), " build-script run",
+                              observed.size() == 1 ? ", " : "s, ", events,
+                              " distinct requests recorded (run ", run_id, " in ",
+                              db_path, ")"));
+}
+
+// Supervise runs cargo with warden in front of every build script, then
+// concludes; it returns the exit status.
+int Supervise(RunOptions& opts, Reporting& reporting) {
+  const Console& console = reporting.console;
+  if (int rc = Preflight(opts.enforce, console); rc != kExitOk) return rc;
+  absl::StatusOr<Located> located = LocateWorkspace(opts);
+  if (!located.ok()) return Environment(std::string(located.status().message()));
+  const WorkspaceDirs* dirs = &located->dirs;
+  if (int rc = ResolvePaths(opts, *dirs); rc != kExitOk) return rc;
 
   absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(opts.db_path);
   if (!store.ok()) return Environment(std::string(store.status().message()));
@@ -537,10 +636,11 @@ int Run(RunOptions opts) {
     fs::create_directories(dirs->target_dir + "/tests", ec);
   }
   std::vector<std::string> argv = CargoCommand(opts);
-  fprintf(stderr, "cargo-warden: %s: %s\n", opts.enforce ? "enforce" : "learn",
-          absl::StrJoin(argv, " ").c_str());
-  absl::StatusOr<pid_t> cargo =
-      StartCommand(argv, WardenEnvironment(opts, *dirs, *run_id));
+  console.Status(opts.enforce ? "Enforcing" : "Learning", absl::StrJoin(argv, " "));
+  std::vector<std::string> env = WardenEnvironment(opts, *dirs, *run_id);
+  // cargo's own colours follow warden's --color.
+  if (!opts.colour.empty()) env.push_back("CARGO_TERM_COLOR=" + opts.colour);
+  absl::StatusOr<pid_t> cargo = StartCommand(argv, env);
   if (!cargo.ok()) {
     (void)(*store)->FailResolution(*run_id);
     return Environment(std::string(cargo.status().message()));
@@ -561,14 +661,29 @@ int Run(RunOptions opts) {
   absl::StatusOr<std::vector<Observation>> observed =
       Observations(**store, *run_id, RunVars(*dirs));
   if (!observed.ok()) return Environment(std::string(observed.status().message()));
-  size_t events = 0;
-  for (const Observation& o : *observed) events += o.events.size();
-  fprintf(stderr,
-          "cargo-warden: run %lld: %zu build-script runs supervised, %zu "
-          "distinct events recorded in %s\n",
-          static_cast<long long>(*run_id), observed->size(), events,
-          opts.db_path.c_str());
-  return Conclude(**store, opts, *dirs, *run_id, cargo_status, *observed);
+  PrintSupervised(*observed, *run_id, opts.db_path, console);
+  return opts.enforce ? ConcludeEnforce(**store, opts, *dirs, *run_id, cargo_status,
+                                        *observed, reporting)
+                      : ConcludeLearn(**store, opts, *dirs, *run_id, cargo_status,
+                                      *observed, reporting);
+}
+
+int Run(RunOptions opts) {
+  absl::StatusOr<Console> console = Console::ForStderr(
+      opts.colour, opts.quiet     ? Verbosity::kQuiet
+                   : opts.verbose ? Verbosity::kVerbose
+                                  : Verbosity::kNormal);
+  if (!console.ok()) {
+    fprintf(stderr, "cargo-warden %s: --color: %s\n",
+            opts.enforce ? "enforce" : "learn",
+            std::string(console.status().message()).c_str());
+    return kExitUsage;
+  }
+  Reporting reporting{*console, {}};
+  int rc = Supervise(opts, reporting);
+  if (opts.message_format == "json")
+    PrintFinished(opts.enforce ? "enforce" : "learn", rc, reporting.counts, stdout);
+  return rc;
 }
 
 }  // namespace

@@ -19,6 +19,7 @@
 #include "tools/cli.h"
 #include "tools/commands.h"
 #include "tools/context.h"
+#include "tools/json_line.h"
 
 namespace warden {
 namespace {
@@ -140,8 +141,7 @@ void PrintJson(const CargoPackage& p, const Views& views,
       {"observed_run", views.any_run},
       {"undeclared_inputs", inputs.undeclared_inputs},
       {"declared_unread", inputs.declared_unread}};
-  printf("%s\n",
-         j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+  printf("%s\n", JsonLine(j).c_str());
 }
 
 }  // namespace

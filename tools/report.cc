@@ -2,35 +2,31 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <map>
 
 #include <nlohmann/json.hpp>
 
+#include "absl/strings/str_cat.h"
 #include "policy/matcher.h"
 #include "policy/yaml.h"
+#include "tools/json_line.h"
 #include "tools/sarif.h"
+#include "tools/term.h"
 
 namespace warden {
-namespace {
 
-// JsonLine is `j` on one line; bytes that are not UTF-8 (a path can hold
-// any) become U+FFFD instead of an exception.
-std::string JsonLine(const nlohmann::json& j) {
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+std::string AllowLine(const Observation& o, const Event& e) {
+  if (e.op != Op::kDirective) return SuggestRule(e, o.vars);
+  return e.detail.empty() ? "" : "directives: " + QuotedScalar(e.detail);
 }
+
+namespace {
 
 std::string Describe(const Event& e) {
   if (e.op == Op::kExec && !e.detail.empty()) return e.target + "  (argv: " + e.detail + ")";
   if (e.op == Op::kRename || e.op == Op::kLink) return e.target + " -> " + e.detail;
   return e.target;
-}
-
-// AllowLine is the warden.yaml line that would allow denied `e`, "" when
-// none can. A dropped directive carries the entry that would allow it; none
-// can allow warden's own variables.
-std::string AllowLine(const Observation& o, const Event& e) {
-  if (e.op != Op::kDirective) return SuggestRule(e, o.vars);
-  return e.detail.empty() ? "" : "directives: " + QuotedScalar(e.detail);
 }
 
 // DenialFindings are the denied requests in `observations` as SARIF
@@ -110,11 +106,15 @@ std::vector<SarifFinding> ChangeFindings(const std::vector<PolicyChange>& change
 
 size_t PrintDenials(const std::vector<Observation>& observations,
                     const std::string& policy_path, const std::string& format,
-                    FILE* out) {
+                    FILE* out, bool colour) {
   size_t denied = 0;
   bool json = format == "json";
+  const std::map<std::string, TextPosition> positions =
+      json ? std::map<std::string, TextPosition>{} : PackageEntryPositionsInFile(policy_path);
   std::string last_package;
   for (const Observation& o : observations) {
+    const size_t in_package = std::count_if(o.events.begin(), o.events.end(),
+                                            [](const Event& e) { return !e.allowed; });
     for (const Event& e : o.events) {
       if (e.allowed) continue;
       ++denied;
@@ -134,36 +134,42 @@ size_t PrintDenials(const std::vector<Observation>& observations,
         fprintf(out, "%s\n", JsonLine(j).c_str());
         continue;
       }
-      std::string package = o.package.name + " " + o.package.version;
+      std::string package = o.package.name + " v" + o.package.version;
       if (package != last_package) {
-        fprintf(out, "\n  %s (%s)\n", package.c_str(), o.package.source.c_str());
+        fputs(StatusLine("Denied",
+                         absl::StrCat(package, " (", o.package.source,
+                                      o.compile ? ", compiling" : ", build script",
+                                      "): ", in_package, in_package == 1 ? " request" : " requests"),
+                         Style::kRed, colour).c_str(), out);
         last_package = package;
       }
       fprintf(out, "    denied %-8s %s\n", std::string(OpName(e.op)).c_str(),
               Describe(e).c_str());
+      // The entry's line, so an editor jumps there: path:line.
+      auto entry = positions.find(o.package.name);
       if (!rule.empty() && o.compile)
         fprintf(out, "           allow with, under compile: in %s:  %s\n",
                 policy_path.c_str(), rule.c_str());
+      else if (!rule.empty() && entry != positions.end())
+        fprintf(out, "           allow with, under packages: %s: in %s:%d:  %s\n",
+                o.package.name.c_str(), policy_path.c_str(), entry->second.line,
+                rule.c_str());
       else if (!rule.empty())
-        fprintf(out, "           allow with, under packages: %s: in %s:  %s\n",
+        fprintf(out, "           allow with, under packages: %s: (a new entry) in %s:  %s\n",
                 o.package.name.c_str(), policy_path.c_str(), rule.c_str());
       else if (e.detail == kOtherProcess)
         fprintf(out, "           no warden.yaml line can allow this: another "
                      "process's /proc (its environment, its files)\n");
     }
   }
-  if (!json) {
-    if (denied == 0) {
-      fprintf(out, "cargo-warden: no request was denied\n");
-    } else {
-      fprintf(out,
-              "\ncargo-warden: error[W001]: %zu request%s denied by %s\n"
-              "hint: if a request is legitimate, add the line shown to the "
-              "package's entry (or to the override file) after review; "
-              "`cargo warden learn` proposes them\n",
-              denied, denied == 1 ? " was" : "s were", policy_path.c_str());
-    }
-  }
+  if (!json && denied > 0)
+    fprintf(out,
+            "%s: %zu request%s denied by %s\n"
+            "hint: if a request is legitimate, add the line shown to the "
+            "package's entry (or to the override file) after review; "
+            "`cargo warden learn` proposes them\n",
+            Painted("error[W001]", Style::kRed, colour).c_str(), denied,
+            denied == 1 ? " was" : "s were", policy_path.c_str());
   return denied;
 }
 
@@ -177,7 +183,8 @@ void PrintUnsupervised(const std::vector<std::string>& build_scripts,
   for (const std::string& path : build_scripts) {
     if (format == "json") {
       fprintf(out, "%s\n",
-              JsonLine({{"kind", "unsupervised"}, {"build_script", path}}).c_str());
+              JsonLine(nlohmann::json{{"kind", "unsupervised"}, {"build_script", path}})
+                  .c_str());
     } else {
       fprintf(out,
               "cargo-warden: denied: a build script ran outside warden's "

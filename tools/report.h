@@ -10,12 +10,19 @@
 
 namespace warden {
 
+// AllowLine is the warden.yaml line that would allow denied `e` of `o`, ""
+// when none can. A dropped directive carries the entry that would allow it;
+// none can allow warden's own variables.
+std::string AllowLine(const Observation& o, const Event& e);
+
 // PrintDenials lists every denied request: package, version, operation,
-// target and the warden.yaml line that would allow it. Returns how many
-// distinct denials there were. `format` is "human" or "json" (JSON Lines).
+// target and the warden.yaml line that would allow it (with the line of the
+// package's entry), grouped per package. Returns how many distinct denials
+// there were. `format` is "human" (status words coloured when `colour`) or
+// "json" (JSON Lines).
 size_t PrintDenials(const std::vector<Observation>& observations,
                     const std::string& policy_path, const std::string& format,
-                    FILE* out);
+                    FILE* out, bool colour);
 
 // PrintDenialsSarif writes the denials PrintDenials lists as one SARIF 2.1.0
 // document (tools/sarif.h): rule WARDEN-<OP>-DENIED, help the warden.yaml

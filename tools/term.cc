@@ -37,11 +37,14 @@ bool UseColour(ColourMode flag, const char* env, bool is_tty) {
   return mode == ColourMode::kAlways;
 }
 
+std::string Painted(const std::string& text, Style style, bool colour) {
+  return colour ? std::string(Code(style)) + text + "\x1b[0m" : text;
+}
+
 std::string StatusLine(const std::string& word, const std::string& text,
                        Style style, bool colour) {
   std::string pad(word.size() < kStatusWidth ? kStatusWidth - word.size() : 0, ' ');
-  std::string shown = colour ? std::string(Code(style)) + word + "\x1b[0m" : word;
-  return pad + shown + " " + text + "\n";
+  return pad + Painted(word, style, colour) + " " + text + "\n";
 }
 
 }  // namespace warden

@@ -30,6 +30,9 @@ bool UseColour(ColourMode flag, const char* env, bool is_tty);
 // cyan notes, yellow warnings), always bold.
 enum class Style { kGreen, kRed, kCyan, kYellow };
 
+// Painted is `text` in bold `style` when `colour`, else `text` unchanged.
+std::string Painted(const std::string& text, Style style, bool colour);
+
 // StatusLine is `word` right-aligned to cargo's width of 12, a space,
 // `text` and a newline; the word in bold colour when `colour`.
 std::string StatusLine(const std::string& word, const std::string& text,

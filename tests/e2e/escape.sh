@@ -62,9 +62,8 @@ absent() { [ ! -e "$1" ]; }
 no_secret() { ! grep -rqaF "$secret" "$@"; }
 # reports PKG DIRECTIVE LOG: the report has a denied directive line for PKG.
 reports() {
-  awk -v pkg="  escape-$1 " -v dir="$2" '
-    index($0, pkg) == 1 { inpkg = 1; next }
-    /^  [^ ]/ { inpkg = 0 }
+  awk -v pkg="Denied escape-$1 v" -v dir="$2" '
+    /^ *Denied / { inpkg = index($0, pkg) > 0; next }
     inpkg && /denied directive/ && index($0, dir) { found = 1 }
     END { exit !found }' "$3"
 }

@@ -58,7 +58,7 @@ failed=0
 
 normalise() {
   sed -e "s|$scratch|<TMP>|g" -e "s|$warden|cargo-warden|g" \
-      -e '/^cargo-warden: note: Landlock ABI [0-9]* < 6/d'
+      -e '/^note: Landlock ABI [0-9]* < 6/d'
 }
 
 # check NAME DIR CMD... runs CMD in DIR and compares what it printed.
@@ -140,7 +140,19 @@ check enforce-human "$scratch/ws-enforce" env CARGO="$scratch/fake-cargo" \
   "$warden" enforce --db "$scratch/enforce-human.db" -- build --offline
 check enforce-json "$scratch/ws-enforce" env CARGO="$scratch/fake-cargo" \
   "$warden" enforce --db "$scratch/enforce-json.db" --format json -- build --offline
+# The same report in colour, quiet, and with cargo-style JSON records on
+# stdout (package_id from the real cargo metadata).
+check enforce-colour "$scratch/ws-enforce" env CARGO="$scratch/fake-cargo" \
+  "$warden" enforce --db "$scratch/enforce-colour.db" --color always -- build --offline
+check enforce-quiet "$scratch/ws-enforce" env CARGO="$scratch/fake-cargo" \
+  "$warden" enforce --db "$scratch/enforce-quiet.db" -q -- build --offline
+check enforce-message-json "$scratch/ws-enforce" env CARGO="$scratch/fake-cargo" \
+  "$warden" enforce --db "$scratch/enforce-message-json.db" --message-format json \
+  -- build --offline
 kernel_may_lack=
+check enforce-message-format-clash "$scratch" "$warden" enforce \
+  --message-format json --format sarif
+check enforce-bad-colour "$scratch" "$warden" enforce --color sometimes
 
 echo "1..$count"
 [ "$failed" -eq 0 ]
