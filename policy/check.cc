@@ -84,6 +84,26 @@ const char* CheckKindName(CheckKind kind) {
   return "unknown";
 }
 
+const char* CheckKindHelp(CheckKind kind) {
+  switch (kind) {
+    case CheckKind::kMissingEntry:
+      return "add an entry for the package under packages: in warden.yaml "
+             "(`cargo warden learn` proposes one, `cargo warden init` a starting one)";
+    case CheckKind::kStaleEntry:
+      return "remove the entry: the package is no longer in Cargo.lock";
+    case CheckKind::kVersionMismatch:
+      return "review what the locked version's build script does (`cargo warden "
+             "diff`), then update the entry's version requirement";
+    case CheckKind::kDeclaredNotGranted:
+      return "the package says its build script needs this: grant it in "
+             "warden.yaml after review, or expect a denial";
+    case CheckKind::kGrantedNotDeclared:
+      return "warden.yaml grants more than the package declares: review "
+             "whether the grant is still needed";
+  }
+  return "";
+}
+
 std::set<std::string> GrantLines(const Policy& policy, const std::string& name) {
   std::set<std::string> out;
   for (const PackageEntry& e : policy.packages) {

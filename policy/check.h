@@ -23,6 +23,9 @@ enum class CheckKind {
 // CheckKindName is the stable name used in json output: "missing-entry".
 const char* CheckKindName(CheckKind kind);
 
+// CheckKindHelp says how to resolve a finding of `kind`.
+const char* CheckKindHelp(CheckKind kind);
+
 struct CheckFinding {
   CheckKind kind;
   std::string package;  // crate name

@@ -4,9 +4,9 @@
 # into a cache dir. Skips only when npm is absent. TAP output.
 # Usage: sarif_validate.sh SARIF_TEST_BINARY CARGO_WARDEN
 set -uo pipefail
-echo "1..4"
+echo "1..5"
 if ! command -v npm >/dev/null; then
-  echo "ok 1 # SKIP npm not installed"; echo "ok 2 # SKIP npm not installed"; echo "ok 3 # SKIP npm not installed"; echo "ok 4 # SKIP npm not installed"; exit 0
+  for i in 1 2 3 4 5; do echo "ok $i # SKIP npm not installed"; done; exit 0
 fi
 cache="${WARDEN_NPM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/warden-npm}"
 tool="$cache/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
@@ -54,3 +54,14 @@ if [ "$rc" = 1 ] && grep -q '"ruleId": "WARDEN-CREATE-DENIED"' "$dir/enforce.sar
    validate "$dir/enforce.sarif"
 then echo "ok 4 enforce --format sarif is valid SARIF 2.1.0"
 else echo "not ok 4 enforce --format sarif is valid SARIF 2.1.0 (rc $rc)"; sed 's/^/# /' "$dir/enforce.err" | tail -20; fi
+# check --format sarif: the same fixture with no entry for unstable (a
+# build script) and one for a package not locked: exit 1, both findings,
+# the stale one located at its entry (line 3).
+printf 'version: 1\npackages:\n  other: {}\n' >"$dir/ws/warden.yaml"
+(cd "$dir/ws" && "$warden" check --format sarif >"$dir/check.sarif" 2>"$dir/check.err")
+rc=$?
+if [ "$rc" = 1 ] && grep -q '"ruleId": "WARDEN-CHECK-MISSING-ENTRY"' "$dir/check.sarif" &&
+   grep -q '"ruleId": "WARDEN-CHECK-STALE-ENTRY"' "$dir/check.sarif" &&
+   grep -q '"startLine": 3' "$dir/check.sarif" && validate "$dir/check.sarif"
+then echo "ok 5 check --format sarif is valid SARIF 2.1.0"
+else echo "not ok 5 check --format sarif is valid SARIF 2.1.0 (rc $rc)"; sed 's/^/# /' "$dir/check.err" | tail -20; fi
