@@ -35,6 +35,9 @@ PackageEntry Baseline() {
       /*read=*/
       {"{manifest_dir}/**", "{out_dir}/**", "{sysroot}/**",
        "{target_dir}/*/deps/*.so*", "{target_dir}/*/*/deps/*.so*",
+       // A panicking build script's backtrace reads its own binary and the
+       // system's debug symbols: compiled code, no secrets.
+       "{target_dir}/*/build/*/*.warden-real", "/usr/lib/debug/.build-id/**",
        "/etc/ld.so.cache", "/etc/ld.so.preload",
        "/lib/x86_64-linux-gnu/*.so*", "/usr/lib/x86_64-linux-gnu/*.so*",
        "/lib64/ld-linux-x86-64.so.2", "/usr/lib/locale/**",

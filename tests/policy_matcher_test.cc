@@ -315,8 +315,12 @@ TEST(BaselineTest, AllowsTheRuntime) {
         "/sys/devices/system/cpu/online", "/dev/urandom",
         "/home/u/.rustup/toolchains/stable-x86_64-unknown-linux-gnu/lib/"
         "libstd.so",
-        "/work/target/debug/deps/libfoo.so"})
+        "/work/target/debug/deps/libfoo.so",
+        "/work/target/debug/build/foo-0123/build_script_build-0123.warden-real",
+        "/usr/lib/debug/.build-id/93/ac61ec5a8eb1396f9fbd.debug"})
     EXPECT_EQ(Origin(*policy, Access::kRead, path), "baseline: read") << path;
+  EXPECT_EQ(Origin(*policy, Access::kRead, "/work/target/debug/build/foo-0123/out.key"),
+            "denied");
   for (const char* path :
        {"/dev/null", "/dev/tty", "/dev/fd/3", "/proc/self/fd/4",
         "/proc/4242/fd/5"})
