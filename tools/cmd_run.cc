@@ -18,8 +18,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "db/store.h"
+#include "learner/contained.h"
 #include "learner/learner.h"
 #include "learner/observe.h"
+#include "policy/decider.h"
 #include "policy/floor.h"
 #include "policy/override.h"
 #include "policy/pattern.h"
@@ -30,6 +32,7 @@
 #include "tools/cli.h"
 #include "tools/commands.h"
 #include "tools/compile_runs.h"
+#include "tools/contained_report.h"
 #include "tools/context.h"
 #include "tools/floor_env.h"
 #include "tools/protocol.h"
@@ -51,6 +54,7 @@ struct RunOptions {
   std::string db_path;
   std::string format = "human";
   bool merge = false;
+  bool contained = false;  // learn --contained (policy/contained.h)
   bool build_scripts_only = false;  // bench/run's baseline for the layers
   std::vector<std::string> cargo_args;
 };
@@ -96,7 +100,12 @@ bool ParseOptions(const std::vector<std::string>& args, RunOptions& opts,
   if (!opts.enforce)
     desc.add_options()("merge",
                        po::bool_switch(&opts.merge),
-                       "add what was learned to the existing policy in place");
+                       "add what was learned to the existing policy in place")(
+        "contained", po::bool_switch(&opts.contained),
+        "refuse the build scripts network, reads under $HOME outside the "
+        "build, writes outside it and programs outside the system and the "
+        "toolchain (what the policy grants passes); the proposal grants what "
+        "was refused, each rule marked `needs review:`");
   po::variables_map vm;
   if (!ParseCommandLine(args, name, desc, nullptr, vm, opts.cargo_args,
                         exit_code)) {
@@ -337,6 +346,11 @@ absl::Status Confirm(Store& store, int64_t run_id, const RunOptions& opts,
   return status;
 }
 
+Mode RunMode(const RunOptions& opts) {
+  if (opts.enforce) return Mode::kEnforce;
+  return opts.contained ? Mode::kContainedLearn : Mode::kLearn;
+}
+
 // RunVars are the path variables common to the whole run (no package's).
 PathVars RunVars(const WorkspaceDirs& dirs) {
   PathVars vars = MachineVars("");
@@ -358,7 +372,7 @@ std::vector<std::string> WardenEnvironment(const RunOptions& opts,
   floor.read_paths.push_back(dir + "/warden-run");
   std::vector<std::string> env = {
       absl::StrCat(kEnvFloor, "=", EncodePlan(floor)),
-      absl::StrCat(kEnvMode, "=", opts.enforce ? "enforce" : "learn"),
+      absl::StrCat(kEnvMode, "=", ModeName(RunMode(opts))),
       absl::StrCat(kEnvDb, "=", opts.db_path),
       absl::StrCat(kEnvRunId, "=", run_id),
       absl::StrCat(kEnvPolicy, "=", opts.enforce ? opts.policy_path : ""),
@@ -477,7 +491,11 @@ int Conclude(Store& store, const RunOptions& opts, const WorkspaceDirs& dirs,
     }
     return kExitOk;
   }
+  const std::vector<std::string> warden_files =
+      WardenFiles(opts.db_path, opts.policy_path);
   if (cargo_status != 0) {
+    if (opts.contained)
+      PrintContainedBlame(ContainedDenials(observed, warden_files), stderr);
     fprintf(stderr, "cargo-warden: cargo failed (exit %d); no policy proposed\n",
             cargo_status);
     return kExitBuildFailed;
@@ -491,7 +509,10 @@ int Conclude(Store& store, const RunOptions& opts, const WorkspaceDirs& dirs,
       CompileObservations(store, dirs, vars, run_id, &*locked);
   if (!compiled.ok()) return Environment(std::string(compiled.status().message()));
   NoteOtherProcesses(observed);
-  Policy proposed = ProposeRunPolicy(observed, CompileReads(*compiled), vars);
+  if (opts.contained)
+    PrintContainedSummary(ContainedDenials(observed, warden_files), stderr);
+  Policy proposed =
+      ProposeReviewed(observed, CompileReads(*compiled), vars, warden_files);
   NoteUndeclared(observed, proposed);
   return WriteProposal(opts, proposed);
 }
@@ -537,7 +558,8 @@ int Run(RunOptions opts) {
     fs::create_directories(dirs->target_dir + "/tests", ec);
   }
   std::vector<std::string> argv = CargoCommand(opts);
-  fprintf(stderr, "cargo-warden: %s: %s\n", opts.enforce ? "enforce" : "learn",
+  fprintf(stderr, "cargo-warden: %s: %s\n",
+          ModeName(RunMode(opts)),
           absl::StrJoin(argv, " ").c_str());
   absl::StatusOr<pid_t> cargo =
       StartCommand(argv, WardenEnvironment(opts, *dirs, *run_id));
