@@ -493,6 +493,8 @@ int Conclude(Store& store, const RunOptions& opts, const WorkspaceDirs& dirs,
   }
   const std::vector<std::string> warden_files =
       WardenFiles(opts.db_path, opts.policy_path);
+  if (opts.contained)
+    PrintContainedSummary(ContainedDenials(observed, warden_files), stderr);
   if (cargo_status != 0) {
     if (opts.contained)
       PrintContainedBlame(ContainedDenials(observed, warden_files), stderr);
@@ -509,8 +511,6 @@ int Conclude(Store& store, const RunOptions& opts, const WorkspaceDirs& dirs,
       CompileObservations(store, dirs, vars, run_id, &*locked);
   if (!compiled.ok()) return Environment(std::string(compiled.status().message()));
   NoteOtherProcesses(observed);
-  if (opts.contained)
-    PrintContainedSummary(ContainedDenials(observed, warden_files), stderr);
   Policy proposed =
       ProposeReviewed(observed, CompileReads(*compiled), vars, warden_files);
   NoteUndeclared(observed, proposed);

@@ -26,7 +26,7 @@ void PrintContainedSummary(const std::vector<ContainedDenial>& denials,
     counts.push_back(absl::StrCat(reason, ": ", n));
   fprintf(out,
           "cargo-warden: --contained refused %zu request%s of %zu package%s "
-          "(%s); the proposal grants them with a `needs review:` comment\n",
+          "(%s)\n",
           denials.size(), denials.size() == 1 ? "" : "s", packages.size(),
           packages.size() == 1 ? "" : "s",
           absl::StrJoin(counts, ", ").c_str());

@@ -11,7 +11,7 @@
 namespace warden {
 
 // PrintContainedSummary says in one line how many distinct requests the fence
-// refused, by reason, and that the proposal marks them.
+// refused, by reason.
 void PrintContainedSummary(const std::vector<ContainedDenial>& denials,
                            FILE* out);
 
