@@ -493,11 +493,13 @@ int Conclude(Store& store, const RunOptions& opts, const WorkspaceDirs& dirs,
   }
   const std::vector<std::string> warden_files =
       WardenFiles(opts.db_path, opts.policy_path);
-  if (opts.contained)
-    PrintContainedSummary(ContainedDenials(observed, warden_files), stderr);
+  if (opts.contained) {
+    const std::vector<ContainedDenial> denials =
+        ContainedDenials(observed, warden_files);
+    PrintContainedSummary(denials, stderr);
+    if (cargo_status != 0) PrintContainedBlame(denials, stderr);
+  }
   if (cargo_status != 0) {
-    if (opts.contained)
-      PrintContainedBlame(ContainedDenials(observed, warden_files), stderr);
     fprintf(stderr, "cargo-warden: cargo failed (exit %d); no policy proposed\n",
             cargo_status);
     return kExitBuildFailed;
@@ -558,8 +560,7 @@ int Run(RunOptions opts) {
     fs::create_directories(dirs->target_dir + "/tests", ec);
   }
   std::vector<std::string> argv = CargoCommand(opts);
-  fprintf(stderr, "cargo-warden: %s: %s\n",
-          ModeName(RunMode(opts)),
+  fprintf(stderr, "cargo-warden: %s: %s\n", ModeName(RunMode(opts)),
           absl::StrJoin(argv, " ").c_str());
   absl::StatusOr<pid_t> cargo =
       StartCommand(argv, WardenEnvironment(opts, *dirs, *run_id));

@@ -15,7 +15,8 @@ inline constexpr const char kEnvMode[] = "WARDEN_MODE";        // ModeName
 inline constexpr const char kEnvDb[] = "WARDEN_DB";
 inline constexpr const char kEnvRunId[] = "WARDEN_RUN_ID";
 inline constexpr const char kEnvPolicy[] = "WARDEN_POLICY";    // enforce only
-// The policy file's path in both modes (learn protects it from writes).
+// The policy file's path in every mode (learn protects it from writes;
+// contained learn lets through what it grants).
 inline constexpr const char kEnvPolicyFile[] = "WARDEN_POLICY_FILE";
 inline constexpr const char kEnvShim[] = "WARDEN_SHIM";        // supervisor binary
 inline constexpr const char kEnvTargetDir[] = "WARDEN_TARGET_DIR";
