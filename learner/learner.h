@@ -26,6 +26,8 @@ struct Observation {
   // driver and linker it ran) under warden's floor, not of its build script:
   // their grants go in the policy's `compile:` section.
   bool compile = false;
+  // The build script's exit status (0: it succeeded).
+  int exit_status = 0;
 };
 
 // ProposePolicy writes the narrowest readable policy that allows every

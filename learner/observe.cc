@@ -79,6 +79,7 @@ absl::StatusOr<std::vector<Observation>> ObservationsOf(
   for (const InvocationRecord& inv : invs) {
     Observation& o = by_inv[inv.id];
     o.package = {inv.package, inv.version, inv.source};
+    o.exit_status = inv.exit_status;
     o.vars = VarsFor(run, inv, TargetDirOf(inv.out_dir, machine.target_dir),
                      machine);
   }

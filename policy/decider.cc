@@ -5,15 +5,20 @@
 
 namespace warden {
 
-bool LearnDecider::Decide(const Event& event, std::string_view) {
-  if (AccessOf(event.op) != Access::kWrite) return true;
-  for (const std::string& path : protected_) {
+bool WritesWardenFile(const Event& event,
+                      const std::vector<std::string>& warden_files) {
+  if (AccessOf(event.op) != Access::kWrite) return false;
+  for (const std::string& path : warden_files) {
     for (const std::string& name : {event.target, event.detail}) {
       if (name.size() >= path.size() && name.compare(0, path.size(), path) == 0)
-        return false;
+        return true;
     }
   }
-  return true;
+  return false;
+}
+
+bool LearnDecider::Decide(const Event& event, std::string_view) {
+  return !WritesWardenFile(event, protected_);
 }
 
 std::vector<std::string> WardenFiles(const std::string& db_path,

@@ -42,6 +42,11 @@ class LearnDecider : public Decider {
   std::vector<std::string> protected_;
 };
 
+// WritesWardenFile says whether `event` writes one of `warden_files` (or a
+// name they prefix) by either of its names: what LearnDecider refuses.
+bool WritesWardenFile(const Event& event,
+                      const std::vector<std::string>& warden_files);
+
 // WardenFiles are what LearnDecider protects: the database at `db_path`
 // with its -wal and -shm files (a prefix covers them), and the policy file
 // with its override file.

@@ -18,10 +18,6 @@ using policy_internal::NetScheme;
 using policy_internal::ParseNetRule;
 using policy_internal::PatternRoot;
 
-// The system's programs and libraries: read and execute.
-constexpr const char* kSystemPrograms[] = {
-    "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/opt",
-};
 // Read without execute, as far as any user may read them: configuration,
 // devices and the kernel's views. Landlock does not stop a process from
 // reading another one's /proc/<pid>/environ, so the floor grants no numeric
@@ -43,8 +39,6 @@ constexpr SystemData kSystemData[] = {
     {"/sys/fs/cgroup", 0},
     {"/sys/kernel/mm/transparent_hugepage", 0},
 };
-// Harmless sinks every tool opens for writing.
-constexpr const char* kDevices[] = {"/dev/null", "/dev/zero", "/dev/full"};
 
 bool WorldReadable(const std::filesystem::path& path) {
   namespace fs = std::filesystem;
@@ -128,7 +122,7 @@ LandlockPlan BaseFloor(const Policy& policy, const PathVars& vars,
   LandlockPlan plan;
   plan.restrict_fs = true;
   plan.scope = landlock_abi >= 6;
-  for (const char* dir : kSystemPrograms) plan.read_paths.push_back(dir);
+  for (const char* dir : kSystemProgramDirs) plan.read_paths.push_back(dir);
   for (const std::string& dir : vars.path_dirs) plan.read_paths.push_back(dir);
   AddIfSet(vars.rustup_home, plan.read_paths);
   AddIfSet(vars.sysroot, plan.read_paths);
@@ -142,7 +136,7 @@ LandlockPlan BaseFloor(const Policy& policy, const PathVars& vars,
     AddReadable(data.dir, data.split_depth, plan.data_paths);
   AddIfSet(vars.workspace_root, plan.data_paths);
   AddIfSet(vars.target_dir, plan.data_paths);
-  for (const char* device : kDevices) plan.scratch_paths.push_back(device);
+  for (const char* device : kSinkDevices) plan.scratch_paths.push_back(device);
 
   const PackageEntry& grants = policy.compile;
   AddRoots(grants.read, vars, plan.data_paths);

@@ -28,6 +28,15 @@
 
 namespace warden {
 
+// The system's programs and libraries, which the floor reads and executes
+// (and contained learn lets build scripts execute, policy/contained.h).
+inline constexpr const char* kSystemProgramDirs[] = {
+    "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/opt",
+};
+// Harmless sinks every tool opens for writing.
+inline constexpr const char* kSinkDevices[] = {"/dev/null", "/dev/zero",
+                                               "/dev/full"};
+
 // BaseFloor is the part of the floor common to every program of one run:
 // system (what any user may read of /etc, /dev, /proc and /sys; no other
 // process's /proc/<pid>), toolchain ({rustup_home}, {cargo_home}/bin, $PATH), package

@@ -5,8 +5,15 @@
 #   crate, learn ok, enforce ok, denials, events recorded, max lines per
 #   package entry, second learn identical, wall seconds plain/learn/enforce.
 # Projects with EXPECT_FAIL must fail under warden as they fail without it.
-# Usage: scripts/corpus.sh [crate ...]   (needs ../shared/corpus/setup.sh run)
+# With --contained, instead: `learn --contained` alone, printing
+#   crate, built, requests the fence refused (all, then per reason: network,
+#   $HOME read, write outside, exec outside, credentials), wall seconds;
+# the refused rules are in <crate>/warden.yaml ("needs review:") or, when the
+# build failed, in <crate>/learn.log.
+# Usage: scripts/corpus.sh [--contained] [crate ...]
+#   (needs ../shared/corpus/setup.sh run)
 set -u
+contained=0; [ "${1:-}" = --contained ] && { contained=1; shift; }
 here="$(cd "$(dirname "$0")/.." && pwd)"
 CORPUS="${WARDEN_CORPUS:-$here/../shared/corpus}"
 WARDEN="${WARDEN:-$here/build/tools/cargo-warden}"
@@ -19,10 +26,10 @@ fi
 now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.1f", b-a}'; }
 
-printf '%-24s %-6s %-8s %7s %7s %9s %-9s %7s %7s %7s\n' crate learn enforce denied events max_lines identical plain_s learn_s enf_s
-fails=0
-for c in "${crates[@]}"; do
-  dir="$WORK/$c"; rm -rf "$dir"; mkdir -p "$dir/.cargo"
+# prepare CRATE DIR: a fresh copy of the project, buildable offline.
+prepare() {
+  local c="$1" dir="$2"
+  rm -rf "$dir"; mkdir -p "$dir/.cargo"
   # The whole project: some carry their own build.rs and data (proto/, native/).
   cp -r "$CORPUS/crates/$c/." "$dir/"
   cp "$CORPUS/cargo-config.toml" "$dir/.cargo/config.toml"
@@ -33,6 +40,37 @@ for c in "${crates[@]}"; do
       GIT_AUTHOR_DATE=2026-01-01T00:00:00Z GIT_COMMITTER_DATE=2026-01-01T00:00:00Z \
       git -c user.name=corpus -c user.email=corpus@example.invalid commit -qm corpus )
   fi
+}
+
+# refused LOG REASON: how many requests learn's summary line says the fence
+# refused for REASON ("" for all).
+refused() {
+  local line; line=$(grep -m1 -- '--contained refused' "$1")
+  case "$line" in *'refused nothing'*|'') echo 0; return ;; esac
+  if [ -z "$2" ]; then sed -E 's/.*refused ([0-9]+) request.*/\1/' <<<"$line"
+  else grep -oE "$2: [0-9]+" <<<"$line" | grep -oE '[0-9]+$' || echo 0; fi
+}
+
+if [ $contained -eq 1 ]; then
+  printf '%-24s %-6s %7s %7s %7s %7s %7s %7s %7s\n' crate built refused network home write exec creds learn_s
+  for c in "${crates[@]}"; do
+    dir="$WORK/$c"; prepare "$c" "$dir"; cd "$dir"
+    t0=$(now); "$WARDEN" learn --contained -- build --offline > learn.log 2>&1; rc=$?; t1=$(now)
+    built=$([ $rc -eq 0 ] && echo yes || echo FAIL)
+    [ -f "$CORPUS/crates/$c/EXPECT_FAIL" ] && built="$built(xf)"
+    printf '%-24s %-6s %7s %7s %7s %7s %7s %7s %7s\n' "$c" "$built" "$(refused learn.log '')" \
+      "$(refused learn.log network)" "$(refused learn.log 'read under \$HOME')" \
+      "$(refused learn.log 'write outside[^:]*')" "$(refused learn.log 'exec outside[^:]*')" \
+      "$(refused learn.log "read of cargo's registry credentials")" "$(secs $t0 $t1)"
+  done
+  echo "(logs and policies: $WORK/<crate>/)"
+  exit 0
+fi
+
+printf '%-24s %-6s %-8s %7s %7s %9s %-9s %7s %7s %7s\n' crate learn enforce denied events max_lines identical plain_s learn_s enf_s
+fails=0
+for c in "${crates[@]}"; do
+  dir="$WORK/$c"; prepare "$c" "$dir"
   xfail=0; [ -f "$CORPUS/crates/$c/EXPECT_FAIL" ] && xfail=1
   cd "$dir"
   t0=$(now); cargo build --offline -q > plain.log 2>&1; plain_rc=$?; t1=$(now)

@@ -9,6 +9,14 @@ namespace {
 
 using Fds = std::vector<int>;
 
+TEST(Mode, NamesRoundTripAndNothingElseParses) {
+  for (Mode mode : {Mode::kLearn, Mode::kContainedLearn, Mode::kEnforce})
+    EXPECT_EQ(ParseMode(ModeName(mode)), mode);
+  EXPECT_STREQ(ModeName(Mode::kContainedLearn), "learn-contained");
+  EXPECT_EQ(ParseMode(""), std::nullopt);
+  EXPECT_EQ(ParseMode("contained"), std::nullopt);
+}
+
 TEST(JobserverFds, CargoPassesBothSpellings) {
   // What cargo sets: the old and the new flag, naming the same pipe.
   EXPECT_EQ(JobserverFds("-j --jobserver-fds=3,4 --jobserver-auth=3,4"),

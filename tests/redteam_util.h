@@ -40,6 +40,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
+#include "policy/contained.h"
 #include "policy/decider.h"
 #include "policy/matcher.h"
 #include "tracer/event.h"
@@ -212,6 +213,16 @@ class RedTeam : public ::testing::Test {
     return compiled.ok() ? std::move(*compiled) : nullptr;
   }
 
+  // Contained learn's view of the test: the secret's dir is $HOME, the
+  // allowed dir the build's OUT_DIR.
+  PathVars ContainedVars() const {
+    PathVars vars;
+    vars.home = secret_dir_;
+    vars.out_dir = allowed_;
+    vars.manifest_dir = bin_;
+    return vars;
+  }
+
   LandlockPlan Plan() const {
     LandlockPlan plan;
     plan.restrict_fs = true;
@@ -264,7 +275,8 @@ class RedTeam : public ::testing::Test {
     spec.argv = {hostile_, mode};
     spec.env = Env();
     spec.keep_fds = keep_fds_;
-    spec.enforce = true;
+    spec.enforce = !contained_;
+    spec.decider_confines = contained_;
     if (landlock) {
       spec.landlock = Plan();
     } else {
@@ -274,9 +286,15 @@ class RedTeam : public ::testing::Test {
     }
     std::unique_ptr<PackagePolicy> policy = CompilePolicy();
     if (policy == nullptr) return Outcome{absl::InternalError("no policy"), "", {}};
-    PolicyDecider decider(*policy);
+    std::unique_ptr<Decider> decider;
+    if (contained_)
+      decider = std::make_unique<ContainedLearnDecider>(ContainedVars(),
+                                                        std::vector<std::string>{},
+                                                        nullptr);
+    else
+      decider = std::make_unique<PolicyDecider>(*policy);
     EventLog log;
-    Outcome o{RunSupervised(spec, decider, log), "", {}};
+    Outcome o{RunSupervised(spec, *decider, log), "", {}};
     o.events = log.Events();
     o.output = ReadAll(allowed_ + "/out.txt");
     if (getenv("REDTEAM_VERBOSE") != nullptr) std::cerr << Dump(o);
@@ -368,6 +386,8 @@ class RedTeam : public ::testing::Test {
   std::string unix_path_;
   std::vector<std::string> extra_env_;
   std::vector<int> keep_fds_;
+  // Run under contained learn (policy/contained.h) instead of enforce.
+  bool contained_ = false;
   int parent_fd_ = -1, tcp_ = -1, udp_ = -1, unix_ = -1;
   int tcp_port_ = 0, udp_port_ = 0;
 };

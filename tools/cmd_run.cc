@@ -18,8 +18,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "db/store.h"
+#include "learner/contained.h"
 #include "learner/learner.h"
 #include "learner/observe.h"
+#include "policy/decider.h"
 #include "policy/floor.h"
 #include "policy/override.h"
 #include "policy/pattern.h"
@@ -31,6 +33,7 @@
 #include "tools/commands.h"
 #include "tools/compile_runs.h"
 #include "tools/console.h"
+#include "tools/contained_report.h"
 #include "tools/context.h"
 #include "tools/floor_env.h"
 #include "tools/messages.h"
@@ -57,6 +60,7 @@ struct RunOptions {
   bool quiet = false;
   bool verbose = false;
   bool merge = false;
+  bool contained = false;  // learn --contained (policy/contained.h)
   bool build_scripts_only = false;  // bench/run's baseline for the layers
   std::vector<std::string> cargo_args;
 };
@@ -113,7 +117,12 @@ bool ParseOptions(const std::vector<std::string>& args, RunOptions& opts,
   if (!opts.enforce)
     desc.add_options()("merge",
                        po::bool_switch(&opts.merge),
-                       "add what was learned to the existing policy in place");
+                       "add what was learned to the existing policy in place")(
+        "contained", po::bool_switch(&opts.contained),
+        "refuse the build scripts network, reads under $HOME outside the "
+        "build, writes outside it and programs outside the system and the "
+        "toolchain (what the policy grants passes); the proposal grants what "
+        "was refused, each rule marked `needs review:`");
   po::variables_map vm;
   if (!ParseCommandLine(args, name, desc, nullptr, vm, opts.cargo_args,
                         exit_code)) {
@@ -361,6 +370,11 @@ absl::Status Confirm(Store& store, int64_t run_id, const RunOptions& opts,
   return status;
 }
 
+Mode RunMode(const RunOptions& opts) {
+  if (opts.enforce) return Mode::kEnforce;
+  return opts.contained ? Mode::kContainedLearn : Mode::kLearn;
+}
+
 // RunVars are the path variables common to the whole run (no package's).
 PathVars RunVars(const WorkspaceDirs& dirs) {
   PathVars vars = MachineVars("");
@@ -382,7 +396,7 @@ std::vector<std::string> WardenEnvironment(const RunOptions& opts,
   floor.read_paths.push_back(dir + "/warden-run");
   std::vector<std::string> env = {
       absl::StrCat(kEnvFloor, "=", EncodePlan(floor)),
-      absl::StrCat(kEnvMode, "=", opts.enforce ? "enforce" : "learn"),
+      absl::StrCat(kEnvMode, "=", ModeName(RunMode(opts))),
       absl::StrCat(kEnvDb, "=", opts.db_path),
       absl::StrCat(kEnvRunId, "=", run_id),
       absl::StrCat(kEnvPolicy, "=", opts.enforce ? opts.policy_path : ""),
@@ -538,6 +552,14 @@ int ConcludeLearn(Store& store, const RunOptions& opts, const WorkspaceDirs& dir
                   int64_t run_id, int cargo_status,
                   std::vector<Observation>& observed, Reporting& reporting) {
   const Console& console = reporting.console;
+  const std::vector<std::string> warden_files =
+      WardenFiles(opts.db_path, opts.policy_path);
+  if (opts.contained) {
+    const std::vector<ContainedDenial> denials =
+        ContainedDenials(observed, warden_files);
+    PrintContainedSummary(denials, stderr);
+    if (cargo_status != 0) PrintContainedBlame(denials, stderr);
+  }
   if (cargo_status != 0) {
     console.Error(absl::StrCat("cargo failed (exit ", cargo_status,
                                "); no policy proposed"));
@@ -560,7 +582,8 @@ int ConcludeLearn(Store& store, const RunOptions& opts, const WorkspaceDirs& dir
       !s.ok())
     return Environment(std::string(s.message()));
   NoteOtherProcesses(observed, console);
-  Policy proposed = ProposeRunPolicy(observed, CompileReads(*compiled), vars);
+  Policy proposed =
+      ProposeReviewed(observed, CompileReads(*compiled), vars, warden_files);
   NoteUndeclared(observed, proposed, console);
   return WriteProposal(opts, console, proposed);
 }
@@ -636,7 +659,9 @@ int Supervise(RunOptions& opts, Reporting& reporting) {
     fs::create_directories(dirs->target_dir + "/tests", ec);
   }
   std::vector<std::string> argv = CargoCommand(opts);
-  console.Status(opts.enforce ? "Enforcing" : "Learning", absl::StrJoin(argv, " "));
+  console.Status(opts.enforce ? "Enforcing" : "Learning",
+                 absl::StrCat(absl::StrJoin(argv, " "),
+                              opts.contained ? " (contained)" : ""));
   std::vector<std::string> env = WardenEnvironment(opts, *dirs, *run_id);
   // cargo's own colours follow warden's --color.
   if (!opts.colour.empty()) env.push_back("CARGO_TERM_COLOR=" + opts.colour);

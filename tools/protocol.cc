@@ -22,6 +22,24 @@ bool ParseFd(std::string_view s, int& fd) {
 
 }  // namespace
 
+const char* ModeName(Mode mode) {
+  switch (mode) {
+    case Mode::kLearn:
+      return "learn";
+    case Mode::kContainedLearn:
+      return "learn-contained";
+    case Mode::kEnforce:
+      return "enforce";
+  }
+  return "";
+}
+
+std::optional<Mode> ParseMode(std::string_view name) {
+  for (Mode mode : {Mode::kLearn, Mode::kContainedLearn, Mode::kEnforce})
+    if (std::string_view(ModeName(mode)) == name) return mode;
+  return std::nullopt;
+}
+
 std::string GetEnv(const char* name) {
   const char* value = getenv(name);
   return value == nullptr ? "" : value;

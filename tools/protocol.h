@@ -4,17 +4,19 @@
 #ifndef WARDEN_TOOLS_PROTOCOL_H_
 #define WARDEN_TOOLS_PROTOCOL_H_
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace warden {
 
-inline constexpr const char kEnvMode[] = "WARDEN_MODE";        // learn|enforce
+inline constexpr const char kEnvMode[] = "WARDEN_MODE";        // ModeName
 inline constexpr const char kEnvDb[] = "WARDEN_DB";
 inline constexpr const char kEnvRunId[] = "WARDEN_RUN_ID";
 inline constexpr const char kEnvPolicy[] = "WARDEN_POLICY";    // enforce only
-// The policy file's path in both modes (learn protects it from writes).
+// The policy file's path in every mode (learn protects it from writes;
+// contained learn lets through what it grants).
 inline constexpr const char kEnvPolicyFile[] = "WARDEN_POLICY_FILE";
 inline constexpr const char kEnvShim[] = "WARDEN_SHIM";        // supervisor binary
 inline constexpr const char kEnvTargetDir[] = "WARDEN_TARGET_DIR";
@@ -31,6 +33,15 @@ inline constexpr const char kEnvLayers[] = "WARDEN_LAYERS";
 inline constexpr const char kEnvRustdoc[] = "WARDEN_RUSTDOC";
 // A RUSTC_WRAPPER that was set before warden's (sccache …), chained.
 inline constexpr const char kEnvInnerWrapper[] = "WARDEN_INNER_RUSTC_WRAPPER";
+
+// Mode is what cargo-warden runs: learn, learn with the build scripts
+// contained (`learn --contained`, policy/contained.h), or enforce.
+enum class Mode { kLearn, kContainedLearn, kEnforce };
+
+// ModeName is WARDEN_MODE's spelling of `mode`: "learn", "learn-contained",
+// "enforce"; ParseMode the way back (nullopt for anything else).
+const char* ModeName(Mode mode);
+std::optional<Mode> ParseMode(std::string_view name);
 
 // GetEnv returns the variable's value or "".
 std::string GetEnv(const char* name);

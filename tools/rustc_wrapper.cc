@@ -193,10 +193,13 @@ int Main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) command.push_back(argv[i]);
 
   const RustcCall call = ParseRustcCall(argc, argv);
-  const std::string mode = GetEnv(kEnvMode);
-  if (mode != "learn" && mode != "enforce")
-    return Fail(absl::StrCat("WARDEN_MODE is '", mode, "', expected learn or enforce"));
-  const bool enforce = mode == "enforce";
+  const std::optional<Mode> mode = ParseMode(GetEnv(kEnvMode));
+  if (!mode)
+    return Fail(absl::StrCat("WARDEN_MODE is '", GetEnv(kEnvMode),
+                             "', expected learn, learn-contained or enforce"));
+  // Contained learn fences in build scripts; rustc and its proc macros are
+  // observed as under learn (the floor holds them under enforce).
+  const bool enforce = *mode == Mode::kEnforce;
   const bool bare = GetEnv(kEnvLayers) == "build-scripts";
   if (call.crate.empty()) {
     // `rustc -vV`, `--print`: cargo's probes, nothing a build script shapes.

@@ -26,6 +26,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "db/store.h"
+#include "policy/contained.h"
 #include "policy/decider.h"
 #include "policy/directives.h"
 #include "policy/environment.h"
@@ -233,6 +234,20 @@ absl::StatusOr<std::unique_ptr<PackagePolicy>> CompileFor(
   return CompilePackagePolicy(*loaded, id, vars);
 }
 
+// GrantedFor compiles what the existing policy file (with its override)
+// grants the package, for contained learn: what a maintainer reviewed passes
+// the fence. No file: the baseline alone.
+absl::StatusOr<std::unique_ptr<PackagePolicy>> GrantedFor(const PackageId& id,
+                                                          const PathVars& vars) {
+  const std::string path = GetEnv(kEnvPolicyFile);
+  std::error_code ec;
+  absl::StatusOr<Policy> loaded = std::filesystem::exists(path, ec)
+                                      ? LoadPolicyWithOverride(path)
+                                      : Policy{};
+  if (!loaded.ok()) return loaded.status();
+  return CompilePackagePolicy(*loaded, id, vars);
+}
+
 // StartRecord is the database record of this invocation, as it starts.
 InvocationRecord StartRecord(int64_t run_id, const PackageId& id,
                              const PathVars& vars) {
@@ -255,8 +270,9 @@ int Fail(const PackageId& id, const std::string& message) {
 }
 
 // BuildScriptSpec is how the build script `argv[1]` runs: under `policy`
-// (enforce), or learning when it is null.
-SandboxSpec BuildScriptSpec(int argc, char** argv, const PackagePolicy* policy) {
+// (enforce), or learning when it is null, `contained` or not.
+SandboxSpec BuildScriptSpec(int argc, char** argv, const PackagePolicy* policy,
+                            bool contained) {
   SandboxSpec spec;
   spec.program = argv[1];
   spec.argv.assign(argv + 1, argv + argc);
@@ -264,15 +280,27 @@ SandboxSpec BuildScriptSpec(int argc, char** argv, const PackagePolicy* policy) 
                                     {GetEnv(kEnvInnerWrapper), GetEnv(kEnvRustdoc)});
   spec.landlock = BuildScriptPlan(policy, spec.program, LandlockAbi());
   spec.enforce = policy != nullptr;
+  spec.decider_confines = contained;
   spec.keep_fds = JobserverFds(GetEnv("CARGO_MAKEFLAGS"));
   return spec;
 }
 
-// DeciderFor answers the supervisor from `policy`, or learns when it is null.
-std::unique_ptr<Decider> DeciderFor(const PackagePolicy* policy) {
-  if (policy) return std::make_unique<PolicyDecider>(*policy);
-  return std::make_unique<LearnDecider>(
-      WardenFiles(GetEnv(kEnvDb), GetEnv(kEnvPolicyFile)));
+// DeciderFor answers the supervisor in `mode`: from `policy` under enforce,
+// with the fence and what `policy` grants on top under contained learn.
+std::unique_ptr<Decider> DeciderFor(Mode mode, const PackagePolicy* policy,
+                                    const PathVars& vars) {
+  std::vector<std::string> files =
+      WardenFiles(GetEnv(kEnvDb), GetEnv(kEnvPolicyFile));
+  switch (mode) {
+    case Mode::kEnforce:
+      return std::make_unique<PolicyDecider>(*policy);
+    case Mode::kContainedLearn:
+      return std::make_unique<ContainedLearnDecider>(vars, std::move(files),
+                                                     policy);
+    case Mode::kLearn:
+      break;
+  }
+  return std::make_unique<LearnDecider>(std::move(files));
 }
 
 int Main(int argc, char** argv) {
@@ -284,11 +312,12 @@ int Main(int argc, char** argv) {
   }
   const std::string program = argv[1];
   PackageId id{GetEnv("CARGO_PKG_NAME"), GetEnv("CARGO_PKG_VERSION"), ""};
-  const std::string mode = GetEnv(kEnvMode);
-  if (mode != "learn" && mode != "enforce")
-    return Fail(id, absl::StrCat("WARDEN_MODE is '", mode,
-                                 "', expected learn or enforce"));
-  const bool enforce = mode == "enforce";
+  const std::optional<Mode> mode = ParseMode(GetEnv(kEnvMode));
+  if (!mode)
+    return Fail(id, absl::StrCat("WARDEN_MODE is '", GetEnv(kEnvMode),
+                                 "', expected learn, learn-contained or enforce"));
+  const bool enforce = *mode == Mode::kEnforce;
+  const bool contained = *mode == Mode::kContainedLearn;
   int64_t run_id = 0;
   if (!absl::SimpleAtoi(GetEnv(kEnvRunId), &run_id))
     return Fail(id, "WARDEN_RUN_ID is missing");
@@ -311,12 +340,19 @@ int Main(int argc, char** argv) {
   if (!compiled.ok()) return Fail(id, std::string(compiled.status().message()));
   std::unique_ptr<PackagePolicy> policy;
   if (enforce) policy = std::move(*compiled);
+  std::unique_ptr<PackagePolicy> granted;
+  if (contained) {
+    absl::StatusOr<std::unique_ptr<PackagePolicy>> g = GrantedFor(id, vars);
+    if (!g.ok()) return Fail(id, std::string(g.status().message()));
+    granted = std::move(*g);
+  }
 
-  SandboxSpec spec = BuildScriptSpec(argc, argv, policy.get());
-  std::unique_ptr<Decider> decider = DeciderFor(policy.get());
+  SandboxSpec spec = BuildScriptSpec(argc, argv, policy.get(), contained);
+  std::unique_ptr<Decider> decider =
+      DeciderFor(*mode, enforce ? policy.get() : granted.get(), vars);
   // Before anything of ours is open without O_CLOEXEC.
   std::vector<Event> inherited;
-  if (policy) inherited = InheritedFiles(spec.keep_fds, *decider);
+  if (enforce || contained) inherited = InheritedFiles(spec.keep_fds, *decider);
 
   InvocationRecord inv = StartRecord(run_id, id, vars);
   // Hashing a multi-MiB binary takes milliseconds: overlap it with the run.

@@ -213,13 +213,13 @@ Reply Supervisor::OpenExisting(const seccomp_notif& n, const OpenCall& call,
   } else if (!held_object && !Decide(n, event, requested)) {
     return Reply::Error(EACCES);
   }
-  // Learn mode denies no read, so what the kernel opens when it redoes
-  // the call cannot be one it should not. That saves the fd hand-over
-  // (ADDFD wakes the tracee and waits for it: ~60 us of a read's ~75).
   if (spec_.kernel_rechecks_opens && !held_object)
     return Finish(event, Reply::Continue());
-  if (!spec_.enforce && !call.writing && !call.create &&
-      !(call.flags & O_TRUNC) && !held_object)
+  // Plain learn denies no read, so what the kernel opens when it redoes
+  // the call cannot be one it should not. That saves the fd hand-over
+  // (ADDFD wakes the tracee and waits for it: ~60 us of a read's ~75).
+  if (!spec_.enforce && !spec_.decider_confines && !call.writing &&
+      !call.create && !(call.flags & O_TRUNC) && !held_object)
     return Finish(event, Reply::Continue());
   if ((call.flags & O_TRUNC) && call.writing) {
     struct stat st;

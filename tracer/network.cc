@@ -81,7 +81,8 @@ Reply Supervisor::Network(const seccomp_notif& n, Op op, int fd,
   if (!Decide(n, event, target)) return Reply::Error(EACCES);
   // Learn mode records what was named and lets the kernel connect, so a slow
   // peer never stalls the supervisor; enforce acts on its own copy below.
-  if (!spec_.enforce) return Finish(event, Reply::Continue());
+  if (!spec_.enforce && !spec_.decider_confines)
+    return Finish(event, Reply::Continue());
   // Act on our copy of the address, through the same socket.
   long rc;
   if (n.data.nr == SYS_connect) {
@@ -137,7 +138,7 @@ Reply Supervisor::SendMsg(const seccomp_notif& n) {
     }
   }
   Event event = Ev(Op::kConnect, target, "sendmsg");
-  if (!spec_.enforce) {
+  if (!spec_.enforce && !spec_.decider_confines) {
     if (!Decide(n, event, target)) return Reply::Error(EACCES);
     return Finish(event, Reply::Continue());
   }

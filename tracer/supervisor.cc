@@ -355,7 +355,8 @@ bool Supervisor::Decide(const seccomp_notif& n, Event& event,
     if (event.detail.empty()) event.detail = std::string(kOtherProcess);
     allowed = !spec_.enforce || decider_.AllowsOtherProcess(event, requested);
   } else {
-    // Learn mode's Decider allows all but warden's own files.
+    // Plain learn's Decider allows all but warden's own files; contained
+    // learn's fences more (policy/contained.h).
     allowed = decider_.Decide(event, requested);
   }
   event.allowed = allowed;

@@ -79,6 +79,12 @@ struct SandboxSpec {
   // syscalls, other sockets and /proc of outsiders through (recorded); in
   // enforce mode they fail and are recorded as denied.
   bool enforce = false;
+  // Set under contained learn, whose Decider refuses reads and connects
+  // although `enforce` is false: the supervisor then opens files and
+  // connects sockets itself as under enforce (and refuses datagrams that
+  // name their own destination), so nothing swapped in after the decision
+  // reaches what was refused.
+  bool decider_confines = false;
 };
 
 struct RunResult {
