@@ -441,8 +441,8 @@ void NoteOtherProcesses(const std::vector<Observation>& observed) {
   for (const auto& [package, seen] : by_package)
     fprintf(stderr,
             "cargo-warden: note: %s's build script read %llu entries of other "
-            "processes' /proc (e.g. %s); enforce refuses these whatever "
-            "warden.yaml says, and no line can allow them\n",
+            "processes' /proc (e.g. %s); no line can allow them: enforce "
+            "answers them as if the process were not there (ENOENT)\n",
             package.c_str(), static_cast<unsigned long long>(seen.first),
             seen.second.c_str());
 }

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "policy/decider.h"
 #include "policy/matcher.h"
 #include "policy/yaml.h"
 #include "tools/sarif.h"
@@ -52,7 +53,7 @@ std::vector<SarifFinding> DenialFindings(const std::vector<Observation>& observa
   std::vector<SarifFinding> findings;
   for (const Observation& o : observations) {
     for (const Event& e : o.events) {
-      if (e.allowed) continue;
+      if (e.allowed || Hidden(e)) continue;
       const std::string op(OpName(e.op));
       const std::string rule = AllowLine(o, e);
       const std::string section =
@@ -114,9 +115,17 @@ size_t PrintDenials(const std::vector<Observation>& observations,
   size_t denied = 0;
   bool json = format == "json";
   std::string last_package;
+  uint64_t hidden = 0;
+  std::string hidden_example;
   for (const Observation& o : observations) {
     for (const Event& e : o.events) {
       if (e.allowed) continue;
+      if (Hidden(e)) {
+        hidden += e.count;
+        if (hidden_example.empty())
+          hidden_example = o.package.name + " read " + e.target;
+        continue;
+      }
       ++denied;
       std::string rule = AllowLine(o, e);
       if (json) {
@@ -151,6 +160,19 @@ size_t PrintDenials(const std::vector<Observation>& observations,
         fprintf(out, "           no warden.yaml line can allow this: another "
                      "process's /proc (its environment, its files)\n");
     }
+  }
+  if (hidden > 0) {
+    if (json)
+      fprintf(out, "%s\n",
+              JsonLine({{"kind", "hidden"}, {"count", hidden},
+                        {"example", hidden_example}}).c_str());
+    else
+      fprintf(out,
+              "\ncargo-warden: note: hidden: %llu read%s of other processes' "
+              "/proc, e.g. %s; no policy line can allow them (answered as if "
+              "the process were not there)\n",
+              static_cast<unsigned long long>(hidden), hidden == 1 ? "" : "s",
+              hidden_example.c_str());
   }
   if (!json) {
     if (denied == 0) {

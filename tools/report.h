@@ -12,7 +12,9 @@ namespace warden {
 
 // PrintDenials lists every denied request: package, version, operation,
 // target and the warden.yaml line that would allow it. Returns how many
-// distinct denials there were. `format` is "human" or "json" (JSON Lines).
+// distinct denials there were. Reads of other processes' /proc that no line
+// can grant (policy/decider.h Hidden) are not denials: one note counts them.
+// `format` is "human" or "json" (JSON Lines).
 size_t PrintDenials(const std::vector<Observation>& observations,
                     const std::string& policy_path, const std::string& format,
                     FILE* out);

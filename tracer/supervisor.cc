@@ -359,7 +359,11 @@ bool Supervisor::Decide(const seccomp_notif& n, Event& event,
     allowed = decider_.Decide(event, requested);
   }
   event.allowed = allowed;
-  if (!allowed) Record(event);
+  if (!allowed) {
+    if (const int error = decider_.RefusalError(event); error != EACCES)
+      event.error = error;
+    Record(event);
+  }
   return allowed;
 }
 
