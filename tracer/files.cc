@@ -165,8 +165,12 @@ Reply Supervisor::Open(const seccomp_notif& n, int dirfd, uint64_t path_ptr,
     }
     int open_error = errno;
     if (open_error != ENOENT || !call.create) {
-      Record(Ev(call.writing ? Op::kWrite : Op::kRead,
-                Requested(base, call.path), "", true, open_error));
+      // An outsider that exited between a /proc listing and this open
+      // (sysinfo's walk) is marked as such: its misses vary from run to run.
+      Event failed = Ev(call.writing ? Op::kWrite : Op::kRead,
+                        Requested(base, call.path), "", true, open_error);
+      if (Outsider(n, failed.target)) failed.detail = std::string(kOtherProcess);
+      Record(failed);
       return Reply::Error(open_error);
     }
     if (std::optional<Reply> reply = OpenCreate(n, call)) return *reply;

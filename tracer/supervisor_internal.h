@@ -169,6 +169,12 @@ class Supervisor {
   bool InTree(pid_t pid) const {
     return pid != self_ && IsDescendant(pid, self_);
   }
+  // Outsider says whether `path` lies in /proc/<pid> of a process outside
+  // the sandboxed tree (not `n`'s caller, not one of its tree).
+  bool Outsider(const seccomp_notif& n, std::string_view path) const {
+    const pid_t pid = ProcPid(path);
+    return pid != 0 && pid != static_cast<pid_t>(n.pid) && !InTree(pid);
+  }
   void Record(Event event) { log_.Add(event); }
   bool StillValid(const seccomp_notif& n) const {
     __u64 id = n.id;
