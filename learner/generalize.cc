@@ -236,12 +236,13 @@ std::string SiblingGlob(const std::set<std::string_view>& names) {
 }
 
 // GroupSysfsSiblings names the files of numbered siblings below kSysfs by
-// one pattern each: exact paths that differ in one component only, below
+// one pattern each: paths that differ in one literal component only, below
 // "/sys/<tree>/", get '*' for that component's varying part
 // ("/sys/devices/system/cpu/cpu*/cpufreq/scaling_cur_freq"), no broader
 // than the siblings read. A path in several such groups joins the largest
-// (the deeper component on a tie).
-Hits GroupSysfsSiblings(const Hits& hits) {
+// (the deeper component on a tie); repeated until nothing changes, so each
+// interface's "statistics/*s" become one "net/*/statistics/*s".
+Hits GroupSysfsSiblings(Hits hits) {
   // A group: the path with component `index` left out, and that index.
   using Group = std::pair<std::string, size_t>;
   auto group_of = [](const std::vector<std::string_view>& parts, size_t index) {
@@ -250,31 +251,36 @@ Hits GroupSysfsSiblings(const Hits& hits) {
       key += "/" + std::string(i == index ? std::string_view() : parts[i]);
     return Group(std::move(key), index);
   };
-  std::map<Group, std::set<std::string_view>> groups;
-  for (const auto& [path, count] : hits) {
-    if (HasGlob(path) || !IsUnder(path, kSysfs)) continue;
-    const std::vector<std::string_view> parts = SplitPath(path);
-    for (size_t i = 2; i < parts.size(); ++i)
-      groups[group_of(parts, i)].insert(parts[i]);
-  }
-  return Rename(hits, [&](const std::string& path) {
-    if (HasGlob(path) || !IsUnder(path, kSysfs)) return path;
-    const std::vector<std::string_view> parts = SplitPath(path);
-    const std::set<std::string_view>* best = nullptr;
-    size_t best_index = 0;
-    for (size_t i = 2; i < parts.size(); ++i) {
-      const std::set<std::string_view>& names = groups.at(group_of(parts, i));
-      if (names.size() >= 2 && (!best || names.size() >= best->size())) {
-        best = &names;
-        best_index = i;
-      }
+  for (;;) {
+    std::map<Group, std::set<std::string_view>> groups;
+    for (const auto& [path, count] : hits) {
+      if (!IsUnder(path, kSysfs)) continue;
+      const std::vector<std::string_view> parts = SplitPath(path);
+      for (size_t i = 2; i < parts.size(); ++i)
+        if (!HasGlob(parts[i])) groups[group_of(parts, i)].insert(parts[i]);
     }
-    if (!best) return path;
-    std::string pattern;
-    for (size_t i = 0; i < parts.size(); ++i)
-      pattern += "/" + (i == best_index ? SiblingGlob(*best) : std::string(parts[i]));
-    return pattern;
-  });
+    Hits next = Rename(hits, [&](const std::string& path) {
+      if (!IsUnder(path, kSysfs)) return path;
+      const std::vector<std::string_view> parts = SplitPath(path);
+      const std::set<std::string_view>* best = nullptr;
+      size_t best_index = 0;
+      for (size_t i = 2; i < parts.size(); ++i) {
+        if (HasGlob(parts[i])) continue;
+        const std::set<std::string_view>& names = groups.at(group_of(parts, i));
+        if (names.size() >= 2 && (!best || names.size() >= best->size())) {
+          best = &names;
+          best_index = i;
+        }
+      }
+      if (!best) return path;
+      std::string pattern;
+      for (size_t i = 0; i < parts.size(); ++i)
+        pattern += "/" + (i == best_index ? SiblingGlob(*best) : std::string(parts[i]));
+      return pattern;
+    });
+    if (next == hits) return hits;
+    hits = std::move(next);
+  }
 }
 
 // GroupSpreadTrees turns the files below a directory whose files lie in two

@@ -227,9 +227,11 @@ TEST(ProposePolicyTest, SysfsDeviceReadsFoldNoBroaderThanTheSiblingsRead) {
     for (const char* file : {"queue/rotational", "removable"})
       obs.events.push_back(Ev(Op::kRead, std::string("/sys/devices/pci0000:00/block/") +
                                              disk + "/" + file));
-  for (int i = 0; i < 12; ++i)
-    obs.events.push_back(Ev(Op::kRead, "/sys/devices/virtual/net/veth" +
-                                           std::to_string(i) + "/statistics/rx_bytes"));
+  for (const char* net : {"lo", "docker0", "veth1a2b"})
+    for (const char* counter : {"rx_bytes", "tx_bytes", "rx_packets", "tx_packets",
+                                "rx_errors", "tx_errors"})
+      obs.events.push_back(Ev(Op::kRead, std::string("/sys/devices/virtual/net/") +
+                                             net + "/statistics/" + counter));
   obs.events.push_back(Ev(Op::kRead, "/sys/devices/virtual/dmi/id/product_name"));
   Policy policy;
   const PackageEntry& entry = Learn(obs, policy);
@@ -237,7 +239,7 @@ TEST(ProposePolicyTest, SysfsDeviceReadsFoldNoBroaderThanTheSiblingsRead) {
             (Strings{"/sys/devices/pci0000:00/block/*/queue/rotational",
                      "/sys/devices/pci0000:00/block/*/removable",
                      "/sys/devices/virtual/dmi/id/product_name",
-                     "/sys/devices/virtual/net/veth*/statistics/rx_bytes"}));
+                     "/sys/devices/virtual/net/*/statistics/*s"}));
   ExpectAllowsObserved(obs);
 }
 
