@@ -105,6 +105,20 @@ UPDATE invocations SET source = coalesce((
         p.manifest_dir = invocations.manifest_dir), 'path');
 DROP TABLE packages;
 )sql"},
+    // Each invocation keeps every path variable its supervisor matched
+    // with, so a report, show or diff run by another user or from another
+    // shell expands them as the supervisor did. Rows written before this
+    // step have paths_recorded 0: readers rebuild those as before.
+    {3, R"sql(
+ALTER TABLE invocations ADD COLUMN paths_recorded INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE invocations ADD COLUMN target_dir TEXT NOT NULL DEFAULT '';
+ALTER TABLE invocations ADD COLUMN workspace_root TEXT NOT NULL DEFAULT '';
+ALTER TABLE invocations ADD COLUMN home TEXT NOT NULL DEFAULT '';
+ALTER TABLE invocations ADD COLUMN cargo_home TEXT NOT NULL DEFAULT '';
+ALTER TABLE invocations ADD COLUMN rustup_home TEXT NOT NULL DEFAULT '';
+ALTER TABLE invocations ADD COLUMN tmp TEXT NOT NULL DEFAULT '';
+ALTER TABLE invocations ADD COLUMN path TEXT NOT NULL DEFAULT '';
+)sql"},
 };
 
 constexpr bool NumberedInOrder() {

@@ -20,7 +20,7 @@ class Connection;
 
 // kSchemaVersion is the number of migration steps, stored in the database
 // as PRAGMA user_version.
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 // Migrate brings the database up to kSchemaVersion in one transaction. It
 // fails with FailedPrecondition, naming the database's path, if the database

@@ -197,16 +197,22 @@ absl::StatusOr<int64_t> Store::AddInvocation(const InvocationRecord& invocation,
         absl::StatusOr<Statement> insert = db_->Prepare(
             "INSERT INTO invocations(run_id, package, version, source, "
             "sysroot, manifest_dir, out_dir, binary_sha256, started_ms, "
-            "ended_ms, exit_status, notifications, peak_rss_kb) VALUES (?1, "
-            "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            "ended_ms, exit_status, notifications, peak_rss_kb, "
+            "paths_recorded, target_dir, workspace_root, home, cargo_home, "
+            "rustup_home, tmp, path) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+            "?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
             "inserting invocation");
         if (!insert.ok()) return insert.status();
         const InvocationRecord& i = invocation;
+        const RecordedPaths p = i.paths.value_or(RecordedPaths{});
         WARDEN_RETURN_IF_ERROR(
             insert->Run(i.run_id, i.package, i.version, i.source, i.sysroot,
                         i.manifest_dir, i.out_dir, i.binary_sha256,
                         i.started_ms, i.ended_ms, i.exit_status,
-                        i.notifications, i.peak_rss_kb));
+                        i.notifications, i.peak_rss_kb,
+                        static_cast<int64_t>(i.paths.has_value()), p.target_dir,
+                        p.workspace_root, p.home, p.cargo_home, p.rustup_home,
+                        p.tmp, p.path));
         id = db_->LastInsertRowid();
         return InsertEvents(*db_, id, events);
       });
@@ -253,7 +259,9 @@ absl::StatusOr<std::vector<InvocationRecord>> Store::Invocations(
       *db_,
       "SELECT id, run_id, package, version, manifest_dir, out_dir, "
       "binary_sha256, started_ms, ended_ms, exit_status, notifications, "
-      "peak_rss_kb, source, sysroot FROM invocations WHERE run_id = ?1 "
+      "peak_rss_kb, source, sysroot, paths_recorded, target_dir, "
+      "workspace_root, home, cargo_home, rustup_home, tmp, path "
+      "FROM invocations WHERE run_id = ?1 "
       "ORDER BY id",
       "reading invocations",
       [](const Statement& s) {
@@ -272,6 +280,9 @@ absl::StatusOr<std::vector<InvocationRecord>> Store::Invocations(
         i.peak_rss_kb = s.Int(11);
         i.source = s.Text(12);
         i.sysroot = s.Text(13);
+        if (s.Int(14) != 0)
+          i.paths = RecordedPaths{s.Text(15), s.Text(16), s.Text(17), s.Text(18),
+                                  s.Text(19), s.Text(20), s.Text(21)};
         return i;
       },
       run_id);

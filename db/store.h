@@ -84,6 +84,19 @@ struct RunRecord {
   ResolutionState resolution = ResolutionState::kResolving;
 };
 
+// RecordedPaths are the path variables (policy/matcher.h PathVars) a
+// supervisor matched an invocation with, beyond the invocation's own
+// out_dir, manifest_dir and sysroot.
+struct RecordedPaths {
+  std::string target_dir;
+  std::string workspace_root;
+  std::string home;
+  std::string cargo_home;
+  std::string rustup_home;
+  std::string tmp;
+  std::string path;  // $PATH's absolute directories, ':'-joined
+};
+
 struct InvocationRecord {
   int64_t id = 0;
   int64_t run_id = 0;
@@ -99,6 +112,8 @@ struct InvocationRecord {
   int exit_status = 0;         // as waitpid encodes it: code, or 128+signal
   uint64_t notifications = 0;  // requests the supervisor handled
   int64_t peak_rss_kb = 0;     // supervisor's own peak RSS
+  // nullopt for invocations recorded before schema 3.
+  std::optional<RecordedPaths> paths;
 };
 
 // A stored event with the invocation it belongs to.

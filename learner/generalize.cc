@@ -80,12 +80,21 @@ bool CanGlobFilesIn(std::string_view dir) {
          });
 }
 
+// The kernel's object trees: each CPU, device and queue is a numbered
+// sibling (cpu0, cpu1 …), and the machine's serial numbers lie among them
+// (/sys/firmware/dmi, a disk's device/serial).
+constexpr std::string_view kSysfs = "/sys";
+// A tree below kSysfs starts this deep or deeper ("/sys/devices/system/cpu"):
+// "/sys/devices/**" and "/sys/class/**" cover every device of the machine.
+constexpr size_t kMinSysfsTreeDepth = 4;
+
 // CanGlobTree says whether "dir/**" may be granted.
 bool CanGlobTree(std::string_view dir) {
   if (!CanGlobFilesIn(dir)) return false;
   if (dir.starts_with('{')) return true;
-  return std::count(dir.begin(), dir.end(), '/') >= 2 &&
-         !Contains(kSharedSystemDirs, dir);
+  const size_t depth = std::count(dir.begin(), dir.end(), '/');
+  if (IsUnder(dir, kSysfs) && depth < kMinSysfsTreeDepth) return false;
+  return depth >= 2 && !Contains(kSharedSystemDirs, dir);
 }
 
 // TreeStart is where a pattern's grant starts: an exact path itself, a
@@ -200,6 +209,78 @@ Hits GroupTmpNames(const Hits& hits) {
     return std::string(kTmp) + "/" + std::string(split->first) + "*" +
            (inside ? "/**" : "");
   });
+}
+
+// SiblingGlob is one component pattern for the names of numbered siblings:
+// their common start and end around '*' ({"cpu0", "cpu12"} → "cpu*").
+std::string SiblingGlob(const std::set<std::string_view>& names) {
+  const std::string_view first = *names.begin();
+  size_t prefix = first.size(), suffix = first.size();
+  for (std::string_view name : names) {
+    size_t p = 0;
+    while (p < prefix && p < name.size() && name[p] == first[p]) ++p;
+    prefix = p;
+    size_t q = 0;
+    while (q < suffix && q < name.size() &&
+           name[name.size() - 1 - q] == first[first.size() - 1 - q])
+      ++q;
+    suffix = q;
+  }
+  const size_t shortest = std::min_element(names.begin(), names.end(),
+                                           [](std::string_view a, std::string_view b) {
+                                             return a.size() < b.size();
+                                           })->size();
+  if (prefix + suffix > shortest) suffix = shortest - prefix;
+  return std::string(first.substr(0, prefix)) + "*" +
+         std::string(first.substr(first.size() - suffix));
+}
+
+// GroupSysfsSiblings names the files of numbered siblings below kSysfs by
+// one pattern each: paths that differ in one literal component only, below
+// "/sys/<tree>/", get '*' for that component's varying part
+// ("/sys/devices/system/cpu/cpu*/cpufreq/scaling_cur_freq"), no broader
+// than the siblings read. A path in several such groups joins the largest
+// (the deeper component on a tie); repeated until nothing changes, so each
+// interface's "statistics/*s" become one "net/*/statistics/*s".
+Hits GroupSysfsSiblings(Hits hits) {
+  // A group: the path with component `index` left out, and that index.
+  using Group = std::pair<std::string, size_t>;
+  auto group_of = [](const std::vector<std::string_view>& parts, size_t index) {
+    std::string key;
+    for (size_t i = 0; i < parts.size(); ++i)
+      key += "/" + std::string(i == index ? std::string_view() : parts[i]);
+    return Group(std::move(key), index);
+  };
+  for (;;) {
+    std::map<Group, std::set<std::string_view>> groups;
+    for (const auto& [path, count] : hits) {
+      if (!IsUnder(path, kSysfs)) continue;
+      const std::vector<std::string_view> parts = SplitPath(path);
+      for (size_t i = 2; i < parts.size(); ++i)
+        if (!HasGlob(parts[i])) groups[group_of(parts, i)].insert(parts[i]);
+    }
+    Hits next = Rename(hits, [&](const std::string& path) {
+      if (!IsUnder(path, kSysfs)) return path;
+      const std::vector<std::string_view> parts = SplitPath(path);
+      const std::set<std::string_view>* best = nullptr;
+      size_t best_index = 0;
+      for (size_t i = 2; i < parts.size(); ++i) {
+        if (HasGlob(parts[i])) continue;
+        const std::set<std::string_view>& names = groups.at(group_of(parts, i));
+        if (names.size() >= 2 && (!best || names.size() >= best->size())) {
+          best = &names;
+          best_index = i;
+        }
+      }
+      if (!best) return path;
+      std::string pattern;
+      for (size_t i = 0; i < parts.size(); ++i)
+        pattern += "/" + (i == best_index ? SiblingGlob(*best) : std::string(parts[i]));
+      return pattern;
+    });
+    if (next == hits) return hits;
+    hits = std::move(next);
+  }
 }
 
 // GroupSpreadTrees turns the files below a directory whose files lie in two
@@ -464,6 +545,7 @@ void GroupInstallTrees(Hits& reads, Hits& programs) {
 Hits GroupPaths(const Hits& paths) {
   Hits hits = Rename(paths, FoldOutDir);
   hits = GroupTmpNames(hits);
+  hits = GroupSysfsSiblings(hits);
   hits = GroupSpreadTrees(hits);
   hits = GroupExtensions(hits);
   hits = Dedupe(hits);

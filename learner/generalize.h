@@ -20,6 +20,9 @@ using Hits = std::map<std::string, uint64_t>;
 // into as few patterns as stays safe:
 //  - anything under {out_dir} becomes "{out_dir}/**";
 //  - mkstemp-style names in {tmp} ("ccAbC123.s") become "{tmp}/cc*";
+//  - files of numbered siblings below /sys that differ in one component
+//    become one pattern with '*' there
+//    ("/sys/devices/system/cpu/cpu*/cpufreq/scaling_cur_freq");
 //  - files in two or more subdirectories of a directory become "dir/**";
 //  - four or more files with one extension in a directory become "dir/*.ext";
 //  - while more than a dozen patterns remain, the deepest directory holding
@@ -28,7 +31,9 @@ using Hits = std::map<std::string, uint64_t>;
 //    whole become "dir/*" or "dir/*/*" (libclang's search walks
 //    "/usr/lib/*/*").
 // A "dir/**" is only written for a directory at least two components below
-// the root that is not a shared system root ("/usr/lib", "/etc/ssl" …), or
+// the root (four below /sys: never "/sys/devices/**", which holds the
+// machine's serial numbers) that is not a shared system root ("/usr/lib",
+// "/etc/ssl" …), or
 // below a variable other than {home}, {tmp} and {cargo_home}; paths in home
 // directories ({home}, /home, /root) always stay exact. Counts of folded paths
 // are added up.

@@ -161,14 +161,14 @@ void NoteGrants(const Observation& obs, Learned& learned) {
   // Distinct requests, not how often each was repeated: repeats vary with
   // scheduling (make -j, cargo's jobserver), and warden.yaml must not.
   ++learned.runs;
+  // Other processes' /proc: enforce refuses all but a few of these whatever
+  // the policy says: propose only those, by the one pattern that can allow
+  // them, counted once: how many processes the machine runs varies.
+  std::set<std::string> other_processes;
   for (const Event& event : obs.events) {
     if (event.detail == kOtherProcess) {
-      // Enforce refuses all but a few of these whatever the policy says:
-      // propose only those, by the one pattern that can allow them.
-      if (const auto pattern = OtherProcessPattern(event.target)) {
-        ++learned.events;
-        ++learned.grants[Access::kRead][*pattern];
-      }
+      if (const auto pattern = OtherProcessPattern(event.target))
+        other_processes.insert(*pattern);
       continue;
     }
     ++learned.events;
@@ -177,6 +177,10 @@ void NoteGrants(const Observation& obs, Learned& learned) {
       if (const auto value = compiled.RuleValue(need))
         ++learned.grants[need.access][*value];
     }
+  }
+  for (const std::string& pattern : other_processes) {
+    ++learned.events;
+    ++learned.grants[Access::kRead][pattern];
   }
   for (const std::string& name : obs.env_used) {
     if (!compiled.AllowsEnv(name)) learned.env.insert(name);

@@ -5,6 +5,7 @@
 #include <map>
 #include <sstream>
 
+#include "absl/strings/str_split.h"
 #include "learner/carry.h"
 #include "policy/directives.h"
 
@@ -52,8 +53,24 @@ std::string TargetDirOf(const std::string& out_dir, const std::string& known) {
   return dir.string();
 }
 
+RecordedPaths RecordPaths(const PathVars& vars) {
+  RecordedPaths p{vars.target_dir, vars.workspace_root, vars.home,
+                  vars.cargo_home, vars.rustup_home, vars.tmp, ""};
+  for (const std::string& dir : vars.path_dirs)
+    p.path += (p.path.empty() ? "" : ":") + dir;
+  return p;
+}
+
 PathVars VarsFor(const RunRecord& run, const InvocationRecord& inv,
                  const std::string& target_dir, const PathVars& machine) {
+  if (inv.paths) {
+    // As the supervisor matched: nothing of this process's environment.
+    const RecordedPaths& p = *inv.paths;
+    PathVars vars{inv.out_dir, inv.manifest_dir, p.target_dir, p.workspace_root,
+                  p.home, p.cargo_home, p.rustup_home, p.tmp, inv.sysroot, {}};
+    vars.path_dirs = absl::StrSplit(p.path, ':', absl::SkipEmpty());
+    return vars;
+  }
   PathVars vars = machine;
   if (!inv.sysroot.empty()) vars.sysroot = inv.sysroot;
   vars.out_dir = inv.out_dir;

@@ -25,8 +25,9 @@ absl::Status RecordDirectives(Store& store, int64_t run_id);
 // else the out dir's ancestor above the profile and any --target triple.
 std::string TargetDirOf(const std::string& out_dir, const std::string& known);
 
-// Observations returns one Observation per invocation of the run, with path
-// variables rebuilt from the run on top of `machine`, this user's and
+// Observations returns one Observation per invocation of the run, with the
+// path variables its supervisor recorded; for invocations recorded before
+// schema 3, rebuilt from the run on top of `machine`, this user's and
 // machine's ({home}, {cargo_home}, $PATH …). `machine.sysroot` stands in for
 // invocations recorded without one (schema 1).
 absl::StatusOr<std::vector<Observation>> Observations(Store& store,
@@ -41,8 +42,13 @@ absl::StatusOr<std::vector<Observation>> CarriedObservations(
     Store& store, int64_t run_id, const std::vector<PackageId>& locked,
     const PathVars& machine);
 
-// VarsFor rebuilds the path variables an invocation ran with (see
-// Observations for `machine`).
+// RecordPaths is what an invocation's row keeps of the supervisor's `vars`
+// (out_dir, manifest_dir and sysroot have columns of their own).
+RecordedPaths RecordPaths(const PathVars& vars);
+
+// VarsFor is the path variables an invocation ran with: the recorded ones
+// alone when it has them (schema 3), else rebuilt from `run`, `target_dir`
+// and `machine` (see Observations).
 PathVars VarsFor(const RunRecord& run, const InvocationRecord& inv,
                  const std::string& target_dir, const PathVars& machine);
 

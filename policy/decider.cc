@@ -1,5 +1,7 @@
 #include "policy/decider.h"
 
+#include <cerrno>
+
 #include "policy/override.h"
 #include "policy/pattern.h"
 
@@ -34,6 +36,15 @@ bool PolicyDecider::AllowsOtherProcess(const Event& event,
                    OtherProcessPattern(requested) != pattern))
     return false;
   return policy_.Allows(Access::kRead, *pattern) != nullptr;
+}
+
+bool Hidden(const Event& event) {
+  return !event.allowed && event.op == Op::kRead &&
+         event.detail == kOtherProcess && !OtherProcessPattern(event.target);
+}
+
+int PolicyDecider::RefusalError(const Event& event) {
+  return Hidden(event) ? ENOENT : EACCES;
 }
 
 bool PolicyDecider::Decide(const Event& event, std::string_view requested) {

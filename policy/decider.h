@@ -24,10 +24,20 @@ class PolicyDecider : public Decider {
   // that very pattern (a "/proc/self/…" rule, which matches any pid, does
   // not count).
   bool AllowsOtherProcess(const Event& event, std::string_view requested) override;
+  // ENOENT for what Hidden says, EACCES for the rest.
+  int RefusalError(const Event& event) override;
 
  private:
   const PackagePolicy& policy_;
 };
+
+// Hidden says whether refused `event` is a read of another process's /proc
+// that no policy line can grant (its environ, cmdline, fd/, mem: all but
+// OtherProcessPattern's files). Enforce answers it ENOENT, as a kernel with
+// /proc mounted hidepid=invisible would (the process is not there, which
+// sysinfo and ps-like code tolerate), and reports it as hidden, not as a
+// denial that fails the run: no line could have allowed it.
+bool Hidden(const Event& event);
 
 // LearnDecider is learn mode: everything proceeds and is recorded, except
 // writes to warden's own files (the database and the policy files), which no

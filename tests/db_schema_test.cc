@@ -105,6 +105,40 @@ TEST_F(SchemaTest, MigratesSchemaOneRunsAsRecorded) {
             0);
 }
 
+// A database from schema 2 opens: its invocations read as before, without
+// recorded path variables (readers rebuild those), and new ones keep theirs.
+TEST_F(SchemaTest, MigratesSchemaTwoInvocationsWithoutRecordedPaths) {
+  MakeOldDatabase(path_, 2);
+  RawDb(path_).Exec(
+      "INSERT INTO runs VALUES (7, 'learn', '/ws', '/ws/warden.yaml', "
+      "'build', 1, 2, 0, 1);"
+      "INSERT INTO invocations VALUES (3, 7, 'ring', '0.17.8', '/reg/ring', "
+      "'/t/debug/build/ring-1/out', 'aa', 1, 2, 0, 5, 6, 'registry', '/sysroot');");
+  std::unique_ptr<Store> store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(RawDb(path_).Int("PRAGMA user_version"), kSchemaVersion);
+  InvocationRecord added;
+  added.run_id = 7;
+  added.package = "cc";
+  added.version = "1.0.0";
+  added.out_dir = "/t2/debug/build/cc-2/out";
+  added.paths = RecordedPaths{"/t2", "/ws", "/home/u", "/home/u/.cargo",
+                              "/home/u/.rustup", "/scratch", "/usr/bin:/bin"};
+  ASSERT_TRUE(store->AddInvocation(added, {}).ok());
+  absl::StatusOr<std::vector<InvocationRecord>> invs = store->Invocations(7);
+  ASSERT_TRUE(invs.ok()) << invs.status();
+  ASSERT_EQ(invs->size(), 2u);
+  EXPECT_EQ((*invs)[0].package, "ring");
+  EXPECT_EQ((*invs)[0].source, "registry");
+  EXPECT_EQ((*invs)[0].sysroot, "/sysroot");
+  EXPECT_EQ((*invs)[0].out_dir, "/t/debug/build/ring-1/out");
+  EXPECT_FALSE((*invs)[0].paths.has_value());
+  ASSERT_TRUE((*invs)[1].paths.has_value());
+  EXPECT_EQ((*invs)[1].paths->target_dir, "/t2");
+  EXPECT_EQ((*invs)[1].paths->tmp, "/scratch");
+  EXPECT_EQ((*invs)[1].paths->path, "/usr/bin:/bin");
+}
+
 // --db pointed at something else: the error names the file.
 TEST_F(SchemaTest, FileThatIsNotADatabaseNamesThePath) {
   std::filesystem::create_directories(dir_ + "/state");

@@ -93,5 +93,44 @@ TEST(TargetDirOf, TheRunsOwnWhenTheOutDirLiesInIt) {
             "/nonexistent/t");
 }
 
+// The path variables an invocation recorded are the ones its observation
+// uses, whatever the reader's environment says; rows without them (schema 2)
+// are rebuilt from the run and the reader's machine as before.
+TEST(VarsFor, RecordedPathsWinOverTheReadersEnvironment) {
+  RunRecord run;
+  run.workspace_root = "/ws";
+  PathVars reader;
+  reader.home = "/home/reader";
+  reader.tmp = "/reader-tmp";
+  reader.path_dirs = {"/reader/bin"};
+  InvocationRecord inv = Inv(1, 1, "cc");
+  inv.out_dir = "/t/debug/build/cc-1/out";
+  inv.manifest_dir = "/reg/cc";
+  inv.sysroot = "/sysroot";
+  const PathVars rebuilt = VarsFor(run, inv, "/t", reader);
+  EXPECT_EQ(rebuilt.home, "/home/reader");
+  EXPECT_EQ(rebuilt.tmp, "/reader-tmp");
+  EXPECT_EQ(rebuilt.target_dir, "/t");
+
+  PathVars supervisor = rebuilt;
+  supervisor.home = "/home/builder";
+  supervisor.cargo_home = "/home/builder/.cargo";
+  supervisor.tmp = "/builder-tmp";
+  supervisor.target_dir = "/elsewhere";
+  supervisor.path_dirs = {"/usr/bin", "/bin"};
+  inv.paths = RecordPaths(supervisor);
+  const PathVars recorded = VarsFor(run, inv, "/t", reader);
+  EXPECT_EQ(recorded.home, "/home/builder");
+  EXPECT_EQ(recorded.cargo_home, "/home/builder/.cargo");
+  EXPECT_EQ(recorded.rustup_home, "");
+  EXPECT_EQ(recorded.tmp, "/builder-tmp");
+  EXPECT_EQ(recorded.target_dir, "/elsewhere");
+  EXPECT_EQ(recorded.workspace_root, "/ws");
+  EXPECT_EQ(recorded.out_dir, inv.out_dir);
+  EXPECT_EQ(recorded.manifest_dir, "/reg/cc");
+  EXPECT_EQ(recorded.sysroot, "/sysroot");
+  EXPECT_EQ(recorded.path_dirs, (std::vector<std::string>{"/usr/bin", "/bin"}));
+}
+
 }  // namespace
 }  // namespace warden

@@ -218,6 +218,48 @@ void ExpectAllowsObserved(const Observation& obs) {
   }
 }
 
+// sysinfo reads each block device's and network interface's files: one
+// pattern per file, '*' for the device, never a tree over /sys/devices
+// (which holds the machine's serial numbers).
+TEST(ProposePolicyTest, SysfsDeviceReadsFoldNoBroaderThanTheSiblingsRead) {
+  Observation obs = Started("sysinfo", "0.30.0");
+  for (const char* disk : {"nvme0n1", "nvme1n1", "sda"})
+    for (const char* file : {"queue/rotational", "removable"})
+      obs.events.push_back(Ev(Op::kRead, std::string("/sys/devices/pci0000:00/block/") +
+                                             disk + "/" + file));
+  for (const char* net : {"lo", "docker0", "veth1a2b"})
+    for (const char* counter : {"rx_bytes", "tx_bytes", "rx_packets", "tx_packets",
+                                "rx_errors", "tx_errors"})
+      obs.events.push_back(Ev(Op::kRead, std::string("/sys/devices/virtual/net/") +
+                                             net + "/statistics/" + counter));
+  obs.events.push_back(Ev(Op::kRead, "/sys/devices/virtual/dmi/id/product_name"));
+  Policy policy;
+  const PackageEntry& entry = Learn(obs, policy);
+  EXPECT_EQ(Values(entry.read),
+            (Strings{"/sys/devices/pci0000:00/block/*/queue/rotational",
+                     "/sys/devices/pci0000:00/block/*/removable",
+                     "/sys/devices/virtual/dmi/id/product_name",
+                     "/sys/devices/virtual/net/*/statistics/*s"}));
+  ExpectAllowsObserved(obs);
+}
+
+// However many device files: no tree shallower than /sys/<tree>/<dir>/.
+TEST(ProposePolicyTest, ManySysfsReadsNeverFoldIntoSysOrSysDevices) {
+  Observation obs = Started("sysinfo", "0.30.0");
+  for (int i = 0; i < 30; ++i)
+    obs.events.push_back(Ev(Op::kRead, "/sys/devices/d" + std::to_string(i) +
+                                           "/f" + std::to_string(i)));
+  for (int i = 0; i < 20; ++i)
+    obs.events.push_back(Ev(Op::kRead, "/sys/class/c" + std::to_string(i) + "/x/y" +
+                                           std::to_string(i)));
+  Policy policy;
+  const PackageEntry& entry = Learn(obs, policy);
+  for (const std::string& value : Values(entry.read))
+    for (const char* broad : {"/sys/**", "/sys/devices/**", "/sys/class/**"})
+      EXPECT_NE(value, broad);
+  ExpectAllowsObserved(obs);
+}
+
 TEST(ProposePolicyTest, ProposalAllowsWhatWasObserved) {
   ExpectAllowsObserved(CcScript());
   ExpectAllowsObserved(GitConfigScript());

@@ -250,5 +250,22 @@ TEST(ProposePolicyTest, AnotherProcessesProcIsNeverProposed) {
   EXPECT_EQ(SuggestRule(e, obs.vars), "");
 }
 
+// sysinfo reads /proc/<pid>/stat of every process on the machine, whose
+// number varies from run to run: the proposal must not.
+TEST(ProposePolicyTest, HowManyOtherProcessesRanDoesNotChangeTheProposal) {
+  auto reading = [](int processes) {
+    Observation obs = Started("vergen", "8.0.0");
+    for (int pid = 100; pid < 100 + processes; ++pid) {
+      Event e = Ev(Op::kRead, "/proc/" + std::to_string(pid) + "/stat");
+      e.detail = std::string(kOtherProcess);
+      obs.events.push_back(e);
+    }
+    return obs;
+  };
+  const std::string few = SavePolicy(ProposePolicy({reading(86)}));
+  EXPECT_EQ(few, SavePolicy(ProposePolicy({reading(90)})));
+  EXPECT_NE(few.find("/proc/*/stat"), std::string::npos) << few;
+}
+
 }  // namespace
 }  // namespace warden

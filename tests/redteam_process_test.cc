@@ -43,14 +43,14 @@ TEST_F(RedTeam, ParentEnviron) {
   Outcome o = Run("proc_environ");
   ExpectNothingEscaped(o, "proc_environ");
   std::string environ = absl::StrCat("/proc/", getpid(), "/environ");
-  EXPECT_TRUE(Contains(o.output, "FAIL proc-ppid-environ errno=13")) << Dump(o);
+  EXPECT_TRUE(Contains(o.output, "FAIL proc-ppid-environ errno=2")) << Dump(o);
   EXPECT_TRUE(HasDenied(o, Op::kRead, environ)) << Dump(o);
 }
 
 TEST_F(RedTeam, ParentMem) {
   Outcome o = Run("proc_mem");
   ExpectNothingEscaped(o, "proc_mem");
-  EXPECT_TRUE(Contains(o.output, "FAIL proc-ppid-mem errno=13")) << Dump(o);
+  EXPECT_TRUE(Contains(o.output, "FAIL proc-ppid-mem errno=2")) << Dump(o);
   EXPECT_TRUE(HasDenied(o, Op::kRead, absl::StrCat("/proc/", getpid(), "/mem")))
       << Dump(o);
 }
@@ -58,7 +58,7 @@ TEST_F(RedTeam, ParentMem) {
 TEST_F(RedTeam, ParentFd) {
   Outcome o = Run("proc_fd");
   ExpectNothingEscaped(o, "proc_fd");
-  EXPECT_TRUE(Contains(o.output, "FAIL proc-ppid-fd errno=13")) << Dump(o);
+  EXPECT_TRUE(Contains(o.output, "FAIL proc-ppid-fd errno=2")) << Dump(o);
   EXPECT_TRUE(HasDenied(o, Op::kRead, secret_)) << Dump(o);
 }
 

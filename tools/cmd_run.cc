@@ -481,8 +481,8 @@ void NoteOtherProcesses(const std::vector<Observation>& observed,
   for (const auto& [package, seen] : by_package)
     console.Note(absl::StrCat(
         package, "'s build script read ", seen.first, " entries of other "
-        "processes' /proc (e.g. ", seen.second, "); enforce refuses these "
-        "whatever warden.yaml says, and no line can allow them"));
+        "processes' /proc (e.g. ", seen.second, "); no line can allow them: "
+        "enforce answers them as if the process were not there (ENOENT)"));
 }
 
 // Reporting is what Conclude needs beside the run: where to talk, and the

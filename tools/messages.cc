@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "policy/decider.h"
 #include "tools/json_line.h"
 #include "tools/report.h"
 
@@ -29,9 +30,11 @@ nlohmann::ordered_json PackageFields(const char* reason, const Observation& o,
           {"source", o.package.source}};
 }
 
+// DeniedCount counts the denials of `o`; hidden reads (policy/decider.h
+// Hidden) are not denials.
 size_t DeniedCount(const Observation& o) {
   size_t denied = 0;
-  for (const Event& e : o.events) denied += e.allowed ? 0 : 1;
+  for (const Event& e : o.events) denied += e.allowed || Hidden(e) ? 0 : 1;
   return denied;
 }
 
@@ -47,9 +50,10 @@ void PrintRequests(const Observation& o, const PackageIds& ids, bool learn,
     j["target"] = e.target;
     j["detail"] = e.detail;
     j["allowed"] = e.allowed;
+    j["hidden"] = !e.allowed && Hidden(e);
     j["errno"] = e.error;
     j["count"] = e.count;
-    j["allow_with"] = e.allowed ? "" : AllowLine(o, e);
+    j["allow_with"] = e.allowed || Hidden(e) ? "" : AllowLine(o, e);
     fprintf(out, "%s\n", JsonLine(j).c_str());
   }
 }

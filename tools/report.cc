@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/str_cat.h"
+#include "policy/decider.h"
 #include "policy/matcher.h"
 #include "policy/yaml.h"
 #include "tools/json_line.h"
@@ -48,7 +49,7 @@ std::vector<SarifFinding> DenialFindings(const std::vector<Observation>& observa
   std::vector<SarifFinding> findings;
   for (const Observation& o : observations) {
     for (const Event& e : o.events) {
-      if (e.allowed) continue;
+      if (e.allowed || Hidden(e)) continue;
       const std::string op(OpName(e.op));
       const std::string rule = AllowLine(o, e);
       const std::string section =
@@ -112,11 +113,21 @@ size_t PrintDenials(const std::vector<Observation>& observations,
   const std::map<std::string, TextPosition> positions =
       json ? std::map<std::string, TextPosition>{} : PackageEntryPositionsInFile(policy_path);
   std::string last_package;
+  uint64_t hidden = 0;
+  std::string hidden_example;
   for (const Observation& o : observations) {
     const size_t in_package = std::count_if(o.events.begin(), o.events.end(),
-                                            [](const Event& e) { return !e.allowed; });
+                                            [](const Event& e) {
+                                              return !e.allowed && !Hidden(e);
+                                            });
     for (const Event& e : o.events) {
       if (e.allowed) continue;
+      if (Hidden(e)) {
+        hidden += e.count;
+        if (hidden_example.empty())
+          hidden_example = o.package.name + " read " + e.target;
+        continue;
+      }
       ++denied;
       std::string rule = AllowLine(o, e);
       if (json) {
@@ -161,6 +172,21 @@ size_t PrintDenials(const std::vector<Observation>& observations,
         fprintf(out, "           no warden.yaml line can allow this: another "
                      "process's /proc (its environment, its files)\n");
     }
+  }
+  if (hidden > 0) {
+    if (json)
+      fprintf(out, "%s\n",
+              JsonLine(nlohmann::json{{"kind", "hidden"}, {"count", hidden},
+                                      {"example", hidden_example}})
+                  .c_str());
+    else
+      fprintf(out,
+              "%s: hidden: %llu read%s of other processes' /proc, e.g. %s; no "
+              "policy line can allow them (answered as if the process were not "
+              "there)\n",
+              Painted("note", Style::kCyan, colour).c_str(),
+              static_cast<unsigned long long>(hidden), hidden == 1 ? "" : "s",
+              hidden_example.c_str());
   }
   if (!json && denied > 0)
     fprintf(out,

@@ -18,8 +18,10 @@ std::string AllowLine(const Observation& o, const Event& e);
 // PrintDenials lists every denied request: package, version, operation,
 // target and the warden.yaml line that would allow it (with the line of the
 // package's entry), grouped per package. Returns how many distinct denials
-// there were. `format` is "human" (status words coloured when `colour`) or
-// "json" (JSON Lines).
+// there were. Reads of other processes' /proc that no line can grant
+// (policy/decider.h Hidden) are not denials: one note counts them.
+// `format` is "human" (status words coloured when `colour`) or "json" (JSON
+// Lines).
 size_t PrintDenials(const std::vector<Observation>& observations,
                     const std::string& policy_path, const std::string& format,
                     FILE* out, bool colour);

@@ -26,6 +26,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "db/store.h"
+#include "learner/observe.h"
 #include "policy/contained.h"
 #include "policy/decider.h"
 #include "policy/directives.h"
@@ -259,6 +260,7 @@ InvocationRecord StartRecord(int64_t run_id, const PackageId& id,
   inv.sysroot = vars.sysroot;
   inv.manifest_dir = vars.manifest_dir;
   inv.out_dir = vars.out_dir;
+  inv.paths = RecordPaths(vars);
   inv.started_ms = NowMs();
   return inv;
 }

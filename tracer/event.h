@@ -45,9 +45,9 @@ Access AccessOf(Op op);
 std::string_view AccessName(Access access);
 
 // kOtherProcess is the detail of a request for /proc/<pid> of a process
-// outside the sandboxed tree: refused under enforce whatever the policy
-// says (its environ holds tokens, its fds lead anywhere), so no policy line
-// can allow it and learn proposes none.
+// outside the sandboxed tree: refused under enforce unless the Decider
+// allows it (its environ holds tokens, its fds lead anywhere; policy/
+// decider.h says which few a policy line may grant).
 inline constexpr std::string_view kOtherProcess = "another process's /proc entry";
 
 struct Event {

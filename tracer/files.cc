@@ -165,8 +165,12 @@ Reply Supervisor::Open(const seccomp_notif& n, int dirfd, uint64_t path_ptr,
     }
     int open_error = errno;
     if (open_error != ENOENT || !call.create) {
-      Record(Ev(call.writing ? Op::kWrite : Op::kRead,
-                Requested(base, call.path), "", true, open_error));
+      // An outsider that exited between a /proc listing and this open
+      // (sysinfo's walk) is marked as such: its misses vary from run to run.
+      Event failed = Ev(call.writing ? Op::kWrite : Op::kRead,
+                        Requested(base, call.path), "", true, open_error);
+      if (Outsider(n, failed.target)) failed.detail = std::string(kOtherProcess);
+      Record(failed);
       return Reply::Error(open_error);
     }
     if (std::optional<Reply> reply = OpenCreate(n, call)) return *reply;
@@ -179,7 +183,7 @@ Reply Supervisor::OpenTmpfile(const seccomp_notif& n, const OpenCall& call) {
   Resolved dir = ResolveExisting(n, call.dirfd, call.path, false);
   if (dir.error != 0) return Reply::Error(dir.error);
   Event event = Ev(Op::kCreate, dir.path, "O_TMPFILE");
-  if (!Decide(n, event, dir.path)) return Reply::Error(EACCES);
+  if (!Decide(n, event, dir.path)) return Refused(event);
   UniqueFd fd(openat(dir.fd.get(), ".", (call.flags & ~O_CLOEXEC) | O_CLOEXEC,
                      call.mode & ~Umask(n.pid)));
   if (!fd.valid()) return Finish(event, Reply::Error(errno));
@@ -211,7 +215,7 @@ Reply Supervisor::OpenExisting(const seccomp_notif& n, const OpenCall& call,
     Record(event);
     if (spec_.enforce) return Reply::Error(EACCES);
   } else if (!held_object && !Decide(n, event, requested)) {
-    return Reply::Error(EACCES);
+    return Refused(event);
   }
   if (spec_.kernel_rechecks_opens && !held_object)
     return Finish(event, Reply::Continue());
@@ -239,7 +243,7 @@ std::optional<Reply> Supervisor::OpenCreate(const seccomp_notif& n,
     return Reply::Error(parent.error);
   }
   Event event = Ev(Op::kCreate, parent.path);
-  if (!Decide(n, event, parent.path)) return Reply::Error(EACCES);
+  if (!Decide(n, event, parent.path)) return Refused(event);
   if (spec_.kernel_rechecks_opens) return Finish(event, Reply::Continue());
   // O_EXCL|O_NOFOLLOW: the name must still be free, and a symlink planted
   // since the check cannot redirect the create.
@@ -280,7 +284,7 @@ Reply Supervisor::NameOp(const seccomp_notif& n, Op op, int dirfd,
     return Reply::Error(EEXIST);
   }
   Event event = Ev(op, r.path);
-  if (!Decide(n, event, r.path)) return Reply::Error(EACCES);
+  if (!Decide(n, event, r.path)) return Refused(event);
   int rc = 0;
   mode_t mode = static_cast<mode_t>(arg) & ~Umask(n.pid);
   switch (op) {
@@ -318,7 +322,7 @@ Reply Supervisor::Rename(const seccomp_notif& n, int olddir, uint64_t old_ptr,
     return Reply::Error(e);
   }
   Event event = Ev(Op::kRename, src.path, dst.path);
-  if (!Decide(n, event, src.path)) return Reply::Error(EACCES);
+  if (!Decide(n, event, src.path)) return Refused(event);
   return Finish(event, Result(syscall(SYS_renameat2, src.fd.get(),
                                       src.name.c_str(), dst.fd.get(),
                                       dst.name.c_str(), flags)));
@@ -342,7 +346,7 @@ Reply Supervisor::Link(const seccomp_notif& n, int olddir, uint64_t old_ptr,
     return Reply::Error(e);
   }
   Event event = Ev(Op::kLink, dst.path, src.path);
-  if (!Decide(n, event, dst.path)) return Reply::Error(EACCES);
+  if (!Decide(n, event, dst.path)) return Refused(event);
   std::string magic = absl::StrCat("/proc/self/fd/", src.fd.get());
   return Finish(event, Result(linkat(AT_FDCWD, magic.c_str(), dst.fd.get(),
                                      dst.name.c_str(), AT_SYMLINK_FOLLOW)));
@@ -367,7 +371,7 @@ Reply Supervisor::Symlink(const seccomp_notif& n, uint64_t text_ptr,
     return Reply::Error(EEXIST);
   }
   Event event = Ev(Op::kSymlink, dst.path, *text);
-  if (!Decide(n, event, dst.path)) return Reply::Error(EACCES);
+  if (!Decide(n, event, dst.path)) return Refused(event);
   return Finish(event,
                 Result(symlinkat(text->c_str(), dst.fd.get(), dst.name.c_str())));
 }
@@ -383,7 +387,7 @@ Reply Supervisor::MetaOp(const seccomp_notif& n, Op op, int dirfd,
     return Reply::Error(r.error);
   }
   Event event = Ev(op, r.path);
-  if (!Decide(n, event, r.path)) return Reply::Error(EACCES);
+  if (!Decide(n, event, r.path)) return Refused(event);
   // Perform the call through the fd we decided on: the path may have been
   // swapped since, the object cannot.
   const auto& a = n.data.args;
@@ -423,7 +427,7 @@ Reply Supervisor::FdMetaOp(const seccomp_notif& n, Op op, int fd) {
   if (!own.valid()) return Reply::Error(EBADF);
   std::string path = FdPath(own.get());
   Event event = Ev(op, path);
-  if (!Decide(n, event, path)) return Reply::Error(EACCES);
+  if (!Decide(n, event, path)) return Refused(event);
   // The tracee's fd names a fixed object: the decision cannot go stale.
   return Finish(event, Reply::Continue());
 }
@@ -463,7 +467,7 @@ Reply Supervisor::Exec(const seccomp_notif& n, int dirfd, uint64_t path_ptr,
   }
   std::string argv = absl::StrJoin(ReadArgv(n.pid, argv_ptr), " ");
   Event event = Ev(Op::kExec, program, argv);
-  if (!Decide(n, event, requested)) return Reply::Error(EACCES);
+  if (!Decide(n, event, requested)) return Refused(event);
   // CONTINUE: the kernel re-reads the path, which the tracee could swap.
   // Acceptable because the exec allow-list is hygiene, not the boundary:
   // the new image runs under the same filter and Landlock domain, and

@@ -78,7 +78,7 @@ Reply Supervisor::Network(const seccomp_notif& n, Op op, int fd,
   }
   std::string target = SockaddrString(sa, addr_len, type);
   Event event = Ev(op, target);
-  if (!Decide(n, event, target)) return Reply::Error(EACCES);
+  if (!Decide(n, event, target)) return Refused(event);
   // Learn mode records what was named and lets the kernel connect, so a slow
   // peer never stalls the supervisor; enforce acts on its own copy below.
   if (!spec_.enforce && !spec_.decider_confines)
@@ -139,7 +139,7 @@ Reply Supervisor::SendMsg(const seccomp_notif& n) {
   }
   Event event = Ev(Op::kConnect, target, "sendmsg");
   if (!spec_.enforce && !spec_.decider_confines) {
-    if (!Decide(n, event, target)) return Reply::Error(EACCES);
+    if (!Decide(n, event, target)) return Refused(event);
     return Finish(event, Reply::Continue());
   }
   // Enforce: a datagram message may carry its own destination, which the

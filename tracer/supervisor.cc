@@ -348,10 +348,7 @@ bool Supervisor::Decide(const seccomp_notif& n, Event& event,
   // files (ps-style process stats) that the policy names explicitly.
   // Both names count: /proc/<pid>/fd/N, cwd, root and exe lead out of
   // /proc, to objects the outsider holds (deleted files, unreachable names).
-  auto outside = [&](pid_t pid) {
-    return pid != 0 && pid != static_cast<pid_t>(n.pid) && !InTree(pid);
-  };
-  if (outside(ProcPid(event.target)) || outside(ProcPid(requested))) {
+  if (Outsider(n, event.target) || Outsider(n, requested)) {
     if (event.detail.empty()) event.detail = std::string(kOtherProcess);
     allowed = !spec_.enforce || decider_.AllowsOtherProcess(event, requested);
   } else {
@@ -360,7 +357,11 @@ bool Supervisor::Decide(const seccomp_notif& n, Event& event,
     allowed = decider_.Decide(event, requested);
   }
   event.allowed = allowed;
-  if (!allowed) Record(event);
+  if (!allowed) {
+    if (const int error = decider_.RefusalError(event); error != EACCES)
+      event.error = error;
+    Record(event);
+  }
   return allowed;
 }
 

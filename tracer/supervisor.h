@@ -13,6 +13,7 @@
 #ifndef WARDEN_TRACER_SUPERVISOR_H_
 #define WARDEN_TRACER_SUPERVISOR_H_
 
+#include <cerrno>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -43,6 +44,10 @@ class Decider {
                                   std::string_view /*requested*/) {
     return false;
   }
+  // RefusalError is the errno a refused `event` fails with: EACCES, or
+  // what the Decider answers instead (ENOENT: as if the file were not
+  // there). Any other value than EACCES is recorded as the event's error.
+  virtual int RefusalError(const Event& /*event*/) { return EACCES; }
 };
 
 // EventLog collects events in memory, folding identical ones into a count so

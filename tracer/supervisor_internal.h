@@ -154,6 +154,11 @@ class Supervisor {
   // Decide asks the Decider (after warden's own checks), sets
   // event.allowed, and records the event if it was denied.
   bool Decide(const seccomp_notif& n, Event& event, std::string_view requested);
+  // Refused is the answer to an event Decide refused: EACCES, or the error
+  // the Decider chose for it.
+  static Reply Refused(const Event& event) {
+    return Reply::Error(event.error != 0 ? event.error : EACCES);
+  }
   // Finish records an allowed event with the outcome of `reply` and
   // returns it: the log says what really happened (EEXIST of mkdir -p).
   Reply Finish(Event& event, Reply reply) {
@@ -163,6 +168,12 @@ class Supervisor {
   }
   bool InTree(pid_t pid) const {
     return pid != self_ && IsDescendant(pid, self_);
+  }
+  // Outsider says whether `path` lies in /proc/<pid> of a process outside
+  // the sandboxed tree (not `n`'s caller, not one of its tree).
+  bool Outsider(const seccomp_notif& n, std::string_view path) const {
+    const pid_t pid = ProcPid(path);
+    return pid != 0 && pid != static_cast<pid_t>(n.pid) && !InTree(pid);
   }
   void Record(Event event) { log_.Add(event); }
   bool StillValid(const seccomp_notif& n) const {

@@ -138,10 +138,17 @@ check "and says cargo failed with nothing denied" grep -q "cargo failed (exit [0
 rc=$?
 check "learn into a missing directory is exit 3 (exit $rc)" [ $rc -eq 3 ]
 check "naming the path and the reason, before building" grep -q "cannot write the policy to /nonexistent-dir/w.yaml: /nonexistent-dir is not a directory" "$SCRATCH/nodir.log"
+check "and cargo never started" sh -c "! grep -q 'cargo-warden: learn:' '$SCRATCH/nodir.log'"
 long="/$(printf 'a%.0s' $(seq 300))/$(printf 'b%.0s' $(seq 300))/x.db"
 "$WARDEN" diff --db "$long" > "$SCRATCH/long.log" 2>&1
 rc=$?
 check "diff --db with an over-long path is exit 3, not an abort (exit $rc)" [ $rc -eq 3 ]
+# 4000 characters: past PATH_MAX, where the file system answers ENAMETOOLONG.
+long=""; for i in $(seq 20); do long="$long/$(printf 'c%.0s' $(seq 199))"; done
+"$WARDEN" diff --db "$long/x.db" > "$SCRATCH/long4k.log" 2>&1
+rc=$?
+check "diff --db with a 4000-character path is exit 3 (exit $rc)" [ $rc -eq 3 ]
+check "naming the database" grep -q "no database at /ccc" "$SCRATCH/long4k.log"
 
 # Learn on a warm target dir (issue 14): build scripts cargo finds fresh do
 # not rerun, and their entries come from the runs that last saw them.

@@ -11,6 +11,7 @@
 //
 // Registry crates live under $CARGO_HOME, home reads under $HOME: the
 // outputs show them as {cargo_home} and {home}.
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -148,6 +149,10 @@ std::vector<Crate> After(const std::string& ws) {
 Crate Denied(const std::string& ws) {
   Event probe = Ev(Op::kRead, "/etc/shadow", "", false);
   probe.count = 3;
+  // Hidden, not denied: another process's environ, which no line can grant.
+  Event hidden = Ev(Op::kRead, "/proc/4242/environ", std::string(kOtherProcess), false);
+  hidden.error = ENOENT;
+  hidden.count = 12;
   return {"gen", "0.1.0", "path",
           {Ev(Op::kRead, ws + "/gen/templates/api.tmpl"), probe,
            Ev(Op::kRead, Env("HOME") + "/.ssh/id_ed25519", "", false),
@@ -156,7 +161,8 @@ Crate Denied(const std::string& ws) {
            Ev(Op::kRename, ws + "/target/debug/build/gen-0123456789abcdef/out/a",
               ws + "/src/lib.rs", false),
            Ev(Op::kDirective, "rustc-link-arg=-Wl,-rpath,/tmp/z",
-              "rustc-link-arg=-Wl,-rpath,/tmp/z", false)}};
+              "rustc-link-arg=-Wl,-rpath,/tmp/z", false),
+           hidden}};
 }
 
 int Usage() {
