@@ -76,6 +76,7 @@ Policy ProposeReviewed(std::vector<Observation> observations,
       if (const auto reason =
               ContainmentDenial(obs.events[j], obs.vars, warden_files)) {
         obs.events[j].allowed = true;
+        obs.events[j].error = 0;  // warden's answer (ENOENT), not the file's
         admitted[i].emplace_back(j, *reason);
       }
     }

@@ -1,9 +1,11 @@
 #include "policy/contained.h"
 
+#include <cerrno>
 #include <initializer_list>
 
 #include "policy/floor.h"
 #include "policy/path.h"
+#include "policy/pattern.h"
 
 namespace warden {
 namespace {
@@ -129,6 +131,21 @@ bool ContainedLearnDecider::Decide(const Event& event,
   if (!learn_.Decide(event, requested)) return false;
   if (!ContainmentReason(event, vars_)) return true;
   return granted_ && granted_->Decide(event, requested);
+}
+
+bool ContainedLearnDecider::AllowsOtherProcess(const Event& event,
+                                               std::string_view requested) {
+  const std::optional<std::string> pattern = OtherProcessPattern(event.target);
+  if (event.op == Op::kRead && pattern &&
+      (requested == event.target || OtherProcessPattern(requested) == pattern))
+    return true;
+  return granted_ && granted_->AllowsOtherProcess(event, requested);
+}
+
+int ContainedLearnDecider::RefusalError(const Event& event) {
+  if (Hidden(event)) return ENOENT;
+  const std::optional<std::string_view> reason = ContainmentReason(event, vars_);
+  return reason && *reason == kHomeRead ? ENOENT : EACCES;
 }
 
 }  // namespace warden

@@ -21,7 +21,8 @@
 // A directory that holds all of {home} ({tmp} = /tmp, HOME=/tmp/u) opens
 // nothing under {home}.
 // What the existing policy grants the package passes the fence: a reviewed
-// rule is how a maintainer lets a contained learn through.
+// rule is how a maintainer lets a contained learn through. Refused reads
+// under {home} fail with ENOENT, the rest with EACCES.
 #ifndef WARDEN_POLICY_CONTAINED_H_
 #define WARDEN_POLICY_CONTAINED_H_
 
@@ -60,6 +61,14 @@ class ContainedLearnDecider : public Decider {
   ContainedLearnDecider(PathVars vars, std::vector<std::string> warden_files,
                         const PackagePolicy* granted);
   bool Decide(const Event& event, std::string_view requested) override;
+  // Another process's /proc: its public statistics (OtherProcessPattern's
+  // files, what ps reads) pass, the rest (cargo's environ holds tokens)
+  // only where the existing policy could grant it.
+  bool AllowsOtherProcess(const Event& event, std::string_view requested) override;
+  // ENOENT for a read under $HOME, as if the home directory were empty
+  // (git and libgit2 take a missing ~/.gitconfig for "no settings" but
+  // abort on EACCES), and for hidden /proc reads; EACCES for the rest.
+  int RefusalError(const Event& event) override;
 
  private:
   PathVars vars_;

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cerrno>
 #include <memory>
 
 #include "learner/contained.h"
@@ -139,6 +140,29 @@ TEST(ContainedLearnDecider, FencesProtectsWardensFilesAndHonoursThePolicy) {
   EXPECT_FALSE(granted.Decide(Ev(Op::kWrite, "/work/app/target/warden/warden.db"), ""));
 }
 
+TEST(ContainedLearnDecider, HomeLooksEmptyAndOtherProcessesKeepTheirSecrets) {
+  const PathVars vars = VarsFor("gen-1", "h");
+  ContainedLearnDecider d(vars, {}, nullptr);
+  // Refused reads under $HOME fail as if the file were not there (git,
+  // libgit2 go on without ~/.gitconfig); the rest of the fence is EACCES.
+  Event gitconfig = Ev(Op::kRead, "/home/dev/.gitconfig");
+  EXPECT_FALSE(d.Decide(gitconfig, gitconfig.target));
+  gitconfig.allowed = false;
+  EXPECT_EQ(d.RefusalError(gitconfig), ENOENT);
+  Event connect = Ev(Op::kConnect, "tcp:10.0.0.1:443");
+  connect.allowed = false;
+  EXPECT_EQ(d.RefusalError(connect), EACCES);
+  // Another process's /proc: public statistics only; environ is hidden.
+  Event stat = Ev(Op::kRead, "/proc/4242/stat", std::string(kOtherProcess));
+  EXPECT_TRUE(d.AllowsOtherProcess(stat, stat.target));
+  Event environ = Ev(Op::kRead, "/proc/4242/environ", std::string(kOtherProcess));
+  EXPECT_FALSE(d.AllowsOtherProcess(environ, environ.target));
+  environ.allowed = false;
+  EXPECT_EQ(d.RefusalError(environ), ENOENT);
+  // A stat name that leads elsewhere (a symlink swapped in) is not stat.
+  EXPECT_FALSE(d.AllowsOtherProcess(environ, "/proc/4242/stat"));
+}
+
 // A build script that fetched a payload and read a token: learn proposes
 // both for the maintainer to decide, marked, and lists them as refusals.
 Observation Fetcher(int exit_status) {
@@ -148,6 +172,7 @@ Observation Fetcher(int exit_status) {
   connect.allowed = false;
   Event token = Ev(Op::kRead, "/home/dev/.config/gh/hosts.yml");
   token.allowed = false;
+  token.error = ENOENT;  // the fence's answer to reads under $HOME
   Event tamper = Ev(Op::kWrite, "/work/app/warden.yaml");
   tamper.allowed = false;
   obs.events.push_back(connect);

@@ -350,7 +350,8 @@ bool Supervisor::Decide(const seccomp_notif& n, Event& event,
   // /proc, to objects the outsider holds (deleted files, unreachable names).
   if (Outsider(n, event.target) || Outsider(n, requested)) {
     if (event.detail.empty()) event.detail = std::string(kOtherProcess);
-    allowed = !spec_.enforce || decider_.AllowsOtherProcess(event, requested);
+    allowed = (!spec_.enforce && !spec_.decider_confines) ||
+              decider_.AllowsOtherProcess(event, requested);
   } else {
     // Plain learn's Decider allows all but warden's own files; contained
     // learn's fences more (policy/contained.h).

@@ -88,7 +88,8 @@ struct SandboxSpec {
   // although `enforce` is false: the supervisor then opens files and
   // connects sockets itself as under enforce (and refuses datagrams that
   // name their own destination), so nothing swapped in after the decision
-  // reaches what was refused.
+  // reaches what was refused; and asks it about other processes' /proc, as
+  // enforce does, instead of letting those reads through.
   bool decider_confines = false;
 };
 
