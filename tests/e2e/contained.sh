@@ -6,16 +6,7 @@
 # crate that needs nothing of the kind learns cleanly.
 . "$(dirname "$0")/lib.sh"
 
-home="$SCRATCH/home"
-mkdir -p "$home"
-secret="warden-e2e-secret-$RANDOM$RANDOM"
-echo "$secret" > "$home/.warden-e2e-secret"
-export CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}" RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}"
-export HOME="$home"
-accepts="$SCRATCH/accepts"
-start_listener "$accepts" "$SCRATCH/port"
-trap 'kill $listener 2>/dev/null; rm -rf "$SCRATCH"' EXIT
-port=$(cat "$SCRATCH/port")
+hostile_world
 
 # The hostile fixture.
 ws="$SCRATCH/ws"

@@ -7,19 +7,8 @@
 
 ws="$SCRATCH/ws"
 cp -r "$REPO/tests/fixtures/hostile" "$ws"
-home="$SCRATCH/home"
-mkdir -p "$home"
-secret="warden-e2e-secret-$RANDOM$RANDOM"
-echo "$secret" > "$home/.warden-e2e-secret"
-# cargo and rustup keep their homes; only the build script's $HOME is fake.
-export CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}" RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}"
-export HOME="$home"
-
-accepts="$SCRATCH/accepts"
-start_listener "$accepts" "$SCRATCH/port"
-trap 'kill $listener 2>/dev/null; rm -rf "$SCRATCH"' EXIT
+hostile_world
 cp "$SCRATCH/port" "$ws/evil/port.txt"
-port=$(cat "$SCRATCH/port")
 
 # learn (a warden.yaml already exists: the build script will try to tamper)
 printf 'version: 1\n' > "$ws/warden.yaml"

@@ -51,6 +51,23 @@ PY
   for _ in $(seq 50); do [ -s "$2" ] && break; sleep 0.1; done
 }
 
+# hostile_world: what the hostile build scripts aim at. A fake $HOME
+# ($home) holding a secret ($secret in $home/.warden-e2e-secret; cargo and
+# rustup keep their real homes) and a loopback listener ($port, one line
+# per connection in $accepts), stopped with the scratch dir at exit.
+hostile_world() {
+  home="$SCRATCH/home"
+  mkdir -p "$home"
+  secret="warden-e2e-secret-$RANDOM$RANDOM"
+  echo "$secret" > "$home/.warden-e2e-secret"
+  export CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}" RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}"
+  export HOME="$home"
+  accepts="$SCRATCH/accepts"
+  start_listener "$accepts" "$SCRATCH/port"
+  trap 'kill $listener 2>/dev/null; rm -rf "$SCRATCH"' EXIT
+  port=$(cat "$SCRATCH/port")
+}
+
 # relearn_identical DIR NAME: learn DIR's workspace again from a fresh target
 # dir into a new file, and check it equals DIR/first.yaml byte for byte. The
 # second policy goes to its own file: learn never rewrites an existing one,
