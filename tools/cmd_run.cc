@@ -505,9 +505,8 @@ absl::Status PrintMessages(Store& store, const RunOptions& opts, int64_t run_id,
   if (!ws.ok())
     reporting.console.Warning(absl::StrCat(
         "package_id is null in the JSON records: ", ws.status().message()));
-  reporting.counts =
-      PrintRunMessages(observed, *invocations, PackageIds(ws.ok() ? ws->packages : std::vector<CargoPackage>{}),
-                       !opts.enforce, stdout);
+  const PackageIds ids(ws.ok() ? ws->packages : std::vector<CargoPackage>{});
+  reporting.counts = PrintRunMessages(observed, *invocations, ids, !opts.enforce, stdout);
   return absl::OkStatus();
 }
 
@@ -615,11 +614,9 @@ void PrintSupervised(const std::vector<Observation>& observed, int64_t run_id,
   size_t events = 0;
   for (const Observation& o : observed) {
     events += o.events.size();
-    size_t denied = 0;
-    for (const Event& e : o.events) denied += e.allowed ? 0 : 1;
     console.Detail("Supervised",
                    absl::StrCat(o.package.name, " v", o.package.version, ": ",
-                                o.events.size(), " distinct requests, ", denied,
+                                o.events.size(), " distinct requests, ", DeniedCount(o),
                                 " denied (out dir ", o.vars.out_dir, ")"));
   }
   console.Status("Supervised",

@@ -30,14 +30,6 @@ nlohmann::ordered_json PackageFields(const char* reason, const Observation& o,
           {"source", o.package.source}};
 }
 
-// DeniedCount counts the denials of `o`; hidden reads (policy/decider.h
-// Hidden) are not denials.
-size_t DeniedCount(const Observation& o) {
-  size_t denied = 0;
-  for (const Event& e : o.events) denied += e.allowed || Hidden(e) ? 0 : 1;
-  return denied;
-}
-
 // PrintRequests writes one warden-request per denied event of `o` (and per
 // allowed one when `learn`).
 void PrintRequests(const Observation& o, const PackageIds& ids, bool learn,

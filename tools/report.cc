@@ -2,7 +2,6 @@
 
 #include <unistd.h>
 
-#include <algorithm>
 #include <map>
 
 #include <nlohmann/json.hpp>
@@ -20,6 +19,12 @@ namespace warden {
 std::string AllowLine(const Observation& o, const Event& e) {
   if (e.op != Op::kDirective) return SuggestRule(e, o.vars);
   return e.detail.empty() ? "" : "directives: " + QuotedScalar(e.detail);
+}
+
+size_t DeniedCount(const Observation& o) {
+  size_t denied = 0;
+  for (const Event& e : o.events) denied += e.allowed || Hidden(e) ? 0 : 1;
+  return denied;
 }
 
 namespace {
@@ -116,10 +121,7 @@ size_t PrintDenials(const std::vector<Observation>& observations,
   uint64_t hidden = 0;
   std::string hidden_example;
   for (const Observation& o : observations) {
-    const size_t in_package = std::count_if(o.events.begin(), o.events.end(),
-                                            [](const Event& e) {
-                                              return !e.allowed && !Hidden(e);
-                                            });
+    const size_t in_package = DeniedCount(o);
     for (const Event& e : o.events) {
       if (e.allowed) continue;
       if (Hidden(e)) {

@@ -15,6 +15,10 @@ namespace warden {
 // none can allow warden's own variables.
 std::string AllowLine(const Observation& o, const Event& e);
 
+// DeniedCount is how many distinct requests of `o` were denied; hidden
+// reads (policy/decider.h Hidden) are not denials.
+size_t DeniedCount(const Observation& o);
+
 // PrintDenials lists every denied request: package, version, operation,
 // target and the warden.yaml line that would allow it (with the line of the
 // package's entry), grouped per package. Returns how many distinct denials
