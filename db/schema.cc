@@ -119,6 +119,19 @@ ALTER TABLE invocations ADD COLUMN rustup_home TEXT NOT NULL DEFAULT '';
 ALTER TABLE invocations ADD COLUMN tmp TEXT NOT NULL DEFAULT '';
 ALTER TABLE invocations ADD COLUMN path TEXT NOT NULL DEFAULT '';
 )sql"},
+    // What the supervisor's answers cost, per syscall and kind of answer
+    // (tracer/event.h CallCost), so a benchmark can price each kind inside
+    // real builds.
+    {4, R"sql(
+CREATE TABLE call_costs (
+  invocation_id INTEGER NOT NULL REFERENCES invocations(id),
+  syscall TEXT NOT NULL,
+  answer TEXT NOT NULL,
+  calls INTEGER NOT NULL,
+  nanos INTEGER NOT NULL
+);
+CREATE INDEX call_costs_by_invocation ON call_costs(invocation_id);
+)sql"},
 };
 
 constexpr bool NumberedInOrder() {

@@ -6,6 +6,7 @@
 //   strings      interned event targets and details
 //   events       what an invocation did or tried, with a count
 //   directives   cargo: lines a build script printed
+//   call_costs   the supervisor's time per syscall and answer, per invocation
 #ifndef WARDEN_DB_SCHEMA_H_
 #define WARDEN_DB_SCHEMA_H_
 
@@ -20,7 +21,7 @@ class Connection;
 
 // kSchemaVersion is the number of migration steps, stored in the database
 // as PRAGMA user_version.
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 
 // Migrate brings the database up to kSchemaVersion in one transaction. It
 // fails with FailedPrecondition, naming the database's path, if the database

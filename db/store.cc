@@ -109,6 +109,19 @@ absl::Status InsertEvents(Connection& db, int64_t invocation_id,
   return absl::OkStatus();
 }
 
+absl::Status InsertCosts(Connection& db, int64_t invocation_id,
+                         const std::vector<CallCost>& costs) {
+  absl::StatusOr<Statement> insert = db.Prepare(
+      "INSERT INTO call_costs(invocation_id, syscall, answer, calls, nanos) "
+      "VALUES (?1, ?2, ?3, ?4, ?5)",
+      "inserting call cost");
+  if (!insert.ok()) return insert.status();
+  for (const CallCost& c : costs)
+    WARDEN_RETURN_IF_ERROR(
+        insert->Run(invocation_id, c.syscall, c.answer, c.calls, c.nanos));
+  return absl::OkStatus();
+}
+
 constexpr char kRunColumns[] =
     "id, mode, workspace_root, policy_path, cargo_args, started_ms, ended_ms, "
     "exit_status, resolution";
@@ -214,6 +227,7 @@ absl::StatusOr<int64_t> Store::AddInvocation(const InvocationRecord& invocation,
                         p.workspace_root, p.home, p.cargo_home, p.rustup_home,
                         p.tmp, p.path));
         id = db_->LastInsertRowid();
+        WARDEN_RETURN_IF_ERROR(InsertCosts(*db_, id, i.costs));
         return InsertEvents(*db_, id, events);
       });
   if (!status.ok()) return status;

@@ -114,6 +114,8 @@ struct InvocationRecord {
   int64_t peak_rss_kb = 0;     // supervisor's own peak RSS
   // nullopt for invocations recorded before schema 3.
   std::optional<RecordedPaths> paths;
+  // Written, not read back: bench/run reads the `call_costs` table.
+  std::vector<CallCost> costs;
 };
 
 // A stored event with the invocation it belongs to.

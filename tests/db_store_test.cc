@@ -224,6 +224,24 @@ TEST_F(StoreTest, InvocationsRoundTrip) {
   }
 }
 
+TEST_F(StoreTest, CallCostsAreStoredWithTheirInvocation) {
+  std::unique_ptr<Store> store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  absl::StatusOr<int64_t> run = store->BeginRun(MakeRun("/ws", 1));
+  ASSERT_TRUE(run.ok());
+  InvocationRecord inv = MakeInvocation(*run, "ring");
+  inv.costs = {{"openat", "error", 9681, 30000000},
+               {"execve", "continue", 83, 4000000}};
+  absl::StatusOr<int64_t> id = store->AddInvocation(inv, {});
+  ASSERT_TRUE(id.ok()) << id.status();
+  RawDb raw(path_);
+  EXPECT_EQ(raw.Text(absl::StrCat(
+                "SELECT group_concat(syscall || ':' || answer || ':' || calls "
+                "|| ':' || nanos, ' ') FROM call_costs WHERE invocation_id = ",
+                *id)),
+            "openat:error:9681:30000000 execve:continue:83:4000000");
+}
+
 TEST_F(StoreTest, EventsRoundTripEveryOpInOrder) {
   std::unique_ptr<Store> store = OpenStore();
   ASSERT_NE(store, nullptr);

@@ -376,6 +376,7 @@ int Main(int argc, char** argv) {
   inv.exit_status = result->exit_status;
   inv.notifications = result->notifications;
   inv.peak_rss_kb = result->peak_rss_kb;
+  inv.costs = result->costs;
   absl::StatusOr<int64_t> stored = (*store)->AddInvocation(inv, log.Events());
   if (!stored.ok())
     return Fail(id, absl::StrCat("cannot record events: ",

@@ -67,6 +67,16 @@ struct Event {
   uint64_t count = 1;
 };
 
+// CallCost is the supervisor's own time on one kind of trapped call, from
+// receiving the notification to answering it; the kernel's round trip
+// (waking the supervisor, resuming the caller) comes on top of it.
+struct CallCost {
+  std::string syscall;  // "openat"
+  std::string answer;   // "continue", "error", "emulated" or "gone"
+  uint64_t calls = 0;
+  uint64_t nanos = 0;
+};
+
 }  // namespace warden
 
 #endif  // WARDEN_TRACER_EVENT_H_

@@ -13,9 +13,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <optional>
+#include <tuple>
 
 #include "absl/strings/str_cat.h"
 #include "tracer/child.h"
@@ -83,6 +86,21 @@ class SameCpu {
   bool pinned_ = false;
 };
 
+// AnswerName names how a call was answered, for CallCost.
+const char* AnswerName(Reply::Kind kind) {
+  switch (kind) {
+    case Reply::kContinue:
+      return "continue";
+    case Reply::kError:
+      return "error";
+    case Reply::kValue:
+      return "emulated";
+    case Reply::kAnswered:
+      break;
+  }
+  return "gone";
+}
+
 // Fd reads a syscall argument as the kernel reads a descriptor: 32 bits.
 int Fd(uint64_t arg) { return static_cast<int>(arg); }
 
@@ -110,7 +128,15 @@ absl::StatusOr<int> Supervisor::Serve(uint64_t& notifications) {
       memset(&req, 0, sizeof req);
       if (ioctl(listener_, SECCOMP_IOCTL_NOTIF_RECV, &req) == 0) {
         ++notifications;
+        const auto started = std::chrono::steady_clock::now();
         Reply reply = Handle(req);
+        // Up to the answer: answering wakes the caller on this CPU, and
+        // what it then runs would be counted as ours.
+        auto& [calls, nanos] = costs_[{req.data.nr, reply.kind}];
+        ++calls;
+        nanos += std::chrono::duration_cast<std::chrono::nanoseconds>(
+                     std::chrono::steady_clock::now() - started)
+                     .count();
         if (reply.kind != Reply::kAnswered) Respond(req, reply);
       }
       continue;
@@ -135,6 +161,20 @@ absl::StatusOr<int> Supervisor::Serve(uint64_t& notifications) {
   }
   KillDescendants();
   return status;
+}
+
+std::vector<CallCost> Supervisor::Costs() const {
+  std::vector<CallCost> costs;
+  for (const auto& [key, value] : costs_) {
+    costs.push_back({SyscallName(key.first),
+                     AnswerName(static_cast<Reply::Kind>(key.second)),
+                     value.first, value.second});
+  }
+  std::sort(costs.begin(), costs.end(), [](const CallCost& a, const CallCost& b) {
+    return std::tie(b.calls, a.syscall, a.answer) <
+           std::tie(a.calls, b.syscall, b.answer);
+  });
+  return costs;
 }
 
 void Supervisor::KillDescendants() {
@@ -525,6 +565,7 @@ absl::StatusOr<RunResult> RunSupervised(const SandboxSpec& spec,
   }
   result.exit_status = *status;
   result.peak_rss_kb = PeakRssKb();
+  result.costs = supervisor.Costs();
   return result;
 }
 

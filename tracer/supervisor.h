@@ -97,6 +97,7 @@ struct RunResult {
   int exit_status = 0;         // exit code, or 128 + signal number
   uint64_t notifications = 0;  // requests handled
   int64_t peak_rss_kb = 0;     // the supervisor's own peak RSS
+  std::vector<CallCost> costs;  // per syscall and answer, most calls first
 };
 
 // KernelSupport checks the kernel features the supervisor needs (seccomp user

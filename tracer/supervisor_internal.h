@@ -16,6 +16,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
 
 #include "tracer/event.h"
 #include "tracer/supervisor.h"
@@ -88,6 +92,8 @@ class Supervisor {
   // Serve answers notifications until every process holding the filter has
   // exited, and returns the child's exit status.
   absl::StatusOr<int> Serve(uint64_t& notifications);
+  // Costs is what Serve's answers cost, per syscall and answer.
+  std::vector<CallCost> Costs() const;
 
  private:
   Reply Handle(const seccomp_notif& n);
@@ -194,6 +200,8 @@ class Supervisor {
   cpu_set_t own_cpus_;  // the supervisor's CPU mask, restored after SendFd
   bool own_cpus_known_ = false;
   bool first_exec_seen_ = false;
+  // (syscall number, Reply::Kind) -> (calls, nanoseconds)
+  absl::flat_hash_map<std::pair<int, int>, std::pair<uint64_t, uint64_t>> costs_;
 };
 
 }  // namespace warden::internal

@@ -25,23 +25,52 @@ bool ReadMemory(pid_t tid, uint64_t address, void* out, size_t size) {
   return false;
 }
 
-std::optional<std::string> ReadString(pid_t tid, uint64_t address,
-                                      size_t max) {
+namespace {
+
+constexpr uint64_t kPage = 4096;
+
+// PageReader reads a tracee's memory a page at a time and keeps the last
+// page: the strings of an argv mostly share a page or two, so an exec costs
+// a few process_vm_readv calls instead of two per argument.
+class PageReader {
+ public:
+  explicit PageReader(pid_t tid) : tid_(tid) {}
+  // At points at the bytes from `address` to the end of its page (`room` of
+  // them), or is nullptr with errno set. A page is mapped whole or not at
+  // all, so reading all of it can fail only where reading the part could.
+  const char* At(uint64_t address, size_t& room) {
+    const uint64_t page = address - address % kPage;
+    if (!cached_ || page != page_) {
+      cached_ = ReadMemory(tid_, page, buf_, kPage);
+      if (!cached_) return nullptr;
+      page_ = page;
+    }
+    room = kPage - (address - page);
+    return buf_ + (address - page);
+  }
+
+ private:
+  pid_t tid_;
+  bool cached_ = false;
+  uint64_t page_ = 0;
+  char buf_[kPage];
+};
+
+std::optional<std::string> ReadStringWith(PageReader& pages, uint64_t address,
+                                          size_t max) {
   if (address == 0) {
     errno = EFAULT;
     return std::nullopt;
   }
   std::string result;
-  constexpr size_t kPage = 4096;
-  char chunk[kPage];
   while (result.size() < max) {
-    // Never read across a page boundary in one call: the next page may be
-    // unmapped even though the string ends before it.
-    size_t room = kPage - (address % kPage);
-    if (!ReadMemory(tid, address, chunk, room)) return std::nullopt;
+    size_t room = 0;
+    const char* chunk = pages.At(address, room);
+    if (chunk == nullptr) return std::nullopt;
     const void* nul = memchr(chunk, '\0', room);
     if (nul != nullptr) {
       result.append(chunk, static_cast<const char*>(nul) - chunk);
+      if (result.size() >= max) break;
       return result;
     }
     result.append(chunk, room);
@@ -51,20 +80,34 @@ std::optional<std::string> ReadString(pid_t tid, uint64_t address,
   return std::nullopt;
 }
 
+}  // namespace
+
+std::optional<std::string> ReadString(pid_t tid, uint64_t address,
+                                      size_t max) {
+  PageReader pages(tid);
+  return ReadStringWith(pages, address, max);
+}
+
 std::vector<std::string> ReadArgv(pid_t tid, uint64_t address,
                                   size_t max_args) {
   std::vector<std::string> argv;
+  PageReader pointers(tid), strings(tid);
   for (size_t i = 0; address != 0 && i <= max_args; ++i) {
     uint64_t pointer = 0;
-    if (!ReadMemory(tid, address + i * sizeof pointer, &pointer,
-                    sizeof pointer) ||
-        pointer == 0)
-      break;
+    const uint64_t at = address + i * sizeof pointer;
+    size_t room = 0;
+    const char* bytes = pointers.At(at, room);
+    if (bytes != nullptr && room >= sizeof pointer) {
+      memcpy(&pointer, bytes, sizeof pointer);
+    } else if (!ReadMemory(tid, at, &pointer, sizeof pointer)) {
+      break;  // unmapped, or a pointer straddling two pages that is
+    }
+    if (pointer == 0) break;
     if (i == max_args) {
       argv.push_back("…");
       break;
     }
-    std::optional<std::string> arg = ReadString(tid, pointer, 4096);
+    std::optional<std::string> arg = ReadStringWith(strings, pointer, 4096);
     argv.push_back(arg ? *arg : "?");
   }
   return argv;
