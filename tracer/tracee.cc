@@ -29,21 +29,24 @@ namespace {
 
 constexpr uint64_t kPage = 4096;
 
-// PageReader reads a tracee's memory a page at a time and keeps the last
-// page: the strings of an argv mostly share a page or two, so an exec costs
-// a few process_vm_readv calls instead of two per argument.
+// PageReader reads a tracee's memory up to the end of a page and keeps what
+// it read: the strings of an argv mostly share a page or two, so an exec
+// costs a few process_vm_readv calls instead of two per argument, and a
+// single path costs one read of the rest of its page, as before.
 class PageReader {
  public:
   explicit PageReader(pid_t tid) : tid_(tid) {}
   // At points at the bytes from `address` to the end of its page (`room` of
-  // them), or is nullptr with errno set. A page is mapped whole or not at
-  // all, so reading all of it can fail only where reading the part could.
+  // them), or is nullptr with errno set. Memory is mapped a page at a time,
+  // so reading to the page's end can fail only where reading less could.
   const char* At(uint64_t address, size_t& room) {
     const uint64_t page = address - address % kPage;
-    if (!cached_ || page != page_) {
-      cached_ = ReadMemory(tid_, page, buf_, kPage);
+    if (!cached_ || page != page_ || address < page_ + from_) {
+      const size_t from = address - page;
+      cached_ = ReadMemory(tid_, address, buf_ + from, kPage - from);
       if (!cached_) return nullptr;
       page_ = page;
+      from_ = from;
     }
     room = kPage - (address - page);
     return buf_ + (address - page);
@@ -53,6 +56,7 @@ class PageReader {
   pid_t tid_;
   bool cached_ = false;
   uint64_t page_ = 0;
+  size_t from_ = 0;  // buf_[from_, kPage) holds the page's bytes
   char buf_[kPage];
 };
 
