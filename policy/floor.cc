@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <system_error>
+#include <vector>
 
 #include "absl/strings/numbers.h"
 #include "policy/pattern.h"
@@ -51,18 +52,22 @@ bool WorldReadable(const std::filesystem::path& path) {
 }
 
 // WhollyReadable says whether everything below `dir` (to a few levels) may be
-// read by any user.
+// read by any user. A directory's own entries are checked before any is
+// descended into: /etc/shadow then ends the walk of /etc at once, instead
+// of after whichever subtrees come first.
 bool WhollyReadable(const std::filesystem::path& dir, int levels) {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (levels == 0) return true;
+  std::vector<fs::path> subdirs;
   for (const fs::directory_entry& e : fs::directory_iterator(dir, ec)) {
     if (!WorldReadable(e.path())) return false;
-    if (!e.is_symlink(ec) && e.is_directory(ec) &&
-        !WhollyReadable(e.path(), levels - 1))
-      return false;
+    if (!e.is_symlink(ec) && e.is_directory(ec)) subdirs.push_back(e.path());
   }
-  return !ec;
+  if (ec) return false;
+  for (const fs::path& sub : subdirs)
+    if (!WhollyReadable(sub, levels - 1)) return false;
+  return true;
 }
 
 bool IsProcessEntry(const std::string& name) {
