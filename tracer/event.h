@@ -1,5 +1,6 @@
 // Event: one access a supervised build script asked for, as the supervisor saw
-// it. This is the only type that flows from tracer to db to learner.
+// it. This is the only type that flows from tracer to db to learner; CallCost,
+// what answering cost, flows from tracer to db for the benchmark.
 #ifndef WARDEN_TRACER_EVENT_H_
 #define WARDEN_TRACER_EVENT_H_
 

@@ -166,8 +166,7 @@ absl::StatusOr<int> Supervisor::Serve(uint64_t& notifications) {
 std::vector<CallCost> Supervisor::Costs() const {
   std::vector<CallCost> costs;
   for (const auto& [key, value] : costs_) {
-    costs.push_back({SyscallName(key.first),
-                     AnswerName(static_cast<Reply::Kind>(key.second)),
+    costs.push_back({SyscallName(key.first), AnswerName(key.second),
                      value.first, value.second});
   }
   std::sort(costs.begin(), costs.end(), [](const CallCost& a, const CallCost& b) {

@@ -200,8 +200,9 @@ class Supervisor {
   cpu_set_t own_cpus_;  // the supervisor's CPU mask, restored after SendFd
   bool own_cpus_known_ = false;
   bool first_exec_seen_ = false;
-  // (syscall number, Reply::Kind) -> (calls, nanoseconds)
-  absl::flat_hash_map<std::pair<int, int>, std::pair<uint64_t, uint64_t>> costs_;
+  // (syscall number, answer) -> (calls, nanoseconds)
+  absl::flat_hash_map<std::pair<int, Reply::Kind>, std::pair<uint64_t, uint64_t>>
+      costs_;
 };
 
 }  // namespace warden::internal

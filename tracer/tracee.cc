@@ -104,7 +104,7 @@ std::vector<std::string> ReadArgv(pid_t tid, uint64_t address,
     if (bytes != nullptr && room >= sizeof pointer) {
       memcpy(&pointer, bytes, sizeof pointer);
     } else if (!ReadMemory(tid, at, &pointer, sizeof pointer)) {
-      break;  // unmapped, or a pointer straddling two pages that is
+      break;  // unmapped (a pointer across two pages is read directly)
     }
     if (pointer == 0) break;
     if (i == max_args) {
