@@ -166,6 +166,12 @@ class PathIndex {
     return roots;
   }
 
+  std::vector<std::string> Patterns() const {
+    std::vector<std::string> patterns;
+    for (const auto& [pattern, grant] : rules_) patterns.push_back(pattern);
+    return patterns;
+  }
+
  private:
   std::vector<std::pair<std::string, size_t>> rules_;
   absl::flat_hash_map<std::string, std::vector<size_t>> by_prefix_;
@@ -187,6 +193,7 @@ class CompiledPolicy final : public PackagePolicy {
   bool AllowsEnv(std::string_view name) const override;
   bool AllowsDirective(std::string_view key) const override;
   std::vector<std::string> Roots(Access access) const override;
+  std::vector<std::string> Patterns(Access access) const override;
   bool Mentioned() const override { return mentioned_; }
 
   const policy_internal::DirectiveRules& directive_rules() const {
@@ -305,6 +312,28 @@ std::vector<std::string> CompiledPolicy::Roots(Access access) const {
       break;
   }
   return OutermostRoots(std::move(roots));
+}
+
+std::vector<std::string> CompiledPolicy::Patterns(Access access) const {
+  std::vector<std::string> patterns;
+  switch (access) {
+    case Access::kRead:
+      patterns = read_.Patterns();
+      for (std::string& p : write_.Patterns()) patterns.push_back(std::move(p));
+      break;
+    case Access::kWrite:
+      patterns = write_.Patterns();
+      break;
+    case Access::kExec:
+      patterns = exec_paths_.Patterns();
+      for (const auto& [name, grant] : exec_names_) patterns.push_back(name);
+      break;
+    case Access::kConnect:
+    case Access::kBind:
+    case Access::kNone:
+      break;
+  }
+  return patterns;
 }
 
 // ---- Compiling ----

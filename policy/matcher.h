@@ -69,6 +69,12 @@ class PackagePolicy {
   // coarser Landlock layer. A glob's root is its longest literal prefix.
   virtual std::vector<std::string> Roots(Access access) const = 0;
 
+  // Patterns lists the grants of `access` as expanded patterns, for kernel
+  // rules that must grant no more than the policy: for kRead the read and
+  // write grants; for kExec the path grants and the program names (no '/'),
+  // which match in every $PATH directory.
+  virtual std::vector<std::string> Patterns(Access access) const = 0;
+
   // Mentioned is false when the policy has no entry for the package, so only
   // the baseline and defaults apply.
   virtual bool Mentioned() const = 0;

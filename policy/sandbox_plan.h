@@ -1,9 +1,11 @@
-// The Landlock plan under one build script: the coarse kernel wall behind the
+// The Landlock plan under one build script: the kernel wall behind the
 // supervisor's per-request decisions, from the same compiled policy.
 #ifndef WARDEN_POLICY_SANDBOX_PLAN_H_
 #define WARDEN_POLICY_SANDBOX_PLAN_H_
 
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "policy/matcher.h"
 #include "tracer/landlock.h"
@@ -18,6 +20,24 @@ namespace warden {
 // to the tree from ABI 6 in both modes.
 LandlockPlan BuildScriptPlan(const PackagePolicy* policy,
                              const std::string& program, int landlock_abi);
+
+// ExactBuildScriptPlan is a plan under which everything the kernel lets the
+// build script read is a file `policy` lets it read, resolved as the
+// supervisor resolves it: so a read the supervisor allowed can be answered
+// with CONTINUE, and no path swapped in after the decision reaches more.
+// Its rules: the read and write grants that name a file or a whole tree
+// ("X/**"), the files of a last-component glob ("/usr/bin/*") when few, and
+// what exec needs the kernel to read: `program`, the programs the exec
+// grants name (a name: in every directory of `path_dirs`, the $PATH in
+// order), what the kernel loads to run them (tracer/landlock.h ExecLoads)
+// and the common shells. Nothing is
+// writable: the supervisor performs every write itself. nullopt when an exec
+// grant names a program the policy does not let read (for a name, the one
+// $PATH finds first), or a tree no read tree covers: then the kernel could
+// not run what the policy allows.
+std::optional<LandlockPlan> ExactBuildScriptPlan(
+    const PackagePolicy& policy, const std::string& program,
+    const std::vector<std::string>& path_dirs, int landlock_abi);
 
 }  // namespace warden
 

@@ -3,10 +3,16 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <memory>
+#include <optional>
 
 #include "policy/yaml.h"
+#include "tests/scratch_dir.h"
 
 namespace warden {
 namespace {
@@ -15,13 +21,18 @@ bool Has(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
 }
 
-std::unique_ptr<PackagePolicy> Compile(const std::string& yaml) {
-  absl::StatusOr<Policy> policy = LoadPolicyText(yaml, "warden.yaml");
-  EXPECT_TRUE(policy.ok()) << policy.status();
-  if (!policy.ok()) return nullptr;
+PathVars FixedVars() {
   PathVars vars;
   vars.out_dir = "/ws/target/debug/build/gen-1/out";
   vars.manifest_dir = "/ws/gen";
+  return vars;
+}
+
+std::unique_ptr<PackagePolicy> Compile(const std::string& yaml,
+                                       const PathVars& vars = FixedVars()) {
+  absl::StatusOr<Policy> policy = LoadPolicyText(yaml, "warden.yaml");
+  EXPECT_TRUE(policy.ok()) << policy.status();
+  if (!policy.ok()) return nullptr;
   absl::StatusOr<std::unique_ptr<PackagePolicy>> compiled =
       CompilePackagePolicy(*policy, {"gen", "1.0.0", "path"}, vars);
   EXPECT_TRUE(compiled.ok()) << compiled.status();
@@ -74,6 +85,163 @@ TEST(BuildScriptPlan, SocketGrantLeavesTcpToTheSupervisor) {
     EXPECT_FALSE(BuildScriptPlan(policy.get(), kProgram, 6).restrict_tcp)
         << grant;
   }
+}
+
+// ---- ExactBuildScriptPlan, on a real tree: it resolves what grants name ----
+
+class ExactPlanTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_FALSE(dir_.path().empty());
+    root_ = dir_.path().string();
+    vars_.manifest_dir = root_ + "/ws/gen";
+    vars_.out_dir = root_ + "/ws/out";
+    Write("ws/gen/build-script-build", "\x7f" "ELF not really\n", 0755);
+    program_ = root_ + "/ws/gen/build-script-build";
+  }
+
+  void Write(const std::string& rel, const std::string& text, int mode = 0644) {
+    std::filesystem::path path = dir_.path() / rel;
+    std::filesystem::create_directories(path.parent_path());
+    std::ofstream(path) << text;
+    chmod(path.c_str(), mode);
+  }
+
+  // Plan compiles `packages_gen` (the body of the "gen" entry; "@" stands
+  // for the tree's root) and plans it.
+  std::optional<LandlockPlan> Plan(std::string packages_gen,
+                                   std::vector<std::string> path_dirs = {}) {
+    for (size_t at; (at = packages_gen.find('@')) != std::string::npos;)
+      packages_gen.replace(at, 1, root_);
+    policy_ = Compile("version: 1\npackages:\n  gen:\n" + packages_gen, vars_);
+    if (policy_ == nullptr) return std::nullopt;
+    std::optional<LandlockPlan> plan =
+        ExactBuildScriptPlan(*policy_, program_, path_dirs, 6);
+    if (plan) ExpectOnlyReadable(*plan);
+    return plan;
+  }
+
+  // The point of the plan: the kernel may read nothing the policy does not
+  // let read, by the canonical name the supervisor decides on.
+  void ExpectOnlyReadable(const LandlockPlan& plan) {
+    EXPECT_TRUE(plan.restrict_fs);
+    EXPECT_TRUE(plan.write_paths.empty());
+    EXPECT_TRUE(plan.scratch_paths.empty());
+    for (const std::string& rule : plan.read_paths) {
+      EXPECT_EQ(std::filesystem::canonical(rule).string(), rule);
+      struct stat st;
+      ASSERT_EQ(stat(rule.c_str(), &st), 0) << rule;
+      const std::string probe = S_ISDIR(st.st_mode) ? rule + "/any" : rule;
+      EXPECT_NE(policy_->Allows(Access::kRead, probe), nullptr) << rule;
+      EXPECT_FALSE(rule.starts_with("/proc") || rule.starts_with("/sys") ||
+                   rule.starts_with("/dev"))
+          << rule;
+    }
+  }
+
+  ScratchDir dir_{"warden-exact-plan"};
+  std::string root_;
+  std::string program_;
+  PathVars vars_;
+  std::unique_ptr<PackagePolicy> policy_;
+};
+
+TEST_F(ExactPlanTest, TreesFilesAndTheProgramAreRules) {
+  Write("sdk/include/a.h", "");
+  Write("etc/gen.conf", "");
+  std::optional<LandlockPlan> plan =
+      Plan("    read: [\"@/sdk/**\", \"@/etc/gen.conf\", \"@/etc\"]\n");
+  ASSERT_TRUE(plan.has_value());
+  EXPECT_TRUE(Has(plan->read_paths, root_ + "/sdk"));
+  EXPECT_TRUE(Has(plan->read_paths, root_ + "/etc/gen.conf"));
+  // A directory named alone grants listing it, not what lies below.
+  EXPECT_FALSE(Has(plan->read_paths, root_ + "/etc"));
+  EXPECT_TRUE(Has(plan->read_paths, vars_.manifest_dir));  // the baseline
+}
+
+TEST_F(ExactPlanTest, ALastComponentGlobBecomesItsFiles) {
+  Write("inc/a.h", "");
+  Write("inc/b.h", "");
+  Write("inc/c.txt", "");
+  std::optional<LandlockPlan> plan = Plan("    read: [\"@/inc/*.h\"]\n");
+  ASSERT_TRUE(plan.has_value());
+  EXPECT_TRUE(Has(plan->read_paths, root_ + "/inc/a.h"));
+  EXPECT_TRUE(Has(plan->read_paths, root_ + "/inc/b.h"));
+  EXPECT_FALSE(Has(plan->read_paths, root_ + "/inc/c.txt"));
+  EXPECT_FALSE(Has(plan->read_paths, root_ + "/inc"));
+}
+
+TEST_F(ExactPlanTest, TooManyFilesAndMiddleGlobsStayWithTheSupervisor) {
+  for (int i = 0; i < 300; ++i) Write("many/f" + std::to_string(i) + ".h", "");
+  Write("deep/x/y.h", "");
+  std::optional<LandlockPlan> plan =
+      Plan("    read: [\"@/many/*.h\", \"@/deep/*/y.h\"]\n");
+  ASSERT_TRUE(plan.has_value());
+  for (const std::string& rule : plan->read_paths) {
+    EXPECT_FALSE(rule.starts_with(root_ + "/many")) << rule;
+    EXPECT_FALSE(rule.starts_with(root_ + "/deep")) << rule;
+  }
+}
+
+// Landlock checks the object the path reaches, the policy the canonical
+// name: a tree named through a symlink is not a rule.
+TEST_F(ExactPlanTest, ATreeNamedThroughASymlinkIsNoRule) {
+  Write("real/a.h", "");
+  std::filesystem::create_directory_symlink(dir_.path() / "real",
+                                            dir_.path() / "link");
+  std::optional<LandlockPlan> plan = Plan("    read: [\"@/link/**\"]\n");
+  ASSERT_TRUE(plan.has_value());
+  EXPECT_FALSE(Has(plan->read_paths, root_ + "/real"));
+  EXPECT_FALSE(Has(plan->read_paths, root_ + "/link"));
+}
+
+TEST_F(ExactPlanTest, AnExecGrantTheKernelCouldNotRunHasNoExactPlan) {
+  Write("bin/tool", "", 0755);
+  EXPECT_FALSE(Plan("    exec: [\"@/bin/tool\"]\n").has_value());
+  std::optional<LandlockPlan> plan =
+      Plan("    read: [\"@/bin/**\"]\n    exec: [\"@/bin/tool\"]\n");
+  ASSERT_TRUE(plan.has_value());
+  EXPECT_TRUE(Has(plan->read_paths, root_ + "/bin"));
+  // A program that is not there needs nothing.
+  EXPECT_TRUE(Plan("    exec: [\"@/bin/absent\"]\n").has_value());
+}
+
+TEST_F(ExactPlanTest, AProgramByNameNeedsTheOneThePathFindsFirst) {
+  Write("a/tool", "", 0755);
+  Write("b/tool", "", 0755);
+  const std::vector<std::string> path = {root_ + "/a", root_ + "/b"};
+  std::optional<LandlockPlan> plan =
+      Plan("    read: [\"@/a/tool\"]\n    exec: [tool]\n", path);
+  ASSERT_TRUE(plan.has_value());
+  EXPECT_TRUE(Has(plan->read_paths, root_ + "/a/tool"));
+  EXPECT_FALSE(Has(plan->read_paths, root_ + "/b/tool"));
+  EXPECT_FALSE(
+      Plan("    read: [\"@/b/tool\"]\n    exec: [tool]\n", path).has_value());
+}
+
+TEST_F(ExactPlanTest, WhatTheKernelLoadsToRunAProgramIsARuleWhenReadable) {
+  Write("interp/run", "", 0755);
+  Write("bin/tool", "#!" + root_ + "/interp/run -x\n", 0755);
+  std::optional<LandlockPlan> plan = Plan(
+      "    read: [\"@/bin/**\", \"@/interp/run\"]\n    exec: [\"@/bin/tool\"]\n");
+  ASSERT_TRUE(plan.has_value());
+  EXPECT_TRUE(Has(plan->read_paths, root_ + "/interp/run"));
+  plan = Plan("    read: [\"@/bin/**\"]\n    exec: [\"@/bin/tool\"]\n");
+  ASSERT_TRUE(plan.has_value());
+  EXPECT_FALSE(Has(plan->read_paths, root_ + "/interp/run"));
+}
+
+TEST(ExecLoads, FollowsScriptsToTheDynamicLoader) {
+  ScratchDir dir("warden-exec-loads");
+  ASSERT_FALSE(dir.path().empty());
+  const std::string script = (dir.path() / "s").string();
+  std::ofstream(script) << "#! /bin/sh -e\necho\n";
+  std::vector<std::string> loads = ExecLoads(script);
+  ASSERT_EQ(loads.size(), 2u);
+  EXPECT_EQ(loads[0], std::filesystem::canonical("/bin/sh").string());
+  EXPECT_EQ(loads[1],
+            std::filesystem::canonical("/lib64/ld-linux-x86-64.so.2").string());
+  EXPECT_TRUE(ExecLoads(loads[1]).empty());  // the loader is static
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "tracer/landlock.h"
 
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/landlock.h>
@@ -7,6 +8,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <climits>
+#include <cstdlib>
 #include <cstring>
 
 #include "absl/strings/numbers.h"
@@ -195,6 +199,64 @@ bool PlanGrants(const LandlockPlan& plan, Access access, std::string_view path) 
       if (beneath(root)) return true;
   }
   return false;
+}
+
+namespace {
+
+// ScriptInterpreter is the program the "#!" line `head` starts with names.
+std::string ScriptInterpreter(std::string_view head) {
+  if (!head.starts_with("#!")) return "";
+  head.remove_prefix(2);
+  head.remove_prefix(std::min(head.find_first_not_of(" \t"), head.size()));
+  return std::string(head.substr(0, head.find_first_of(" \t\n")));
+}
+
+// ElfInterpreter is the PT_INTERP of the 64-bit ELF file `fd`, "" when it
+// has none (static, or not ELF). Other ABIs cannot run under the filter.
+std::string ElfInterpreter(int fd) {
+  Elf64_Ehdr header;
+  if (pread(fd, &header, sizeof header, 0) != sizeof header ||
+      memcmp(header.e_ident, ELFMAG, SELFMAG) != 0 ||
+      header.e_ident[EI_CLASS] != ELFCLASS64 ||
+      header.e_phentsize != sizeof(Elf64_Phdr))
+    return "";
+  for (int i = 0; i < header.e_phnum; ++i) {
+    Elf64_Phdr ph;
+    if (pread(fd, &ph, sizeof ph, header.e_phoff + i * sizeof ph) != sizeof ph)
+      return "";
+    if (ph.p_type != PT_INTERP) continue;
+    if (ph.p_filesz == 0 || ph.p_filesz > PATH_MAX) return "";
+    std::string path(ph.p_filesz, '\0');
+    if (pread(fd, path.data(), path.size(), ph.p_offset) !=
+        static_cast<ssize_t>(path.size()))
+      return "";
+    return std::string(path.c_str());
+  }
+  return "";
+}
+
+}  // namespace
+
+std::vector<std::string> ExecLoads(const std::string& file) {
+  std::vector<std::string> loads;
+  std::string next = file;
+  // The kernel follows at most 4 interpreters (BINPRM_MAX_RECURSION) plus
+  // the loader; a longer chain fails the exec anyway.
+  for (int depth = 0; depth <= 5; ++depth) {
+    UniqueFd fd(open(next.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+    if (!fd.valid()) break;
+    char head[256];
+    ssize_t n = pread(fd.get(), head, sizeof head, 0);
+    std::string interpreter = ScriptInterpreter(
+        std::string_view(head, n > 0 ? static_cast<size_t>(n) : 0));
+    if (interpreter.empty()) interpreter = ElfInterpreter(fd.get());
+    char real[PATH_MAX];
+    if (interpreter.empty() || realpath(interpreter.c_str(), real) == nullptr)
+      break;
+    loads.push_back(real);
+    next = real;
+  }
+  return loads;
 }
 
 int LandlockAbi() {

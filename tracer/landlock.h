@@ -53,6 +53,13 @@ inline bool PlanGrantsRead(const LandlockPlan& plan, std::string_view path) {
   return PlanGrants(plan, Access::kRead, path);
 }
 
+// ExecLoads lists the files the kernel itself opens, and Landlock must let
+// read and execute, to exec `file` besides `file`: the "#!" interpreters
+// (a chain, as deep as the kernel follows) and the ELF program interpreter
+// (the dynamic loader) of the last one. Canonical paths; those that do not
+// exist are left out, since the exec then fails with the kernel's ENOENT.
+std::vector<std::string> ExecLoads(const std::string& file);
+
 // ApplyLandlock restricts the calling thread (and its future children) as
 // `plan` says, using every right the running ABI knows. Paths that do not
 // exist are skipped. Call after PR_SET_NO_NEW_PRIVS, before exec.
