@@ -434,6 +434,26 @@ static void m_memfd_exec(void) {
   fail("execve-proc-self-fd-memfd");
 }
 
+// Runs $HOSTILE_EXEC in a child, whose exit code is execve's errno when
+// it fails.
+static void m_exec_file(void) {
+  const char* file = getenv("HOSTILE_EXEC");
+  if (file == NULL) {
+    say("FAIL no HOSTILE_EXEC");
+    return;
+  }
+  pid_t pid = fork();
+  if (pid == 0) {
+    char* argv[] = {(char*)file, NULL};
+    char* envp[] = {NULL};
+    execve(file, argv, envp);
+    _exit(errno);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  say("EXEC exit=%d", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+}
+
 // ---------------------------------------------------------------------------
 // Namespaces, mounts, kernel interfaces
 
@@ -1080,6 +1100,7 @@ static const struct Mode kModes[] = {
     {"kill_parent", m_kill_parent},
     {"kill_all", m_kill_all},
     {"memfd_exec", m_memfd_exec},
+    {"exec_file", m_exec_file},
     {"namespaces", m_namespaces},
     {"kernel_ifaces", m_kernel_ifaces},
     {"seccomp_listener", m_seccomp_listener},

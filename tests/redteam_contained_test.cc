@@ -21,7 +21,7 @@ class ContainedRedTeam : public RedTeam {
 // The path-swap race (flipping a name between the allowed dir and $HOME's
 // secret after the decision) with the supervisor as the only wall.
 TEST_F(ContainedRedTeam, PathSwapRace) {
-  Outcome o = Run("race", /*landlock=*/false);
+  Outcome o = Run("race", Wall::kSupervisorAlone);
   ExpectNothingEscaped(o, "race");
   long leaks = -1, ok = -1;
   for (absl::string_view line : absl::StrSplit(o.output, '\n')) {
@@ -38,7 +38,7 @@ TEST_F(ContainedRedTeam, PathSwapRace) {
 }
 
 TEST_F(ContainedRedTeam, TcpConnect) {
-  Outcome o = Run("tcp_connect", /*landlock=*/false);
+  Outcome o = Run("tcp_connect", Wall::kSupervisorAlone);
   ExpectNothingEscaped(o, "tcp_connect");
   EXPECT_TRUE(Contains(o.output, "FAIL tcp-connect errno=13")) << Dump(o);
   EXPECT_TRUE(HasDenied(o, Op::kConnect, absl::StrCat("tcp:127.0.0.1:", tcp_port_)))
@@ -46,11 +46,11 @@ TEST_F(ContainedRedTeam, TcpConnect) {
 }
 
 TEST_F(ContainedRedTeam, UdpSendtoAndSendmsg) {
-  Outcome o = Run("udp_sendto", /*landlock=*/false);
+  Outcome o = Run("udp_sendto", Wall::kSupervisorAlone);
   ExpectNothingEscaped(o, "udp_sendto");
   EXPECT_TRUE(Contains(o.output, "FAIL udp-sendto errno=13")) << Dump(o);
   // A datagram naming its own destination is refused as under enforce.
-  o = Run("udp_sendmsg", /*landlock=*/false);
+  o = Run("udp_sendmsg", Wall::kSupervisorAlone);
   ExpectNothingEscaped(o, "udp_sendmsg");
   EXPECT_TRUE(Contains(o.output, "FAIL udp-sendmsg errno=1")) << Dump(o);
 }

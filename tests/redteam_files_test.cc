@@ -123,7 +123,7 @@ TEST_F(RedTeam, FdHandOverLeavesCpuMaskAlone) {
 
 // The same race with the supervisor as the only wall (no Landlock file rules).
 TEST_F(RedTeam, PathSwapRaceSupervisorAlone) {
-  Outcome o = Run("race", /*landlock=*/false);
+  Outcome o = Run("race", Wall::kSupervisorAlone);
   ExpectNothingEscaped(o, "race");
   RaceCount c = ParseRace(o.output);
   std::cerr << "race without Landlock: opens=" << c.opens << " ok=" << c.ok
@@ -134,9 +134,62 @@ TEST_F(RedTeam, PathSwapRaceSupervisorAlone) {
   EXPECT_TRUE(HasDenied(o, Op::kRead, secret_)) << Dump(o);
 }
 
+// CONTINUEd openats under the exact plan, where the kernel checks reads.
+uint64_t ContinuedOpens(const Outcome& o) {
+  uint64_t calls = 0;
+  if (o.result.ok())
+    for (const CallCost& c : o.result->costs)
+      if (c.syscall == "openat" && c.answer == "continue") calls += c.calls;
+  return calls;
+}
+
+// The same race where allowed reads are answered CONTINUE: the kernel
+// reopens the swapped path, and only its exact rules stand in the way.
+TEST_F(RedTeam, PathSwapRaceExactPlan) {
+  Outcome o = Run("race", Wall::kExactPlan);
+  ExpectNothingEscaped(o, "race");
+  RaceCount c = ParseRace(o.output);
+  std::cerr << "race with the exact plan: opens=" << c.opens << " ok=" << c.ok
+            << " leaks=" << c.leaks << " continued=" << ContinuedOpens(o)
+            << "\n";
+  EXPECT_GE(c.opens, 100000) << Dump(o);
+  EXPECT_GT(c.ok, 0) << Dump(o);
+  EXPECT_EQ(c.leaks, 0) << Dump(o);
+  EXPECT_GT(ContinuedOpens(o), 0u) << "the exact plan answered no read";
+  EXPECT_TRUE(HasDenied(o, Op::kRead, secret_)) << Dump(o);
+}
+
+TEST_F(RedTeam, FileTechniquesUnderTheExactPlan) {
+  for (const char* mode : {"open", "symlink", "hardlink", "dotdot", "procroot",
+                           "proc_fd", "openat2", "handle"}) {
+    SCOPED_TRACE(mode);
+    ExpectNothingEscaped(Run(mode, Wall::kExactPlan), mode);
+  }
+}
+
+// A script whose "#!" interpreter the exact plan does not let the kernel
+// read fails as the kernel fails it, EACCES, and the report says why.
+TEST_F(RedTeam, ExactPlanReportsAnInterpreterItCannotRun) {
+  const std::string interpreter = outside_ + "/sh";
+  fs::copy_file("/bin/sh", interpreter);
+  ASSERT_EQ(chmod(interpreter.c_str(), 0755), 0);
+  const std::string script = allowed_ + "/script";
+  WriteAll(script, "#!" + interpreter + "\nexit 7\n");
+  ASSERT_EQ(chmod(script.c_str(), 0755), 0);
+  extra_env_ = {"HOSTILE_EXEC=" + script};
+  Outcome o = Run("exec_file", Wall::kExactPlan);
+  ExpectNothingEscaped(o, "exec_file");
+  EXPECT_TRUE(Contains(o.output, "EXEC exit=13")) << Dump(o);
+  EXPECT_TRUE(HasDenied(o, Op::kExec, interpreter)) << Dump(o);
+  // A readable interpreter runs it.
+  WriteAll(script, "#!/bin/sh\nexit 7\n");
+  o = Run("exec_file", Wall::kExactPlan);
+  EXPECT_TRUE(Contains(o.output, "EXEC exit=7")) << Dump(o);
+}
+
 // The symlink technique with the supervisor as the only wall.
 TEST_F(RedTeam, SymlinkSupervisorAlone) {
-  Outcome o = Run("symlink", /*landlock=*/false);
+  Outcome o = Run("symlink", Wall::kSupervisorAlone);
   ExpectNothingEscaped(o, "symlink");
   EXPECT_TRUE(HasDenied(o, Op::kRead, secret_)) << Dump(o);
 }

@@ -27,6 +27,7 @@
 #include <functional>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <random>
 #include <sstream>
 #include <string>
@@ -43,6 +44,7 @@
 #include "policy/contained.h"
 #include "policy/decider.h"
 #include "policy/matcher.h"
+#include "policy/sandbox_plan.h"
 #include "tracer/event.h"
 #include "tracer/landlock.h"
 #include "tracer/supervisor.h"
@@ -113,6 +115,14 @@ inline pid_t PidAfter(const std::string& text, std::string_view prefix) {
   if (!absl::SimpleAtoi(text.substr(at, end - at), &pid)) return 0;
   return pid;
 }
+
+// Wall is what stands behind the supervisor's decisions in a run.
+enum class Wall {
+  kPlan,             // Plan(): Landlock on the policy's roots
+  kSupervisorAlone,  // no Landlock file rules
+  // The exact plan (policy/sandbox_plan.h) with reads answered CONTINUE
+  kExactPlan,
+};
 
 struct Outcome {
   absl::StatusOr<RunResult> result;
@@ -269,7 +279,7 @@ class RedTeam : public ::testing::Test {
     return hex;
   }
 
-  Outcome Run(const std::string& mode, bool landlock = true) {
+  Outcome Run(const std::string& mode, Wall wall = Wall::kPlan) {
     SandboxSpec spec;
     spec.program = hostile_;
     spec.argv = {hostile_, mode};
@@ -277,15 +287,26 @@ class RedTeam : public ::testing::Test {
     spec.keep_fds = keep_fds_;
     spec.enforce = !contained_;
     spec.decider_confines = contained_;
-    if (landlock) {
-      spec.landlock = Plan();
-    } else {
-      spec.landlock.restrict_fs = false;
-      spec.landlock.restrict_tcp = false;
-      spec.landlock.scope = true;
-    }
     std::unique_ptr<PackagePolicy> policy = CompilePolicy();
     if (policy == nullptr) return Outcome{absl::InternalError("no policy"), "", {}};
+    switch (wall) {
+      case Wall::kPlan:
+        spec.landlock = Plan();
+        break;
+      case Wall::kSupervisorAlone:
+        spec.landlock.restrict_fs = false;
+        spec.landlock.restrict_tcp = false;
+        spec.landlock.scope = true;
+        break;
+      case Wall::kExactPlan: {
+        std::optional<LandlockPlan> exact = ExactBuildScriptPlan(
+            *policy, hostile_, {"/usr/bin", "/bin"}, LandlockAbi());
+        if (!exact) return Outcome{absl::InternalError("no exact plan"), "", {}};
+        spec.landlock = std::move(*exact);
+        spec.kernel_rechecks_reads = true;
+        break;
+      }
+    }
     std::unique_ptr<Decider> decider;
     if (contained_)
       decider = std::make_unique<ContainedLearnDecider>(ContainedVars(),

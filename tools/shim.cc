@@ -274,13 +274,23 @@ int Fail(const PackageId& id, const std::string& message) {
 // BuildScriptSpec is how the build script `argv[1]` runs: under `policy`
 // (enforce), or learning when it is null, `contained` or not.
 SandboxSpec BuildScriptSpec(int argc, char** argv, const PackagePolicy* policy,
-                            bool contained) {
+                            const PathVars& vars, bool contained) {
   SandboxSpec spec;
   spec.program = argv[1];
   spec.argv.assign(argv + 1, argv + argc);
   spec.env = BuildScriptEnvironment(policy, CurrentEnvironment(),
                                     {GetEnv(kEnvInnerWrapper), GetEnv(kEnvRustdoc)});
-  spec.landlock = BuildScriptPlan(policy, spec.program, LandlockAbi());
+  const int abi = LandlockAbi();
+  spec.landlock = BuildScriptPlan(policy, spec.program, abi);
+  // Where the kernel can be held to the policy's reads exactly, it checks
+  // them itself and the supervisor skips the fd hand-over.
+  if (policy != nullptr && !contained) {
+    if (std::optional<LandlockPlan> exact =
+            ExactBuildScriptPlan(*policy, spec.program, vars.path_dirs, abi)) {
+      spec.landlock = std::move(*exact);
+      spec.kernel_rechecks_reads = true;
+    }
+  }
   spec.enforce = policy != nullptr;
   spec.decider_confines = contained;
   spec.keep_fds = JobserverFds(GetEnv("CARGO_MAKEFLAGS"));
@@ -349,7 +359,7 @@ int Main(int argc, char** argv) {
     granted = std::move(*g);
   }
 
-  SandboxSpec spec = BuildScriptSpec(argc, argv, policy.get(), contained);
+  SandboxSpec spec = BuildScriptSpec(argc, argv, policy.get(), vars, contained);
   std::unique_ptr<Decider> decider =
       DeciderFor(*mode, enforce ? policy.get() : granted.get(), vars);
   // Before anything of ours is open without O_CLOEXEC.

@@ -80,6 +80,11 @@ struct SandboxSpec {
   // the fd hand-over, and no path swapped in after the decision can reach
   // more than the Decider would have allowed.
   bool kernel_rechecks_opens = false;
+  // Set when everything `landlock` lets the kernel read is a file the
+  // Decider lets read (policy/sandbox_plan.h ExactBuildScriptPlan): then an
+  // allowed read-only open of a file the plan's rules cover is answered with
+  // CONTINUE. Writes are still performed by the supervisor.
+  bool kernel_rechecks_reads = false;
   // The Decider's answer always holds. Beyond it, learn mode lets unknown
   // syscalls, other sockets and /proc of outsiders through (recorded); in
   // enforce mode they fail and are recorded as denied.

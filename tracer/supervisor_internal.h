@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 
 #include "tracer/event.h"
 #include "tracer/supervisor.h"
@@ -87,6 +88,9 @@ class Supervisor {
         child_(child),
         self_(getpid()) {
     own_cpus_known_ = sched_getaffinity(0, sizeof own_cpus_, &own_cpus_) == 0;
+    if (spec.kernel_rechecks_reads && spec.landlock.restrict_fs)
+      kernel_reads_.insert(spec.landlock.read_paths.begin(),
+                           spec.landlock.read_paths.end());
   }
 
   // Serve answers notifications until every process holding the filter has
@@ -157,6 +161,19 @@ class Supervisor {
   // `base` (the tracee's dirfd or cwd as BaseFd gave it).
   static std::string Requested(const UniqueFd& base, const std::string& path);
 
+  // KernelReads says whether the kernel may read `path` (canonical) by the
+  // rules of an exact plan (SandboxSpec::kernel_rechecks_reads): it or a
+  // directory above it is a rule.
+  bool KernelReads(std::string_view path) const;
+  // RuleMoved forgets the exact plan once `path`, just removed or renamed,
+  // is one of its rules or lies above one: a rule holds the object, not the
+  // name, so what is created there next is not covered.
+  void RuleMoved(std::string_view path);
+  // KernelCannotRun names what running `program` needs the kernel to read
+  // that the exact plan does not grant (the program, what ExecLoads lists),
+  // "" when nothing: the kernel would fail the exec with EACCES.
+  std::string KernelCannotRun(const std::string& program) const;
+
   // Decide asks the Decider (after warden's own checks), sets
   // event.allowed, and records the event if it was denied.
   bool Decide(const seccomp_notif& n, Event& event, std::string_view requested);
@@ -200,6 +217,7 @@ class Supervisor {
   cpu_set_t own_cpus_;  // the supervisor's CPU mask, restored after SendFd
   bool own_cpus_known_ = false;
   bool first_exec_seen_ = false;
+  absl::flat_hash_set<std::string> kernel_reads_;  // an exact plan's rules
   // (syscall number, answer) -> (calls, nanoseconds)
   absl::flat_hash_map<std::pair<int, Reply::Kind>, std::pair<uint64_t, uint64_t>>
       costs_;
