@@ -160,12 +160,6 @@ class PathIndex {
     return best;
   }
 
-  std::vector<std::string> Roots() const {
-    std::vector<std::string> roots;
-    for (const auto& [pattern, grant] : rules_) roots.push_back(RootOf(pattern));
-    return roots;
-  }
-
   std::vector<std::string> Patterns() const {
     std::vector<std::string> patterns;
     for (const auto& [pattern, grant] : rules_) patterns.push_back(pattern);
@@ -288,29 +282,17 @@ bool CompiledPolicy::AllowsDirective(std::string_view key) const {
 }
 
 std::vector<std::string> CompiledPolicy::Roots(Access access) const {
+  if (access == Access::kConnect) return OutermostRoots(unix_roots_[0]);
+  if (access == Access::kBind) return OutermostRoots(unix_roots_[1]);
   std::vector<std::string> roots;
-  switch (access) {
-    case Access::kRead:
-      roots = read_.Roots();
-      for (std::string& root : write_.Roots()) roots.push_back(std::move(root));
-      break;
-    case Access::kWrite:
-      roots = write_.Roots();
-      break;
-    case Access::kExec:
-      roots = exec_paths_.Roots();
-      if (!exec_names_.empty())
-        roots.insert(roots.end(), path_dirs_.begin(), path_dirs_.end());
-      break;
-    case Access::kConnect:
-      roots = unix_roots_[0];
-      break;
-    case Access::kBind:
-      roots = unix_roots_[1];
-      break;
-    case Access::kNone:
-      break;
+  bool names = false;
+  for (const std::string& pattern : Patterns(access)) {
+    if (pattern.find('/') == std::string::npos)
+      names = true;  // a program name: what $PATH holds
+    else
+      roots.push_back(RootOf(pattern));
   }
+  if (names) roots.insert(roots.end(), path_dirs_.begin(), path_dirs_.end());
   return OutermostRoots(std::move(roots));
 }
 

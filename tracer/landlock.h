@@ -3,7 +3,8 @@
 // The supervisor decides every request it is asked about; Landlock confines
 // what the kernel does on its own (execve and its interpreter, anything a
 // supervisor bug would let through with CONTINUE) to the roots of the policy,
-// and scopes signals and abstract unix sockets to the sandboxed tree.
+// or under an exact plan to exactly what it lets read, and scopes signals
+// and abstract unix sockets to the sandboxed tree.
 #ifndef WARDEN_TRACER_LANDLOCK_H_
 #define WARDEN_TRACER_LANDLOCK_H_
 
