@@ -6,7 +6,10 @@
 //   warden-microbench            # all cases
 // Each case runs the loop in a child: once unconfined, once under
 // RunSupervised (enforce mode unless the case says learn) with a decider that
-// allows the file (or denies it, for the "denied open" case). The "floor"
+// allows the file (or denies it, for the "denied open" case); the "exact"
+// case adds an exact Landlock plan (the file, the program and its loader),
+// under which allowed reads are answered CONTINUE, as enforce does when the
+// policy allows such a plan (policy/sandbox_plan.h). The "floor"
 // cases run the same open loop under a bare supervisor that does only what
 // the kernel needs, with both on one CPU (the best case): answer CONTINUE, or
 // emulate (read the path, open it, readlink it, ADDFD with SEND). Min of
@@ -29,6 +32,7 @@
 #include <string>
 #include <vector>
 
+#include "tracer/landlock.h"
 #include "tracer/supervisor.h"
 
 namespace {
@@ -62,6 +66,8 @@ int LoopExec(int n) {
   return 0;
 }
 
+constexpr char kFile[] = "/tmp/warden-microbench-file";
+
 class FileDecider : public warden::Decider {
  public:
   explicit FileDecider(bool allow) : allow_(allow) {}
@@ -74,9 +80,19 @@ class FileDecider : public warden::Decider {
   bool allow_;
 };
 
-// Measure runs `self loop-* ARGS` and returns the child's printed figure.
+// Supervision is how a case runs under the supervisor.
+struct Supervision {
+  bool allow = true;    // the decider allows the file
+  bool enforce = true;  // else learn
+  // An exact Landlock plan holds the kernel to the file, the program and
+  // its loader, and allowed reads of the file are answered CONTINUE.
+  bool kernel_reads = false;
+};
+
+// Measure runs `self loop-* ARGS`, under `supervision` unless it is null,
+// and returns the child's printed figure.
 double Measure(const std::string& self, std::vector<std::string> args,
-               bool supervised, bool allow, bool enforce) {
+               const Supervision* supervision) {
   int fds[2];
   if (pipe(fds) != 0) return -1;
   std::vector<std::string> argv = {self};
@@ -85,7 +101,7 @@ double Measure(const std::string& self, std::vector<std::string> args,
   if (pid == 0) {
     dup2(fds[1], 1);
     close(fds[0]);
-    if (!supervised) {
+    if (supervision == nullptr) {
       std::vector<char*> a;
       for (auto& s : argv) a.push_back(s.data());
       a.push_back(nullptr);
@@ -96,10 +112,17 @@ double Measure(const std::string& self, std::vector<std::string> args,
     spec.program = self;
     spec.argv = argv;
     for (char** e = environ; *e; ++e) spec.env.push_back(*e);
-    spec.enforce = enforce;
+    spec.enforce = supervision->enforce;
     spec.landlock.scope = true;
+    if (supervision->kernel_reads) {
+      spec.landlock.restrict_fs = true;
+      spec.landlock.read_paths = warden::ExecLoads(self);
+      spec.landlock.read_paths.push_back(self);
+      spec.landlock.read_paths.push_back(kFile);
+      spec.kernel_rechecks_reads = true;
+    }
     warden::EventLog log;
-    FileDecider decider(allow);
+    FileDecider decider(supervision->allow);
     auto r = warden::RunSupervised(spec, decider, log);
     _exit(r.ok() ? r->exit_status : 1);
   }
@@ -190,10 +213,10 @@ double Floor(const std::string& self, const std::string& file, bool emulate) {
 }
 
 double MinOf(int rounds, const std::string& self, std::vector<std::string> args,
-             bool supervised, bool allow, bool enforce) {
+             const Supervision* supervision) {
   double best = 1e9;
   for (int i = 0; i < rounds; ++i) {
-    double v = Measure(self, args, supervised, allow, enforce);
+    double v = Measure(self, args, supervision);
     if (v > 0 && v < best) best = v;
   }
   return best;
@@ -209,7 +232,7 @@ int main(int argc, char** argv) {
   char resolved[4096];
   ssize_t n = readlink("/proc/self/exe", resolved, sizeof resolved - 1);
   if (n > 0) self.assign(resolved, n);
-  std::string file = "/tmp/warden-microbench-file";
+  const std::string file = kFile;
   FILE* f = fopen(file.c_str(), "w");
   if (f) fclose(f);
   const int rounds = 5;
@@ -217,19 +240,20 @@ int main(int argc, char** argv) {
   struct Case {
     const char* name;
     std::vector<std::string> args;
-    bool allow;
-    bool enforce;
+    Supervision supervision;
   } cases[] = {
-      {"open (allowed)", {"loop-open", file, "20000"}, true, true},
-      {"open (allowed, learn)", {"loop-open", file, "20000"}, true, false},
-      {"open (denied)", {"loop-open", file, "20000"}, false, true},
-      {"open (ENOENT probe)", {"loop-open", "/nonexistent/x.so", "20000"}, true, true},
-      {"fork+exec /bin/true", {"loop-exec", "300"}, true, true},
+      {"open (allowed)", {"loop-open", file, "20000"}, {}},
+      {"open (allowed, exact)", {"loop-open", file, "20000"},
+       {.kernel_reads = true}},
+      {"open (allowed, learn)", {"loop-open", file, "20000"}, {.enforce = false}},
+      {"open (denied)", {"loop-open", file, "20000"}, {.allow = false}},
+      {"open (ENOENT probe)", {"loop-open", "/nonexistent/x.so", "20000"}, {}},
+      {"fork+exec /bin/true", {"loop-exec", "300"}, {}},
   };
   double base_open = 0;
   for (const Case& c : cases) {
-    double base = MinOf(rounds, self, c.args, false, true, true);
-    double sup = MinOf(rounds, self, c.args, true, c.allow, c.enforce);
+    double base = MinOf(rounds, self, c.args, nullptr);
+    double sup = MinOf(rounds, self, c.args, &c.supervision);
     printf("%-22s %12.2f %12.2f %8.2f\n", c.name, sup, base, sup - base);
     if (base_open == 0) base_open = base;
   }
