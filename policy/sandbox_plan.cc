@@ -1,8 +1,6 @@
 #include "policy/sandbox_plan.h"
 
 #include <dirent.h>
-#include <limits.h>
-#include <stdlib.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -63,11 +61,10 @@ struct Found {
 };
 
 std::optional<Found> Canonical(const std::string& path) {
-  char real[PATH_MAX];
   struct stat st;
-  if (realpath(path.c_str(), real) == nullptr || stat(real, &st) != 0)
-    return std::nullopt;
-  return Found{real, S_ISDIR(st.st_mode)};
+  std::optional<std::string> real = RealPath(path, &st);
+  if (!real) return std::nullopt;
+  return Found{std::move(*real), S_ISDIR(st.st_mode)};
 }
 
 // Planner collects the rules of an exact plan.
@@ -199,15 +196,20 @@ class Planner {
     std::unique_ptr<DIR, int (*)(DIR*)> d(opendir(dir.c_str()), closedir);
     std::vector<Found> files;
     if (d == nullptr) return files;
+    // Names first: resolving a name costs syscalls, and past the limit
+    // none of them is used.
+    std::vector<std::string> matches;
     while (dirent* e = readdir(d.get())) {
       std::string path = dir + "/" + e->d_name;
       if (e->d_name[0] == '.' && (e->d_name[1] == 0 || !strcmp(e->d_name, "..")))
         continue;
       if (!GlobMatch(pattern, path)) continue;
-      if (files.size() == kMaxGlobFiles) return std::nullopt;
+      if (matches.size() == kMaxGlobFiles) return std::nullopt;
+      matches.push_back(std::move(path));
+    }
+    for (const std::string& path : matches)
       if (std::optional<Found> f = Canonical(path); f && !f->dir)
         files.push_back(*f);
-    }
     return files;
   }
 

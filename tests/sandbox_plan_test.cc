@@ -244,5 +244,27 @@ TEST(ExecLoads, FollowsScriptsToTheDynamicLoader) {
   EXPECT_TRUE(ExecLoads(loads[1]).empty());  // the loader is static
 }
 
+TEST(RealPath, ResolvesLikeRealpathInOneOpen) {
+  ScratchDir dir("warden-real-path");
+  ASSERT_FALSE(dir.path().empty());
+  const std::filesystem::path root = std::filesystem::canonical(dir.path());
+  std::filesystem::create_directories(root / "a" / "b");
+  std::ofstream(root / "a" / "b" / "f") << "x";
+  std::filesystem::create_symlink("a/b", root / "link");
+  std::filesystem::create_symlink("../link/f", root / "a" / "up");
+  struct stat st;
+  std::optional<std::string> real = RealPath((root / "a/up").string(), &st);
+  ASSERT_TRUE(real.has_value());
+  EXPECT_EQ(*real, (root / "a/b/f").string());
+  EXPECT_TRUE(S_ISREG(st.st_mode));
+  real = RealPath((root / "link/../b/.").string(), &st);
+  ASSERT_TRUE(real.has_value());
+  EXPECT_EQ(*real, (root / "a/b").string());  // ".." after the link's target
+  EXPECT_TRUE(S_ISDIR(st.st_mode));
+  EXPECT_FALSE(RealPath((root / "link/missing").string()).has_value());
+  std::filesystem::create_symlink("nowhere", root / "dangling");
+  EXPECT_FALSE(RealPath((root / "dangling").string()).has_value());
+}
+
 }  // namespace
 }  // namespace warden

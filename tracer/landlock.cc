@@ -211,19 +211,23 @@ std::string ScriptInterpreter(std::string_view head) {
   return std::string(head.substr(0, head.find_first_of(" \t\n")));
 }
 
-// ElfInterpreter is the PT_INTERP of the 64-bit ELF file `fd`, "" when it
-// has none (static, or not ELF). Other ABIs cannot run under the filter.
-std::string ElfInterpreter(int fd) {
+// ElfInterpreter is the PT_INTERP of the 64-bit ELF file `fd`, whose first
+// bytes are `head`; "" when it has none (static, or not ELF). Other ABIs
+// cannot run under the filter.
+std::string ElfInterpreter(int fd, std::string_view head) {
   Elf64_Ehdr header;
-  if (pread(fd, &header, sizeof header, 0) != sizeof header ||
-      memcmp(header.e_ident, ELFMAG, SELFMAG) != 0 ||
+  if (head.size() < sizeof header) return "";
+  memcpy(&header, head.data(), sizeof header);
+  if (memcmp(header.e_ident, ELFMAG, SELFMAG) != 0 ||
       header.e_ident[EI_CLASS] != ELFCLASS64 ||
-      header.e_phentsize != sizeof(Elf64_Phdr))
+      header.e_phentsize != sizeof(Elf64_Phdr) || header.e_phnum == 0 ||
+      header.e_phnum >= PN_XNUM)
     return "";
-  for (int i = 0; i < header.e_phnum; ++i) {
-    Elf64_Phdr ph;
-    if (pread(fd, &ph, sizeof ph, header.e_phoff + i * sizeof ph) != sizeof ph)
-      return "";
+  // All program headers in one read: a binary has a dozen.
+  std::vector<Elf64_Phdr> phdrs(header.e_phnum);
+  const ssize_t size = static_cast<ssize_t>(phdrs.size() * sizeof(Elf64_Phdr));
+  if (pread(fd, phdrs.data(), size, header.e_phoff) != size) return "";
+  for (const Elf64_Phdr& ph : phdrs) {
     if (ph.p_type != PT_INTERP) continue;
     if (ph.p_filesz == 0 || ph.p_filesz > PATH_MAX) return "";
     std::string path(ph.p_filesz, '\0');
@@ -247,16 +251,28 @@ std::vector<std::string> ExecLoads(const std::string& file) {
     if (!fd.valid()) break;
     char head[256];
     ssize_t n = pread(fd.get(), head, sizeof head, 0);
-    std::string interpreter = ScriptInterpreter(
-        std::string_view(head, n > 0 ? static_cast<size_t>(n) : 0));
-    if (interpreter.empty()) interpreter = ElfInterpreter(fd.get());
-    char real[PATH_MAX];
-    if (interpreter.empty() || realpath(interpreter.c_str(), real) == nullptr)
-      break;
-    loads.push_back(real);
-    next = real;
+    std::string_view read(head, n > 0 ? static_cast<size_t>(n) : 0);
+    std::string interpreter = ScriptInterpreter(read);
+    if (interpreter.empty()) interpreter = ElfInterpreter(fd.get(), read);
+    std::optional<std::string> real;
+    if (interpreter.empty() || !(real = RealPath(interpreter))) break;
+    loads.push_back(*real);
+    next = *real;
   }
   return loads;
+}
+
+std::optional<std::string> RealPath(const std::string& path, struct stat* st) {
+  UniqueFd fd(open(path.c_str(), O_PATH | O_CLOEXEC));
+  if (!fd.valid()) return std::nullopt;
+  char link[64], real[PATH_MAX];
+  snprintf(link, sizeof link, "/proc/self/fd/%d", fd.get());
+  const ssize_t n = readlink(link, real, sizeof real);
+  // Not a path: /proc unmounted, or an object without a name.
+  if (n <= 0 || n >= static_cast<ssize_t>(sizeof real) || real[0] != '/')
+    return std::nullopt;
+  if (st != nullptr && fstat(fd.get(), st) != 0) return std::nullopt;
+  return std::string(real, static_cast<size_t>(n));
 }
 
 int LandlockAbi() {

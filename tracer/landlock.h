@@ -8,7 +8,10 @@
 #ifndef WARDEN_TRACER_LANDLOCK_H_
 #define WARDEN_TRACER_LANDLOCK_H_
 
+#include <sys/stat.h>
+
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -60,6 +63,12 @@ inline bool PlanGrantsRead(const LandlockPlan& plan, std::string_view path) {
 // (the dynamic loader) of the last one. Canonical paths; those that do not
 // exist are left out, since the exec then fails with the kernel's ENOENT.
 std::vector<std::string> ExecLoads(const std::string& file);
+
+// RealPath is realpath(3) done by the kernel in one open (realpath walks a
+// readlink per component): the canonical name of what `path` reaches, and
+// its type in `*st` when given; nullopt when it does not resolve.
+std::optional<std::string> RealPath(const std::string& path,
+                                    struct stat* st = nullptr);
 
 // ApplyLandlock restricts the calling thread (and its future children) as
 // `plan` says, using every right the running ABI knows. Paths that do not
