@@ -40,6 +40,7 @@
 #include "tools/protocol.h"
 #include "tools/report.h"
 #include "tools/shim_install.h"
+#include "tracer/filter.h"
 #include "tracer/landlock.h"
 #include "tracer/supervisor.h"
 
@@ -383,6 +384,15 @@ PathVars RunVars(const WorkspaceDirs& dirs) {
   return vars;
 }
 
+// RunFilter is the supervisors' seccomp program for this kernel, encoded;
+// "" if it cannot be built, and each supervisor then reports why.
+std::string RunFilter() {
+  FilterOptions options;
+  options.signals_scoped = LandlockAbi() >= 6;
+  absl::StatusOr<std::vector<sock_filter>> program = BuildFilter(options);
+  return program.ok() ? EncodeFilter(options, *program) : "";
+}
+
 // WardenEnvironment is what cargo runs with: warden-rustc as its
 // RUSTC_WRAPPER (chaining the user's) and the WARDEN_* protocol for the shims.
 std::vector<std::string> WardenEnvironment(const RunOptions& opts,
@@ -396,6 +406,7 @@ std::vector<std::string> WardenEnvironment(const RunOptions& opts,
   floor.read_paths.push_back(dir + "/warden-run");
   std::vector<std::string> env = {
       absl::StrCat(kEnvFloor, "=", EncodePlan(floor)),
+      absl::StrCat(kEnvFilter, "=", RunFilter()),
       absl::StrCat(kEnvMode, "=", ModeName(RunMode(opts))),
       absl::StrCat(kEnvDb, "=", opts.db_path),
       absl::StrCat(kEnvRunId, "=", run_id),

@@ -24,6 +24,9 @@ inline constexpr const char kEnvWorkspace[] = "WARDEN_WORKSPACE_ROOT";
 // The floor every program cargo runs is held to (policy/floor.h), encoded
 // with EncodePlan; warden-rustc and warden-run add their own site to it.
 inline constexpr const char kEnvFloor[] = "WARDEN_FLOOR";
+// The supervisors' seccomp program, built once by cargo-warden
+// (tracer/filter.h EncodeFilter).
+inline constexpr const char kEnvFilter[] = "WARDEN_FILTER";
 // "build-scripts" (bench/run only, `--bench-build-scripts-only`): no floor,
 // no supervisor around rustc, no directive filter, no target runner; the
 // build scripts' supervisor alone. Unset: every layer.

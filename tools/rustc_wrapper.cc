@@ -144,6 +144,7 @@ absl::StatusOr<int> Compile(const RustcCall& call, const std::string& rustc,
   spec.enforce = enforce;
   spec.keep_fds = JobserverFds(GetEnv("CARGO_MAKEFLAGS"));
   spec.landlock.scope = LandlockAbi() >= 6;
+  spec.encoded_filter = GetEnv(kEnvFilter);
   spec.env = enforce ? CompilerEnvironment(tmp) : CurrentEnvironment();
   const std::string own_dir = GetEnv(kEnvTargetDir) + "/warden";
   std::unique_ptr<Decider> decider;

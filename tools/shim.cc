@@ -294,6 +294,7 @@ SandboxSpec BuildScriptSpec(int argc, char** argv, const PackagePolicy* policy,
   spec.enforce = policy != nullptr;
   spec.decider_confines = contained;
   spec.keep_fds = JobserverFds(GetEnv("CARGO_MAKEFLAGS"));
+  spec.encoded_filter = GetEnv(kEnvFilter);
   return spec;
 }
 

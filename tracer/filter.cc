@@ -15,6 +15,8 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "tracer/unique_fd.h"
 
@@ -265,6 +267,39 @@ absl::StatusOr<std::vector<sock_filter>> BuildFilter(
     bytes.append(buf, n);
   if (rc != 0 || bytes.empty() || bytes.size() % sizeof(sock_filter) != 0)
     return absl::InternalError(absl::StrCat("seccomp export failed: ", -rc));
+  std::vector<sock_filter> program(bytes.size() / sizeof(sock_filter));
+  memcpy(program.data(), bytes.data(), bytes.size());
+  return program;
+}
+
+namespace {
+
+// Debian's Abseil has a string_view of its own.
+absl::string_view OptionsTag(const FilterOptions& options) {
+  return options.signals_scoped ? "scoped:" : "unscoped:";
+}
+
+}  // namespace
+
+std::string EncodeFilter(const FilterOptions& options,
+                         const std::vector<sock_filter>& program) {
+  return absl::StrCat(
+      OptionsTag(options),
+      absl::Base64Escape(absl::string_view(
+          reinterpret_cast<const char*>(program.data()),
+          program.size() * sizeof(sock_filter))));
+}
+
+absl::StatusOr<std::vector<sock_filter>> FilterFor(const FilterOptions& options,
+                                                   std::string_view encoded) {
+  const absl::string_view tag = OptionsTag(options);
+  const absl::string_view text(encoded.data(), encoded.size());
+  std::string bytes;
+  if (!absl::StartsWith(text, tag) ||
+      !absl::Base64Unescape(text.substr(tag.size()), &bytes) ||
+      bytes.empty() || bytes.size() % sizeof(sock_filter) != 0 ||
+      bytes.size() / sizeof(sock_filter) > BPF_MAXINSNS)
+    return BuildFilter(options);
   std::vector<sock_filter> program(bytes.size() / sizeof(sock_filter));
   memcpy(program.data(), bytes.data(), bytes.size());
   return program;

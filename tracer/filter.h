@@ -11,6 +11,7 @@
 #include <linux/filter.h>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -25,6 +26,17 @@ struct FilterOptions {
 
 // BuildFilter compiles the filter to classic BPF for the native ABI.
 absl::StatusOr<std::vector<sock_filter>> BuildFilter(const FilterOptions& options);
+
+// EncodeFilter writes `program`, built for `options`, as one line of text.
+// libseccomp takes ~1 ms to build a program, so cargo-warden builds it once
+// and hands it to every supervisor of the run through the environment.
+std::string EncodeFilter(const FilterOptions& options,
+                         const std::vector<sock_filter>& program);
+
+// FilterFor is the program `encoded` holds when it was built for `options`;
+// otherwise (empty, malformed, other options) the one BuildFilter makes.
+absl::StatusOr<std::vector<sock_filter>> FilterFor(const FilterOptions& options,
+                                                   std::string_view encoded);
 
 // SyscallName returns the name of a native syscall number ("openat"), or
 // "syscall_NNN" when libseccomp does not know it.

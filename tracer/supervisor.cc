@@ -518,7 +518,8 @@ absl::StatusOr<RunResult> RunSupervised(const SandboxSpec& spec,
   if (absl::Status s = KernelSupport(); !s.ok()) return s;
   FilterOptions options;
   options.signals_scoped = spec.landlock.scope;
-  absl::StatusOr<std::vector<sock_filter>> program = BuildFilter(options);
+  absl::StatusOr<std::vector<sock_filter>> program =
+      FilterFor(options, spec.encoded_filter);
   if (!program.ok()) return program.status();
 
   // Orphans of the tree become our children, so we can kill them at the end.

@@ -89,6 +89,10 @@ struct SandboxSpec {
   // syscalls, other sockets and /proc of outsiders through (recorded); in
   // enforce mode they fail and are recorded as denied.
   bool enforce = false;
+  // The seccomp program as EncodeFilter wrote it (tracer/filter.h), from
+  // whoever built it for this run; empty, or built for other options: the
+  // supervisor builds its own.
+  std::string encoded_filter;
   // Set under contained learn, whose Decider refuses reads and connects
   // although `enforce` is false: the supervisor then opens files and
   // connects sockets itself as under enforce (and refuses datagrams that
