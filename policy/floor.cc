@@ -1,9 +1,16 @@
 #include "policy/floor.h"
 
+#include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
+#include <memory>
+#include <string>
 #include <system_error>
 #include <vector>
 
@@ -41,32 +48,48 @@ constexpr SystemData kSystemData[] = {
     {"/sys/kernel/mm/transparent_hugepage", 0},
 };
 
-bool WorldReadable(const std::filesystem::path& path) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  fs::file_status st = fs::status(path, ec);
-  if (ec) return false;
-  fs::perms need = fs::perms::others_read;
-  if (fs::is_directory(st)) need |= fs::perms::others_exec;
-  return (st.permissions() & need) == need;
+// Any user may read it (and search it, for a directory).
+bool WorldReadable(const struct stat& st) {
+  const mode_t need = S_IROTH | (S_ISDIR(st.st_mode) ? S_IXOTH : 0);
+  return (st.st_mode & need) == need;
 }
 
-// WhollyReadable says whether everything below `dir` (to a few levels) may be
-// read by any user. A directory's own entries are checked before any is
-// descended into: /etc/shadow then ends the walk of /etc at once, instead
-// of after whichever subtrees come first.
-bool WhollyReadable(const std::filesystem::path& dir, int levels) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
+bool WorldReadable(const std::filesystem::path& path) {
+  struct stat st;
+  return stat(path.c_str(), &st) == 0 && WorldReadable(st);
+}
+
+// WhollyReadable says whether everything below the directory `name` (under
+// `parent`, to a few levels) may be read by any user. A directory's own
+// entries are checked before any is descended into: /etc/shadow then ends
+// the walk of /etc at once. Symbolic links below are skipped: Landlock
+// checks what a link reaches where that lives, not under the link. Names
+// resolve from their directory's fd, a component each (/etc/ssl/certs alone
+// is hundreds of entries).
+bool WhollyReadable(int parent, const char* name, int levels, bool follow) {
   if (levels == 0) return true;
-  std::vector<fs::path> subdirs;
-  for (const fs::directory_entry& e : fs::directory_iterator(dir, ec)) {
-    if (!WorldReadable(e.path())) return false;
-    if (!e.is_symlink(ec) && e.is_directory(ec)) subdirs.push_back(e.path());
+  const int fd = openat(parent, name,
+                        O_RDONLY | O_DIRECTORY | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW));
+  if (fd < 0) return false;
+  std::unique_ptr<DIR, int (*)(DIR*)> dir(fdopendir(fd), closedir);
+  if (dir == nullptr) {
+    close(fd);
+    return false;
   }
-  if (ec) return false;
-  for (const fs::path& sub : subdirs)
-    if (!WhollyReadable(sub, levels - 1)) return false;
+  std::vector<std::string> subdirs;
+  errno = 0;
+  while (const dirent* e = readdir(dir.get())) {
+    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || e->d_type == DT_LNK)
+      continue;
+    struct stat st;
+    if (fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) return false;
+    if (S_ISLNK(st.st_mode)) continue;
+    if (!WorldReadable(st)) return false;
+    if (S_ISDIR(st.st_mode)) subdirs.push_back(e->d_name);
+  }
+  if (errno != 0) return false;
+  for (const std::string& sub : subdirs)
+    if (!WhollyReadable(fd, sub.c_str(), levels - 1, false)) return false;
   return true;
 }
 
@@ -83,7 +106,7 @@ void AddReadable(const std::filesystem::path& path, int depth,
   std::error_code ec;
   if (!WorldReadable(path)) return;
   if (depth == 0 || !fs::is_directory(path, ec) ||
-      WhollyReadable(path, 6)) {
+      WhollyReadable(AT_FDCWD, path.c_str(), 6, true)) {
     into.push_back(path.string());
     return;
   }

@@ -2,6 +2,7 @@
 #include "policy/floor.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -45,6 +46,12 @@ TEST(Floor, SystemAsAnyUserMayReadIt) {
   EXPECT_TRUE(PlanGrantsRead(plan, "/usr/include/stdio.h"));
   EXPECT_TRUE(PlanGrantsRead(plan, "/etc/passwd"));
   EXPECT_FALSE(PlanGrantsRead(plan, "/etc/shadow"));  // 0640 on Debian
+  // A level down: /etc/ssl is split around its 0710 private/ (openssl's).
+  struct stat st;
+  if (stat("/etc/ssl/private", &st) == 0 && !(st.st_mode & S_IROTH)) {
+    EXPECT_FALSE(PlanGrantsRead(plan, "/etc/ssl/private/ssl-cert-snakeoil.key"));
+    EXPECT_TRUE(PlanGrantsRead(plan, "/etc/ssl/openssl.cnf"));
+  }
   EXPECT_TRUE(PlanGrantsRead(plan, "/proc/cpuinfo"));
   EXPECT_FALSE(PlanGrantsRead(plan, "/proc/1/environ"));
   EXPECT_FALSE(Has(plan.data_paths, "/proc"));

@@ -120,15 +120,35 @@ std::vector<std::string> CompilerEnvironment(const std::string& tmp) {
   return env;
 }
 
-// RunInFloor runs a call that runs no foreign code inside the floor, with
-// no supervisor: this process enters it first.
-absl::StatusOr<int> RunInFloor(const RustcCall& call, const std::string& rustc,
-                               const std::vector<std::string>& command) {
+// EnterCallFloor puts this process inside the floor of a call that runs no
+// foreign code (no supervisor) and returns the environment rustc runs with.
+absl::StatusOr<std::vector<std::string>> EnterCallFloor(const RustcCall& call,
+                                                        const std::string& rustc) {
   std::string tmp;
   absl::StatusOr<LandlockPlan> floor = Floor(call, rustc, tmp);
   if (!floor.ok()) return floor.status();
   if (absl::Status s = EnterFloor(*floor); !s.ok()) return s;
-  return RunCommand(command, CompilerEnvironment(tmp));
+  return CompilerEnvironment(tmp);
+}
+
+// RunInFloor runs a call that runs no foreign code inside the floor, with
+// no supervisor: this process enters it first.
+absl::StatusOr<int> RunInFloor(const RustcCall& call, const std::string& rustc,
+                               const std::vector<std::string>& command) {
+  absl::StatusOr<std::vector<std::string>> env = EnterCallFloor(call, rustc);
+  if (!env.ok()) return env.status();
+  return RunCommand(command, *env);
+}
+
+// Exec runs `command` in this process's place; it returns only on failure.
+int Exec(std::vector<std::string> command, std::vector<std::string> env) {
+  std::vector<char*> args, envp;
+  for (std::string& a : command) args.push_back(a.data());
+  args.push_back(nullptr);
+  for (std::string& e : env) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  execvpe(args[0], args.data(), envp.data());
+  return Fail(absl::StrCat("cannot run ", args[0], ": ", strerror(errno)));
 }
 
 // Compile runs the rustc call under the supervisor and returns its status.
@@ -209,21 +229,27 @@ int Main(int argc, char** argv) {
     absl::Status s = floor.status();
     if (s.ok() && enforce && !bare) s = EnterFloor(*floor);
     if (!s.ok()) return Fail(absl::StrCat("cannot enter warden's floor: ", s.message()));
-    std::vector<char*> args;
-    for (std::string& a : command) args.push_back(a.data());
-    args.push_back(nullptr);
-    execvp(args[0], args.data());
-    return Fail(absl::StrCat("cannot run ", args[0], ": ", strerror(errno)));
+    return Exec(command, CurrentEnvironment());
+  }
+  const std::string build_script = call.BuildScript();
+  const bool in_floor = enforce && !bare && !NeedsSupervisor(call.site);
+  // Nothing is left to do after a call that links no build script: rustc
+  // takes this process's place (no fork, no wait).
+  if (build_script.empty() && bare) return Exec(command, CurrentEnvironment());
+  if (build_script.empty() && in_floor) {
+    absl::StatusOr<std::vector<std::string>> env = EnterCallFloor(call, tool);
+    if (!env.ok())
+      return Fail(absl::StrCat("cannot run ", tool, " under warden: ",
+                               env.status().message()));
+    return Exec(command, *env);
   }
   // Learn supervises every call, to find what the floor would refuse.
-  absl::StatusOr<int> status =
-      bare                                   ? RunCommand(command, CurrentEnvironment())
-      : enforce && !NeedsSupervisor(call.site) ? RunInFloor(call, tool, command)
-                                             : Compile(call, tool, command, enforce);
+  absl::StatusOr<int> status = bare ? RunCommand(command, CurrentEnvironment())
+                               : in_floor ? RunInFloor(call, tool, command)
+                                          : Compile(call, tool, command, enforce);
   if (!status.ok())
     return Fail(absl::StrCat("cannot run ", tool, " under warden: ",
                              status.status().message()));
-  const std::string build_script = call.BuildScript();
   if (*status != 0 || build_script.empty()) return *status;
   if (absl::Status s = InstallShim(build_script); !s.ok())
     return Fail(absl::StrCat("cannot put warden's shim in front of ",
