@@ -77,8 +77,10 @@ bool WhollyReadable(int parent, const char* name, int levels, bool follow) {
     return false;
   }
   std::vector<std::string> subdirs;
-  errno = 0;
-  while (const dirent* e = readdir(dir.get())) {
+  for (;;) {
+    errno = 0;  // readdir's end and its errors both return null
+    const dirent* e = readdir(dir.get());
+    if (e == nullptr) break;
     if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || e->d_type == DT_LNK)
       continue;
     struct stat st;
