@@ -16,6 +16,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "tracer/tracee.h"
 #include "tracer/unique_fd.h"
 
 namespace warden {
@@ -265,14 +266,11 @@ std::vector<std::string> ExecLoads(const std::string& file) {
 std::optional<std::string> RealPath(const std::string& path, struct stat* st) {
   UniqueFd fd(open(path.c_str(), O_PATH | O_CLOEXEC));
   if (!fd.valid()) return std::nullopt;
-  char link[64], real[PATH_MAX];
-  snprintf(link, sizeof link, "/proc/self/fd/%d", fd.get());
-  const ssize_t n = readlink(link, real, sizeof real);
+  std::string real = FdPath(fd.get());
   // Not a path: /proc unmounted, or an object without a name.
-  if (n <= 0 || n >= static_cast<ssize_t>(sizeof real) || real[0] != '/')
-    return std::nullopt;
+  if (real.empty() || real[0] != '/') return std::nullopt;
   if (st != nullptr && fstat(fd.get(), st) != 0) return std::nullopt;
-  return std::string(real, static_cast<size_t>(n));
+  return real;
 }
 
 int LandlockAbi() {
