@@ -101,7 +101,7 @@ void CloseInheritedAtExec(const std::vector<int>& keep, int report_fd) {
 
 }  // namespace
 
-[[noreturn]] void RunChild(const SandboxSpec& spec,
+[[noreturn]] void RunChild(const SandboxSpec& spec, char* const* envp,
                            const std::vector<sock_filter>& program,
                            int report_fd, pid_t parent) {
   if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
@@ -113,11 +113,9 @@ void CloseInheritedAtExec(const std::vector<int>& keep, int report_fd) {
     ChildFail(report_fd, absl::StrCat("PR_SET_NO_NEW_PRIVS: ", strerror(errno)));
   if (absl::Status s = ApplyLandlock(spec.landlock); !s.ok())
     ChildFail(report_fd, std::string(s.message()));
-  std::vector<char*> argv, envp;
+  std::vector<char*> argv;
   for (const std::string& a : spec.argv) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
-  for (const std::string& e : spec.env) envp.push_back(const_cast<char*>(e.c_str()));
-  envp.push_back(nullptr);
   sock_fprog prog{static_cast<unsigned short>(program.size()),
                   const_cast<sock_filter*>(program.data())};
   int listener = static_cast<int>(
@@ -129,8 +127,34 @@ void CloseInheritedAtExec(const std::vector<int>& keep, int report_fd) {
   std::string line = absl::StrCat("L", listener);
   if (write(report_fd, line.data(), line.size()) < 0) _exit(127);
   close(report_fd);
-  execve(spec.program.c_str(), argv.data(), envp.data());
+  execve(spec.program.c_str(), argv.data(), envp);
   _exit(127);
 }
 
 }  // namespace warden::internal
+
+namespace warden {
+
+std::vector<std::string> WithoutLegacyHwcapsSearch(
+    const std::vector<std::string>& env) {
+  const std::string name = "GLIBC_TUNABLES=", mask = "glibc.cpu.hwcap_mask=";
+  std::vector<std::string> out;
+  out.reserve(env.size() + 1);
+  bool tuned = false;
+  for (const std::string& entry : env) {
+    if (!entry.starts_with(name)) {
+      out.push_back(entry);
+      continue;
+    }
+    tuned = true;
+    const std::string value = entry.substr(name.size());
+    if (value.starts_with(mask) || value.find(":" + mask) != std::string::npos)
+      out.push_back(entry);
+    else
+      out.push_back(entry + (value.empty() ? "" : ":") + mask + "0");
+  }
+  if (!tuned) out.push_back(name + mask + "0");
+  return out;
+}
+
+}  // namespace warden

@@ -12,9 +12,10 @@
 
 namespace warden::internal {
 
-// RunChild confines this (forked) process and execs the program. It reports
-// the listener fd number, or an error, on `report_fd`.
-[[noreturn]] void RunChild(const SandboxSpec& spec,
+// RunChild confines this (forked) process and execs the program with `envp`
+// (null-terminated). It reports the listener fd number, or an error, on
+// `report_fd`.
+[[noreturn]] void RunChild(const SandboxSpec& spec, char* const* envp,
                            const std::vector<sock_filter>& program,
                            int report_fd, pid_t parent);
 

@@ -528,10 +528,15 @@ absl::StatusOr<RunResult> RunSupervised(const SandboxSpec& spec,
   if (pipe2(pipe_fds, O_CLOEXEC) != 0)
     return absl::InternalError(absl::StrCat("pipe: ", strerror(errno)));
   UniqueFd report_read(pipe_fds[0]), report_write(pipe_fds[1]);
+  // Built before the fork: the child only execs.
+  std::vector<std::string> env = WithoutLegacyHwcapsSearch(spec.env);
+  std::vector<char*> envp;
+  for (std::string& e : env) envp.push_back(e.data());
+  envp.push_back(nullptr);
   pid_t parent = getpid();
   pid_t child = fork();
   if (child < 0) return absl::InternalError(absl::StrCat("fork: ", strerror(errno)));
-  if (child == 0) RunChild(spec, *program, report_write.get(), parent);
+  if (child == 0) RunChild(spec, envp.data(), *program, report_write.get(), parent);
   report_write.reset();
 
   char buf[512];

@@ -68,7 +68,9 @@ class EventLog {
 struct SandboxSpec {
   std::string program;             // absolute path of the binary to run
   std::vector<std::string> argv;   // argv[0] included
-  std::vector<std::string> env;    // "NAME=value", the complete environment
+  // "NAME=value", the complete environment (the tree gets it through
+  // WithoutLegacyHwcapsSearch).
+  std::vector<std::string> env;
   LandlockPlan landlock;
   // Descriptors besides 0, 1, 2 the program may inherit, e.g. the jobserver
   // pipe. Every other one closes at exec: what cargo or the user's shell left
@@ -113,6 +115,16 @@ struct RunResult {
 // notification, pidfd_getfd) and returns FailedPrecondition
 // naming what is missing.
 absl::Status KernelSupport();
+
+// WithoutLegacyHwcapsSearch is `env` with glibc.cpu.hwcap_mask=0 added to
+// GLIBC_TUNABLES (a mask already there is kept). glibc before 2.37 looks for
+// every library a program loads in 15 legacy subdirectories (tls, haswell,
+// avx512_1, x86_64 and their nestings) of each LD_LIBRARY_PATH entry, which
+// cargo sets for build scripts: each look is an open the supervisor
+// answers. The mask leaves 3 of them (tls, the platform's, both). glibc
+// 2.37 dropped that search, so a program loads what it would load there.
+std::vector<std::string> WithoutLegacyHwcapsSearch(
+    const std::vector<std::string>& env);
 
 // RunSupervised forks, confines the child (new session, no_new_privs,
 // Landlock, seccomp filter) and execs spec.program in it, then serves
