@@ -35,6 +35,47 @@ LandlockPlan BuildScriptPlan(const PackagePolicy* policy,
 
 namespace {
 
+// Overlaps says whether a write rule on `dir` (canonical) would let the
+// kernel write a name `protected_path` covers: the file and the names it
+// prefixes (the database's -wal and -shm), or with a trailing '/' the whole
+// directory. A relative path could be anywhere: it overlaps everything.
+bool Overlaps(const std::string& dir, const std::string& protected_path) {
+  if (!protected_path.starts_with('/')) return true;
+  const bool whole_dir = protected_path.ends_with('/');
+  std::string raw(whole_dir ? std::string_view(protected_path).substr(
+                                  0, protected_path.size() - 1)
+                            : Dirname(protected_path));
+  if (raw.empty()) raw = "/";
+  // The file may not exist yet; its directory does.
+  const std::string parent = RealPath(raw).value_or(raw);
+  if (IsUnder(parent, dir)) return true;
+  if (!IsUnder(dir, parent)) return false;
+  if (whole_dir) return true;
+  std::string_view below = std::string_view(dir).substr(parent.size());
+  below.remove_prefix(below.starts_with('/') ? 1 : 0);
+  return below.substr(0, below.find('/')).starts_with(Basename(protected_path));
+}
+
+}  // namespace
+
+void ConfineLearnWrites(LandlockPlan& plan, const std::vector<std::string>& outputs,
+                        const std::vector<std::string>& protected_paths,
+                        int landlock_abi) {
+  if (landlock_abi < 1 || plan.restrict_fs) return;
+  for (const std::string& output : outputs) {
+    struct stat st;
+    std::optional<std::string> dir;
+    if (output.empty() || !(dir = RealPath(output, &st)) || !S_ISDIR(st.st_mode))
+      continue;
+    if (std::none_of(protected_paths.begin(), protected_paths.end(),
+                     [&](const std::string& p) { return Overlaps(*dir, p); }))
+      plan.write_paths.push_back(*dir);
+  }
+  plan.restrict_writes = !plan.write_paths.empty();
+}
+
+namespace {
+
 // A glob expanding to more files than this is left to the supervisor: each
 // file is a rule the child adds before it starts.
 constexpr size_t kMaxGlobFiles = 256;

@@ -21,6 +21,18 @@ namespace warden {
 LandlockPlan BuildScriptPlan(const PackagePolicy* policy,
                              const std::string& program, int landlock_abi);
 
+// ConfineLearnWrites makes learn's `plan` (BuildScriptPlan with no policy,
+// or rustc's under learn) let the kernel check writes into `outputs` itself
+// (LandlockPlan::restrict_writes), so that the supervisor answers them
+// CONTINUE instead of performing them: the canonical forms of the existing
+// directories among `outputs`, less any that holds one of `protected_paths`
+// (warden's files, the writes learn refuses). Writes elsewhere stay the
+// supervisor's. Without Landlock (`landlock_abi` 0) or any such directory,
+// the plan is left as it was.
+void ConfineLearnWrites(LandlockPlan& plan, const std::vector<std::string>& outputs,
+                        const std::vector<std::string>& protected_paths,
+                        int landlock_abi);
+
 // ExactBuildScriptPlan is a plan under which everything the kernel lets the
 // build script read is a file `policy` lets it read, resolved as the
 // supervisor resolves it: so a read the supervisor allowed can be answered

@@ -733,12 +733,17 @@ static atomic_int race_stop;
 static atomic_long race_opens, race_ok, race_leaks;
 static char race_decoy[64];
 
+static char race_fresh[4096];  // write_race: a new name in the flipped dir
+
 static void* flipper(void* arg) {
   (void)arg;
   volatile char* p = race_path + race_flip_at;
+  volatile char* q = race_fresh + race_flip_at;
   while (!atomic_load_explicit(&race_stop, memory_order_relaxed)) {
     *p = 's';
+    *q = 's';
     *p = 'a';
+    *q = 'a';
   }
   return NULL;
 }
@@ -763,9 +768,10 @@ static void* opener(void* arg) {
   return NULL;
 }
 
-static void m_race(void) {
-  // <allowed>/a/<name> holds a decoy; <allowed>/s -> the secret's dir, so
-  // <allowed>/s/<name> is the secret. The two paths differ in one byte.
+// race_setup makes <allowed>/a/<name> a decoy and <allowed>/s a symlink to
+// the secret's dir, so <allowed>/s/<name> is the secret: race_path names the
+// decoy, and flipping the byte at race_flip_at names the secret.
+static int race_setup(void) {
   const char* secret = env("HOSTILE_SECRET");
   const char* name = strrchr(secret, '/') + 1;
   char secret_dir[4096];
@@ -778,14 +784,23 @@ static void m_race(void) {
   int fd = open(decoy, O_WRONLY | O_CREAT | O_TRUNC, 0644);
   if (fd < 0 || write(fd, race_decoy, strlen(race_decoy)) < 0) {
     fail("race-setup-decoy");
-    return;
+    return -1;
   }
   close(fd);
   if (symlink(secret_dir, allowed_path("s")) != 0) fail("race-setup-symlink");
   snprintf(race_path, sizeof race_path, "%s/a/%s", env("HOSTILE_ALLOWED"), name);
   race_flip_at = strlen(env("HOSTILE_ALLOWED")) + 1;
+  return 0;
+}
+
+static long race_total(void) {
   long total = atol(env("HOSTILE_RACE_OPENS"));
-  if (total <= 0) total = 100000;
+  return total > 0 ? total : 100000;
+}
+
+static void m_race(void) {
+  if (race_setup() != 0) return;
+  long total = race_total();
   enum { kFlippers = 1, kOpeners = 3 };
   pthread_t f[kFlippers], o[kOpeners];
   for (int i = 0; i < kFlippers; ++i) pthread_create(&f[i], NULL, flipper, NULL);
@@ -796,6 +811,51 @@ static void m_race(void) {
   for (int i = 0; i < kFlippers; ++i) pthread_join(f[i], NULL);
   say("RACE opens=%ld ok=%ld leaks=%ld", atomic_load(&race_opens),
       atomic_load(&race_ok), atomic_load(&race_leaks));
+}
+
+// Appends to the decoy's name, which the flipper points at the secret.
+static void* appender(void* arg) {
+  long n = (long)arg;
+  for (long i = 0; i < n; ++i) {
+    int fd = open(race_path, O_WRONLY | O_APPEND | O_CLOEXEC);
+    atomic_fetch_add(&race_opens, 1);
+    if (fd < 0) continue;
+    if (write(fd, "LEAK", 4) == 4) atomic_fetch_add(&race_ok, 1);
+    close(fd);
+  }
+  return NULL;
+}
+
+// Creates new names in the dir the flipper points at the secret's.
+static void* creator(void* arg) {
+  long n = (long)arg;
+  const size_t dir_len = strrchr(race_fresh, '/') - race_fresh + 1;
+  for (long i = 0; i < n; ++i) {
+    snprintf(race_fresh + dir_len, sizeof race_fresh - dir_len, "fresh-%ld", i);
+    int fd = open(race_fresh, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    atomic_fetch_add(&race_opens, 1);
+    if (fd < 0) continue;
+    atomic_fetch_add(&race_ok, 1);
+    close(fd);
+  }
+  return NULL;
+}
+
+// write_race: the path-swap race on writes and creates. The test checks the
+// secret's dir afterwards: its file unchanged, no new name in it.
+static void m_write_race(void) {
+  if (race_setup() != 0) return;
+  snprintf(race_fresh, sizeof race_fresh, "%s/a/", env("HOSTILE_ALLOWED"));
+  long total = race_total();
+  pthread_t f, o[3];
+  pthread_create(&f, NULL, flipper, NULL);
+  pthread_create(&o[0], NULL, appender, (void*)(total / 3));
+  pthread_create(&o[1], NULL, appender, (void*)(total / 3));
+  pthread_create(&o[2], NULL, creator, (void*)(total / 3));
+  for (int i = 0; i < 3; ++i) pthread_join(o[i], NULL);
+  atomic_store(&race_stop, 1);
+  pthread_join(f, NULL);
+  say("RACE opens=%ld ok=%ld", atomic_load(&race_opens), atomic_load(&race_ok));
 }
 
 // ---------------------------------------------------------------------------
@@ -1114,6 +1174,7 @@ static const struct Mode kModes[] = {
     {"daemon_setsid", m_daemon_setsid},
     {"tiocsti", m_tiocsti},
     {"race", m_race},
+    {"write_race", m_write_race},
     {"affinity", m_affinity},
     {"inherited_fd", m_inherited_fd},
     {"other_procs", m_other_procs},

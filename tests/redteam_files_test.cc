@@ -159,6 +159,56 @@ TEST_F(RedTeam, PathSwapRaceExactPlan) {
   EXPECT_TRUE(HasDenied(o, Op::kRead, secret_)) << Dump(o);
 }
 
+// Names in the secret's dir other than the secret: what a write race created.
+std::vector<std::string> Planted(const std::string& dir, const std::string& secret) {
+  std::vector<std::string> planted;
+  for (const fs::directory_entry& e : fs::directory_iterator(dir))
+    if (e.path() != secret) planted.push_back(e.path());
+  return planted;
+}
+
+// Opens the supervisor performed and handed over.
+uint64_t EmulatedOpens(const Outcome& o) {
+  uint64_t calls = 0;
+  if (o.result.ok())
+    for (const CallCost& c : o.result->costs)
+      if (c.syscall == "openat" && c.answer == "emulated") calls += c.calls;
+  return calls;
+}
+
+// Learn answers writes and creates in the allowed dir CONTINUE, the kernel
+// checking them: the race on their paths must not write the secret's dir,
+// which learn's Decider refuses as warden's own.
+TEST_F(RedTeam, PathSwapRaceLearnWrites) {
+  extra_env_ = {"HOSTILE_RACE_OPENS=60000"};
+  Outcome o = Run("write_race", Wall::kLearnWrites);
+  ASSERT_TRUE(o.result.ok()) << o.result.status();
+  RaceCount c = ParseRace(o.output);
+  std::cerr << "write race, learn: opens=" << c.opens << " ok=" << c.ok
+            << " emulated=" << EmulatedOpens(o) << "\n";
+  EXPECT_GE(c.opens, 59999) << Dump(o);
+  EXPECT_GT(c.ok, 0) << "the race never wrote the decoy\n" << Dump(o);
+  // The successful writes and creates were the kernel's, not handed over.
+  EXPECT_LT(EmulatedOpens(o), static_cast<uint64_t>(c.ok) / 2) << Dump(o);
+  EXPECT_EQ(ReadAll(secret_), secret_token_);
+  EXPECT_TRUE(Planted(secret_dir_, secret_).empty());
+  EXPECT_TRUE(HasDenied(o, Op::kWrite, secret_)) << "the race never hit the secret\n"
+                                                 << Dump(o);
+}
+
+// The same race with the secret's dir among the kernel's write rules: it
+// must reach the secret, or the test above proves nothing.
+TEST_F(RedTeam, PathSwapRaceLearnWritesNeedsTheWall) {
+  extra_env_ = {"HOSTILE_RACE_OPENS=60000"};
+  Outcome o = Run("write_race", Wall::kLearnWritesBroken);
+  ASSERT_TRUE(o.result.ok()) << o.result.status();
+  const bool written = ReadAll(secret_) != secret_token_;
+  const size_t planted = Planted(secret_dir_, secret_).size();
+  std::cerr << "write race, secret's dir writable: secret written=" << written
+            << " names planted=" << planted << "\n";
+  EXPECT_TRUE(written || planted > 0) << Dump(o);
+}
+
 TEST_F(RedTeam, FileTechniquesUnderTheExactPlan) {
   for (const char* mode : {"open", "symlink", "hardlink", "dotdot", "procroot",
                            "proc_fd", "openat2", "handle"}) {

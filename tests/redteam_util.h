@@ -122,6 +122,12 @@ enum class Wall {
   kSupervisorAlone,  // no Landlock file rules
   // The exact plan (policy/sandbox_plan.h) with reads answered CONTINUE
   kExactPlan,
+  // Learn with the secret's dir as warden's own (LearnDecider), and writes
+  // into the allowed dir checked by the kernel (ConfineLearnWrites)
+  kLearnWrites,
+  // kLearnWrites with the secret's dir among the kernel's write rules: the
+  // wall the race test must show it needs
+  kLearnWritesBroken,
 };
 
 struct Outcome {
@@ -285,7 +291,8 @@ class RedTeam : public ::testing::Test {
     spec.argv = {hostile_, mode};
     spec.env = Env();
     spec.keep_fds = keep_fds_;
-    spec.enforce = !contained_;
+    const bool learn = wall == Wall::kLearnWrites || wall == Wall::kLearnWritesBroken;
+    spec.enforce = !contained_ && !learn;
     spec.decider_confines = contained_;
     std::unique_ptr<PackagePolicy> policy = CompilePolicy();
     if (policy == nullptr) return Outcome{absl::InternalError("no policy"), "", {}};
@@ -306,9 +313,22 @@ class RedTeam : public ::testing::Test {
         spec.kernel_rechecks_reads = true;
         break;
       }
+      case Wall::kLearnWrites:
+        spec.landlock = BuildScriptPlan(nullptr, hostile_, LandlockAbi());
+        ConfineLearnWrites(spec.landlock, {allowed_}, {secret_dir_ + "/"},
+                           LandlockAbi());
+        break;
+      case Wall::kLearnWritesBroken:
+        spec.landlock = BuildScriptPlan(nullptr, hostile_, LandlockAbi());
+        spec.landlock.restrict_writes = true;
+        spec.landlock.write_paths = {allowed_, secret_dir_};
+        break;
     }
     std::unique_ptr<Decider> decider;
-    if (contained_)
+    if (learn)
+      decider = std::make_unique<LearnDecider>(
+          std::vector<std::string>{secret_dir_ + "/"});
+    else if (contained_)
       decider = std::make_unique<ContainedLearnDecider>(ContainedVars(),
                                                         std::vector<std::string>{},
                                                         nullptr);

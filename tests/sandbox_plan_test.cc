@@ -49,6 +49,44 @@ TEST(BuildScriptPlan, LearnConfinesNoFileAndNoPort) {
   EXPECT_FALSE(BuildScriptPlan(nullptr, kProgram, 5).scope);
 }
 
+// Learn's write rules: existing directories by their canonical names, none
+// that would let the kernel write one of warden's files.
+TEST(ConfineLearnWrites, CanonicalOutputsThatHoldNoWardenFile) {
+  ScratchDir dir("warden-learn-writes");
+  ASSERT_FALSE(dir.path().empty());
+  namespace fs = std::filesystem;
+  const std::string root = dir.path().string();
+  for (const char* d : {"out", "target/warden", "target/debug/deps",
+                        "target/warden.db-dir"})
+    fs::create_directories(root + "/" + d);
+  fs::create_directory_symlink(root + "/out", root + "/via-link");
+  const std::vector<std::string> warden = {root + "/target/warden/",
+                                           root + "/warden.yaml",
+                                           root + "/target/warden.db"};
+  LandlockPlan plan = BuildScriptPlan(nullptr, "/bin/true", 6);
+  ConfineLearnWrites(plan,
+                     {root + "/via-link", root + "/target/debug/deps", "",
+                      root + "/missing", root + "/target/warden",
+                      root + "/target/warden/sub", root + "/target/warden.db-dir",
+                      root + "/target", root},
+                     warden, 6);
+  EXPECT_TRUE(plan.restrict_writes);
+  EXPECT_FALSE(plan.restrict_fs);
+  EXPECT_EQ(plan.write_paths,
+            (std::vector<std::string>{root + "/out", root + "/target/debug/deps"}));
+  // Nothing left to confine, or no Landlock: the plan stays learn's.
+  for (int abi : {6, 0}) {
+    LandlockPlan learn = BuildScriptPlan(nullptr, "/bin/true", 6);
+    ConfineLearnWrites(learn, {abi == 0 ? root + "/out" : root}, warden, abi);
+    EXPECT_FALSE(learn.restrict_writes);
+    EXPECT_TRUE(learn.write_paths.empty());
+  }
+  // A relative warden file could be anywhere.
+  LandlockPlan relative = BuildScriptPlan(nullptr, "/bin/true", 6);
+  ConfineLearnWrites(relative, {root + "/out"}, {"warden.db"}, 6);
+  EXPECT_FALSE(relative.restrict_writes);
+}
+
 TEST(BuildScriptPlan, EnforceFollowsThePolicysRoots) {
   std::unique_ptr<PackagePolicy> policy = Compile(
       "version: 1\npackages:\n  gen:\n    read: [\"/opt/sdk/include/**\"]\n"

@@ -27,6 +27,7 @@
 #include "policy/decider.h"
 #include "policy/environment.h"
 #include "policy/floor.h"
+#include "policy/sandbox_plan.h"
 #include "tools/cargo.h"
 #include "tools/context.h"
 #include "tools/exit.h"
@@ -176,8 +177,14 @@ absl::StatusOr<int> Compile(const RustcCall& call, const std::string& rustc,
   } else {
     // All of warden's directory (the database, the findings), not only the
     // database a shim protects.
-    decider = std::make_unique<LearnDecider>(
-        WardenFiles(own_dir + "/", GetEnv(kEnvPolicyFile)));
+    std::vector<std::string> files =
+        WardenFiles(own_dir + "/", GetEnv(kEnvPolicyFile));
+    // The kernel checks what the call writes into its outputs and the
+    // temporary directory (the linker's files).
+    ConfineLearnWrites(spec.landlock,
+                       {call.out_dir, call.incremental, MachineVars("").tmp},
+                       files, LandlockAbi());
+    decider = std::make_unique<LearnDecider>(std::move(files));
   }
   EventLog log;
   absl::StatusOr<RunResult> result = RunSupervised(spec, *decider, log);

@@ -291,6 +291,11 @@ SandboxSpec BuildScriptSpec(int argc, char** argv, const PackagePolicy* policy,
       spec.kernel_rechecks_reads = true;
     }
   }
+  // Learn lets the kernel check what the tree writes into OUT_DIR and the
+  // temporary directory (the C compiler's assembly goes there).
+  if (policy == nullptr && !contained)
+    ConfineLearnWrites(spec.landlock, {GetEnv("OUT_DIR"), vars.tmp},
+                       WardenFiles(GetEnv(kEnvDb), GetEnv(kEnvPolicyFile)), abi);
   spec.enforce = policy != nullptr;
   spec.decider_confines = contained;
   spec.keep_fds = JobserverFds(GetEnv("CARGO_MAKEFLAGS"));

@@ -228,6 +228,10 @@ Reply Supervisor::OpenExisting(const seccomp_notif& n, const OpenCall& call,
   if (read_only && ((!spec_.enforce && !spec_.decider_confines) ||
                     KernelReads(real)))
     return Finish(event, Reply::Continue());
+  // Under a plan restricting writes, the kernel lets a swapped path be
+  // written only inside the rules, as the Decider would.
+  if (call.writing && !held_object && KernelWrites(real))
+    return Finish(event, Reply::Continue());
   if ((call.flags & O_TRUNC) && call.writing) {
     struct stat st;
     if (fstat(fd.get(), &st) == 0 && S_ISREG(st.st_mode) &&
@@ -247,7 +251,8 @@ std::optional<Reply> Supervisor::OpenCreate(const seccomp_notif& n,
   }
   Event event = Ev(Op::kCreate, parent.path);
   if (!Decide(n, event, parent.path)) return Refused(event);
-  if (spec_.kernel_rechecks_opens) return Finish(event, Reply::Continue());
+  if (spec_.kernel_rechecks_opens || KernelWrites(parent.path))
+    return Finish(event, Reply::Continue());
   // O_EXCL|O_NOFOLLOW: the name must still be free, and a symlink planted
   // since the check cannot redirect the create.
   UniqueFd fd(openat(parent.fd.get(), parent.name.c_str(),
@@ -443,24 +448,43 @@ Reply Supervisor::FdMetaOp(const seccomp_notif& n, Op op, int fd) {
 // ---------------------------------------------------------------------------
 // The exact plan's rules
 
-bool Supervisor::KernelReads(std::string_view path) const {
-  if (kernel_reads_.empty()) return false;
+namespace {
+
+// Covers says whether `path` or a directory above it is one of `rules`.
+bool Covers(const absl::flat_hash_set<std::string>& rules, std::string_view path) {
+  if (rules.empty()) return false;
   for (size_t end = path.size(); end > 0 && end != std::string_view::npos;
        end = path.rfind('/', end - 1)) {
     // Debian's Abseil has a string_view of its own.
-    if (kernel_reads_.contains(absl::string_view(path.data(), end))) return true;
+    if (rules.contains(absl::string_view(path.data(), end))) return true;
   }
-  return kernel_reads_.contains("/");
+  return rules.contains("/");
 }
 
-void Supervisor::RuleMoved(std::string_view path) {
-  for (const std::string& rule : kernel_reads_) {
+// ForgetIfMoved empties `rules` when `path` is one of them or lies above one.
+void ForgetIfMoved(absl::flat_hash_set<std::string>& rules, std::string_view path) {
+  for (const std::string& rule : rules) {
     if (rule.starts_with(path) &&
         (rule.size() == path.size() || rule[path.size()] == '/' || path == "/")) {
-      kernel_reads_.clear();
+      rules.clear();
       return;
     }
   }
+}
+
+}  // namespace
+
+bool Supervisor::KernelReads(std::string_view path) const {
+  return Covers(kernel_reads_, path);
+}
+
+bool Supervisor::KernelWrites(std::string_view path) const {
+  return Covers(kernel_writes_, path);
+}
+
+void Supervisor::RuleMoved(std::string_view path) {
+  ForgetIfMoved(kernel_reads_, path);
+  ForgetIfMoved(kernel_writes_, path);
 }
 
 std::string Supervisor::KernelCannotRun(const std::string& program) const {

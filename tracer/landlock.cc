@@ -48,6 +48,9 @@ constexpr uint64_t kFileRights = LANDLOCK_ACCESS_FS_EXECUTE |
 constexpr uint64_t kDataRights =
     LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR;
 constexpr uint64_t kReadRights = LANDLOCK_ACCESS_FS_EXECUTE | kDataRights;
+// What a plan restricting writes only handles.
+constexpr uint64_t kWriteOnlyRights = LANDLOCK_ACCESS_FS_WRITE_FILE |
+                                      LANDLOCK_ACCESS_FS_MAKE_REG | kFsTruncate;
 
 uint64_t FsRightsForAbi(int abi) {
   uint64_t rights = (LANDLOCK_ACCESS_FS_MAKE_SYM << 1) - 1;  // ABI 1
@@ -99,12 +102,16 @@ constexpr PathList kPathLists[] = {
     {"scratch", &LandlockPlan::scratch_paths, ~uint64_t{LANDLOCK_ACCESS_FS_EXECUTE}},
 };
 
+// AddRules adds the plan's rules with the rights the ruleset handles, `fs`.
 absl::Status AddRules(int ruleset, const LandlockPlan& plan, uint64_t fs) {
-  if (plan.restrict_fs)
-    for (const PathList& list : kPathLists)
-      for (const std::string& p : plan.*list.paths)
-        if (absl::Status s = AddPathRule(ruleset, p, list.rights & fs); !s.ok())
-          return s;
+  for (const PathList& list : kPathLists) {
+    // A list granting none of the handled rights adds nothing (and Landlock
+    // refuses a rule with no right).
+    if ((list.rights & fs) == 0) continue;
+    for (const std::string& p : plan.*list.paths)
+      if (absl::Status s = AddPathRule(ruleset, p, list.rights & fs); !s.ok())
+        return s;
+  }
   if (plan.restrict_tcp) {
     for (uint16_t port : plan.connect_ports)
       if (absl::Status s = AddPortRule(ruleset, port, kNetConnectTcp); !s.ok())
@@ -130,6 +137,7 @@ constexpr PortList kPortLists[] = {
 std::string EncodePlan(const LandlockPlan& plan) {
   std::string out;
   if (plan.restrict_fs) out += "restrict-fs\n";
+  if (plan.restrict_writes) out += "restrict-writes\n";
   if (plan.restrict_tcp) out += "restrict-tcp\n";
   if (plan.scope) out += "scope\n";
   for (const PathList& list : kPathLists)
@@ -155,6 +163,8 @@ absl::StatusOr<LandlockPlan> DecodePlan(std::string_view text) {
     bool known = true;
     if (key == "restrict-fs") {
       plan.restrict_fs = true;
+    } else if (key == "restrict-writes") {
+      plan.restrict_writes = true;
     } else if (key == "restrict-tcp") {
       plan.restrict_tcp = true;
     } else if (key == "scope") {
@@ -281,7 +291,7 @@ int LandlockAbi() {
 
 absl::Status ApplyLandlock(const LandlockPlan& plan) {
   int abi = LandlockAbi();
-  if (plan.restrict_fs && abi < 1)
+  if ((plan.restrict_fs || plan.restrict_writes) && abi < 1)
     return absl::FailedPreconditionError(
         "Landlock is not available (needs Linux >= 5.13 with landlock in the "
         "lsm= boot list)");
@@ -295,6 +305,7 @@ absl::Status ApplyLandlock(const LandlockPlan& plan) {
   RulesetAttr attr{};
   uint64_t fs = FsRightsForAbi(abi);
   if (plan.restrict_fs) attr.handled_access_fs = fs;
+  else if (plan.restrict_writes) attr.handled_access_fs = fs & kWriteOnlyRights;
   if (plan.restrict_tcp) attr.handled_access_net = kNetBindTcp | kNetConnectTcp;
   if (plan.scope) attr.scoped = kScopeSignal | kScopeAbstractUnix;
   if (attr.handled_access_fs == 0 && attr.handled_access_net == 0 &&
@@ -308,7 +319,9 @@ absl::Status ApplyLandlock(const LandlockPlan& plan) {
   if (!ruleset.valid())
     return absl::InternalError(
         absl::StrCat("landlock_create_ruleset: ", strerror(errno)));
-  if (absl::Status s = AddRules(ruleset.get(), plan, fs); !s.ok()) return s;
+  if (absl::Status s = AddRules(ruleset.get(), plan, attr.handled_access_fs);
+      !s.ok())
+    return s;
   if (syscall(SYS_landlock_restrict_self, ruleset.get(), 0) != 0)
     return absl::InternalError(
         absl::StrCat("landlock_restrict_self: ", strerror(errno)));

@@ -91,6 +91,9 @@ class Supervisor {
     if (spec.kernel_rechecks_reads && spec.landlock.restrict_fs)
       kernel_reads_.insert(spec.landlock.read_paths.begin(),
                            spec.landlock.read_paths.end());
+    if (spec.landlock.restrict_writes && !spec.landlock.restrict_fs)
+      kernel_writes_.insert(spec.landlock.write_paths.begin(),
+                            spec.landlock.write_paths.end());
   }
 
   // Serve answers notifications until every process holding the filter has
@@ -165,9 +168,15 @@ class Supervisor {
   // rules of an exact plan (SandboxSpec::kernel_rechecks_reads): it or a
   // directory above it is a rule.
   bool KernelReads(std::string_view path) const;
-  // RuleMoved forgets the exact plan once `path`, just removed or renamed,
-  // is one of its rules or lies above one: a rule holds the object, not the
-  // name, so what is created there next is not covered.
+  // KernelWrites says whether the kernel confines writes itself and lets the
+  // tree write or create `path` (canonical) under a plan restricting writes
+  // only (LandlockPlan::restrict_writes): it or a directory above it is one
+  // of the plan's write rules. Then an allowed write is answered CONTINUE.
+  bool KernelWrites(std::string_view path) const;
+  // RuleMoved forgets the exact plan's rules, or the write rules, once
+  // `path`, just removed or renamed, is one of them or lies above one: a
+  // rule holds the object, not the name, so what is created there next is
+  // not covered.
   void RuleMoved(std::string_view path);
   // KernelCannotRun names what running `program` needs the kernel to read
   // that the exact plan does not grant (the program, what ExecLoads lists),
@@ -218,6 +227,7 @@ class Supervisor {
   bool own_cpus_known_ = false;
   bool first_exec_seen_ = false;
   absl::flat_hash_set<std::string> kernel_reads_;  // an exact plan's rules
+  absl::flat_hash_set<std::string> kernel_writes_;  // a write-only plan's rules
   // (syscall number, answer) -> (calls, nanoseconds)
   absl::flat_hash_map<std::pair<int, Reply::Kind>, std::pair<uint64_t, uint64_t>>
       costs_;
