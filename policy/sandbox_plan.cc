@@ -69,9 +69,9 @@ void ConfineLearnWrites(LandlockPlan& plan, const std::vector<std::string>& outp
       continue;
     if (std::none_of(protected_paths.begin(), protected_paths.end(),
                      [&](const std::string& p) { return Overlaps(*dir, p); }))
-      plan.write_paths.push_back(*dir);
+      plan.output_paths.push_back(*dir);
   }
-  plan.restrict_writes = !plan.write_paths.empty();
+  plan.restrict_writes = !plan.output_paths.empty();
 }
 
 namespace {
@@ -136,6 +136,15 @@ class Planner {
       for (const Found& f : *files) AddFile(f);
   }
 
+  // AddWrite lets the kernel write below a write pattern's canonical tree;
+  // the rest stays with the supervisor.
+  void AddWrite(const std::string& pattern) {
+    std::optional<std::string> tree = TreeOf(pattern);
+    if (!tree || KernelMade(*tree)) return;
+    if (std::optional<Found> f = Canonical(*tree); f && f->dir && f->path == *tree)
+      output_trees_.insert(f->path);
+  }
+
   // AddExec grants the kernel what running the programs of an exec pattern
   // needs; false when it cannot be granted exactly. Programs that do not
   // exist need nothing.
@@ -195,6 +204,10 @@ class Planner {
   // AddOptional grants a file the policy lets read; skips any other.
   void AddOptional(const std::string& path) {
     if (std::optional<Found> f = Canonical(path); f && !f->dir) AddFile(*f);
+  }
+
+  std::vector<std::string> Outputs() const {
+    return {output_trees_.begin(), output_trees_.end()};
   }
 
   std::vector<std::string> Rules() const {
@@ -257,6 +270,7 @@ class Planner {
   const PackagePolicy& policy_;
   std::set<std::string> trees_;
   std::set<std::string> files_;
+  std::set<std::string> output_trees_;
 };
 
 }  // namespace
@@ -273,9 +287,12 @@ std::optional<LandlockPlan> ExactBuildScriptPlan(
     if (!planner.AddExec(pattern, path_dirs)) return std::nullopt;
   for (const char* interpreter : kCommonInterpreters)
     planner.AddOptional(interpreter);
+  for (const std::string& pattern : policy.Patterns(Access::kWrite))
+    planner.AddWrite(pattern);
   LandlockPlan plan = BuildScriptPlan(&policy, program, landlock_abi);
   plan.read_paths = planner.Rules();
   plan.write_paths.clear();
+  plan.output_paths = planner.Outputs();
   return plan;
 }
 

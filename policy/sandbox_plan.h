@@ -42,8 +42,11 @@ void ConfineLearnWrites(LandlockPlan& plan, const std::vector<std::string>& outp
 // what exec needs the kernel to read: `program`, the programs the exec
 // grants name (a name: in every directory of `path_dirs`, the $PATH in
 // order), what the kernel loads to run them (tracer/landlock.h ExecLoads)
-// and the common shells. Nothing is
-// writable: the supervisor performs every write itself. nullopt when an exec
+// and the common shells. Writing is the same for the write grants that name
+// a whole tree by its canonical name: the kernel may write, create and
+// truncate regular files below it (output_paths), so an allowed write there
+// is answered with CONTINUE; the supervisor performs every other write
+// itself. nullopt when an exec
 // grant names a program the policy does not let read (for a name, the one
 // $PATH finds first), or a tree no read tree covers: then the kernel could
 // not run what the policy allows.

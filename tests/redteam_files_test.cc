@@ -176,37 +176,55 @@ uint64_t EmulatedOpens(const Outcome& o) {
   return calls;
 }
 
-// Learn answers writes and creates in the allowed dir CONTINUE, the kernel
-// checking them: the race on their paths must not write the secret's dir,
-// which learn's Decider refuses as warden's own.
-TEST_F(RedTeam, PathSwapRaceLearnWrites) {
+// The race on writes and creates answered CONTINUE, the kernel checking
+// them: appends and creates through a path that flips into the secret's
+// dir, which the Decider refuses, must not write there.
+class WriteRace : public RedTeam {
+ protected:
+  void ExpectHeld(const Outcome& o) {
+    ASSERT_TRUE(o.result.ok()) << o.result.status();
+    RaceCount c = ParseRace(o.output);
+    std::cerr << "write race: opens=" << c.opens << " ok=" << c.ok
+              << " emulated=" << EmulatedOpens(o) << "\n";
+    EXPECT_GE(c.opens, 59999) << Dump(o);
+    EXPECT_GT(c.ok, 0) << "the race never wrote the decoy\n" << Dump(o);
+    // The successful writes and creates were the kernel's, not handed over.
+    EXPECT_LT(EmulatedOpens(o), static_cast<uint64_t>(c.ok) / 2) << Dump(o);
+    EXPECT_EQ(ReadAll(secret_), secret_token_);
+    EXPECT_TRUE(Planted(secret_dir_, secret_).empty());
+    EXPECT_TRUE(HasDenied(o, Op::kWrite, secret_)) << "the race never hit the secret\n"
+                                                   << Dump(o);
+  }
+};
+
+TEST_F(WriteRace, UnderLearn) {
   extra_env_ = {"HOSTILE_RACE_OPENS=60000"};
-  Outcome o = Run("write_race", Wall::kLearnWrites);
-  ASSERT_TRUE(o.result.ok()) << o.result.status();
-  RaceCount c = ParseRace(o.output);
-  std::cerr << "write race, learn: opens=" << c.opens << " ok=" << c.ok
-            << " emulated=" << EmulatedOpens(o) << "\n";
-  EXPECT_GE(c.opens, 59999) << Dump(o);
-  EXPECT_GT(c.ok, 0) << "the race never wrote the decoy\n" << Dump(o);
-  // The successful writes and creates were the kernel's, not handed over.
-  EXPECT_LT(EmulatedOpens(o), static_cast<uint64_t>(c.ok) / 2) << Dump(o);
-  EXPECT_EQ(ReadAll(secret_), secret_token_);
-  EXPECT_TRUE(Planted(secret_dir_, secret_).empty());
-  EXPECT_TRUE(HasDenied(o, Op::kWrite, secret_)) << "the race never hit the secret\n"
-                                                 << Dump(o);
+  ExpectHeld(Run("write_race", Wall::kLearnWrites));
 }
 
-// The same race with the secret's dir among the kernel's write rules: it
-// must reach the secret, or the test above proves nothing.
-TEST_F(RedTeam, PathSwapRaceLearnWritesNeedsTheWall) {
+TEST_F(WriteRace, UnderTheExactPlan) {
   extra_env_ = {"HOSTILE_RACE_OPENS=60000"};
-  Outcome o = Run("write_race", Wall::kLearnWritesBroken);
-  ASSERT_TRUE(o.result.ok()) << o.result.status();
-  const bool written = ReadAll(secret_) != secret_token_;
-  const size_t planted = Planted(secret_dir_, secret_).size();
-  std::cerr << "write race, secret's dir writable: secret written=" << written
-            << " names planted=" << planted << "\n";
-  EXPECT_TRUE(written || planted > 0) << Dump(o);
+  Outcome o = Run("write_race", Wall::kExactPlan);
+  ExpectNothingEscaped(o, "write_race");
+  ExpectHeld(o);
+}
+
+// The same races with the secret's dir among the kernel's write rules
+// must reach it, or the tests above prove nothing.
+TEST_F(WriteRace, NeedsTheWall) {
+  extra_env_ = {"HOSTILE_RACE_OPENS=60000"};
+  extra_outputs_ = {secret_dir_};
+  for (Wall wall : {Wall::kLearnWrites, Wall::kExactPlan}) {
+    Outcome o = Run("write_race", wall);
+    ASSERT_TRUE(o.result.ok()) << o.result.status();
+    const bool written = ReadAll(secret_) != secret_token_;
+    const size_t planted = Planted(secret_dir_, secret_).size();
+    std::cerr << "write race, secret's dir writable: secret written=" << written
+              << " names planted=" << planted << "\n";
+    EXPECT_TRUE(written || planted > 0) << Dump(o);
+    WriteAll(secret_, secret_token_);
+    for (const std::string& name : Planted(secret_dir_, secret_)) fs::remove(name);
+  }
 }
 
 TEST_F(RedTeam, FileTechniquesUnderTheExactPlan) {

@@ -125,9 +125,6 @@ enum class Wall {
   // Learn with the secret's dir as warden's own (LearnDecider), and writes
   // into the allowed dir checked by the kernel (ConfineLearnWrites)
   kLearnWrites,
-  // kLearnWrites with the secret's dir among the kernel's write rules: the
-  // wall the race test must show it needs
-  kLearnWritesBroken,
 };
 
 struct Outcome {
@@ -291,7 +288,7 @@ class RedTeam : public ::testing::Test {
     spec.argv = {hostile_, mode};
     spec.env = Env();
     spec.keep_fds = keep_fds_;
-    const bool learn = wall == Wall::kLearnWrites || wall == Wall::kLearnWritesBroken;
+    const bool learn = wall == Wall::kLearnWrites;
     spec.enforce = !contained_ && !learn;
     spec.decider_confines = contained_;
     std::unique_ptr<PackagePolicy> policy = CompilePolicy();
@@ -318,12 +315,8 @@ class RedTeam : public ::testing::Test {
         ConfineLearnWrites(spec.landlock, {allowed_}, {secret_dir_ + "/"},
                            LandlockAbi());
         break;
-      case Wall::kLearnWritesBroken:
-        spec.landlock = BuildScriptPlan(nullptr, hostile_, LandlockAbi());
-        spec.landlock.restrict_writes = true;
-        spec.landlock.write_paths = {allowed_, secret_dir_};
-        break;
     }
+    for (const std::string& p : extra_outputs_) spec.landlock.output_paths.push_back(p);
     std::unique_ptr<Decider> decider;
     if (learn)
       decider = std::make_unique<LearnDecider>(
@@ -426,6 +419,9 @@ class RedTeam : public ::testing::Test {
   std::string secret_, canary_, secret_token_, canary_token_, memory_secret_;
   std::string unix_path_;
   std::vector<std::string> extra_env_;
+  // Added to the plan's output_paths: a wall broken on purpose, so that a
+  // race test shows it can fail.
+  std::vector<std::string> extra_outputs_;
   std::vector<int> keep_fds_;
   // Run under contained learn (policy/contained.h) instead of enforce.
   bool contained_ = false;

@@ -72,14 +72,14 @@ TEST(ConfineLearnWrites, CanonicalOutputsThatHoldNoWardenFile) {
                      warden, 6);
   EXPECT_TRUE(plan.restrict_writes);
   EXPECT_FALSE(plan.restrict_fs);
-  EXPECT_EQ(plan.write_paths,
+  EXPECT_EQ(plan.output_paths,
             (std::vector<std::string>{root + "/out", root + "/target/debug/deps"}));
   // Nothing left to confine, or no Landlock: the plan stays learn's.
   for (int abi : {6, 0}) {
     LandlockPlan learn = BuildScriptPlan(nullptr, "/bin/true", 6);
     ConfineLearnWrites(learn, {abi == 0 ? root + "/out" : root}, warden, abi);
     EXPECT_FALSE(learn.restrict_writes);
-    EXPECT_TRUE(learn.write_paths.empty());
+    EXPECT_TRUE(learn.output_paths.empty());
   }
   // A relative warden file could be anywhere.
   LandlockPlan relative = BuildScriptPlan(nullptr, "/bin/true", 6);
@@ -160,11 +160,16 @@ class ExactPlanTest : public ::testing::Test {
   }
 
   // The point of the plan: the kernel may read nothing the policy does not
-  // let read, by the canonical name the supervisor decides on.
+  // let read, and write nothing it does not let write, by the canonical
+  // name the supervisor decides on.
   void ExpectOnlyReadable(const LandlockPlan& plan) {
     EXPECT_TRUE(plan.restrict_fs);
     EXPECT_TRUE(plan.write_paths.empty());
     EXPECT_TRUE(plan.scratch_paths.empty());
+    for (const std::string& rule : plan.output_paths) {
+      EXPECT_EQ(std::filesystem::canonical(rule).string(), rule);
+      EXPECT_NE(policy_->Allows(Access::kWrite, rule + "/any/file"), nullptr) << rule;
+    }
     for (const std::string& rule : plan.read_paths) {
       EXPECT_EQ(std::filesystem::canonical(rule).string(), rule);
       struct stat st;
@@ -195,6 +200,22 @@ TEST_F(ExactPlanTest, TreesFilesAndTheProgramAreRules) {
   // A directory named alone grants listing it, not what lies below.
   EXPECT_FALSE(Has(plan->read_paths, root_ + "/etc"));
   EXPECT_TRUE(Has(plan->read_paths, vars_.manifest_dir));  // the baseline
+}
+
+// Writes: a whole tree by its canonical name; the rest stays with the
+// supervisor.
+TEST_F(ExactPlanTest, AWriteTreeLetsTheKernelWriteBelowIt) {
+  Write("ws/out/x.o", "");
+  Write("gen/a.rs", "");
+  Write("real/f", "");
+  std::filesystem::create_directory_symlink(dir_.path() / "real",
+                                            dir_.path() / "link");
+  std::optional<LandlockPlan> plan = Plan(
+      "    write: [\"{out_dir}/**\", \"@/gen/*.rs\", \"@/link/**\", \"@/none/**\"]\n");
+  ASSERT_TRUE(plan.has_value());
+  EXPECT_EQ(plan->output_paths, (std::vector<std::string>{vars_.out_dir}));
+  // Written files are readable too (write implies read).
+  EXPECT_TRUE(Has(plan->read_paths, vars_.out_dir));
 }
 
 TEST_F(ExactPlanTest, ALastComponentGlobBecomesItsFiles) {

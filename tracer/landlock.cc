@@ -48,9 +48,9 @@ constexpr uint64_t kFileRights = LANDLOCK_ACCESS_FS_EXECUTE |
 constexpr uint64_t kDataRights =
     LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR;
 constexpr uint64_t kReadRights = LANDLOCK_ACCESS_FS_EXECUTE | kDataRights;
-// What a plan restricting writes only handles.
-constexpr uint64_t kWriteOnlyRights = LANDLOCK_ACCESS_FS_WRITE_FILE |
-                                      LANDLOCK_ACCESS_FS_MAKE_REG | kFsTruncate;
+// What output_paths grant, and all a plan restricting writes handles.
+constexpr uint64_t kOutputRights = LANDLOCK_ACCESS_FS_WRITE_FILE |
+                                   LANDLOCK_ACCESS_FS_MAKE_REG | kFsTruncate;
 
 uint64_t FsRightsForAbi(int abi) {
   uint64_t rights = (LANDLOCK_ACCESS_FS_MAKE_SYM << 1) - 1;  // ABI 1
@@ -100,6 +100,7 @@ constexpr PathList kPathLists[] = {
     {"data", &LandlockPlan::data_paths, kDataRights},
     {"write", &LandlockPlan::write_paths, ~0ULL},
     {"scratch", &LandlockPlan::scratch_paths, ~uint64_t{LANDLOCK_ACCESS_FS_EXECUTE}},
+    {"output", &LandlockPlan::output_paths, kOutputRights},
 };
 
 // AddRules adds the plan's rules with the rights the ruleset handles, `fs`.
@@ -305,7 +306,7 @@ absl::Status ApplyLandlock(const LandlockPlan& plan) {
   RulesetAttr attr{};
   uint64_t fs = FsRightsForAbi(abi);
   if (plan.restrict_fs) attr.handled_access_fs = fs;
-  else if (plan.restrict_writes) attr.handled_access_fs = fs & kWriteOnlyRights;
+  else if (plan.restrict_writes) attr.handled_access_fs = fs & kOutputRights;
   if (plan.restrict_tcp) attr.handled_access_net = kNetBindTcp | kNetConnectTcp;
   if (plan.scope) attr.scoped = kScopeSignal | kScopeAbstractUnix;
   if (attr.handled_access_fs == 0 && attr.handled_access_net == 0 &&

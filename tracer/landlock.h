@@ -29,10 +29,12 @@ struct LandlockPlan {
   std::vector<std::string> data_paths;   // read files, list dirs; no execute
   std::vector<std::string> write_paths;  // every file-system right
   std::vector<std::string> scratch_paths;  // every right but execute
-  // When true and restrict_fs is false, the kernel confines only writing,
-  // creating and truncating regular files, to write_paths: learn's plan.
-  // The supervisor answers an allowed write below write_paths CONTINUE, so
-  // the Decider must allow every write there; it performs the others itself.
+  // Trees where the kernel lets regular files be written, created and
+  // truncated (no other right). The Decider must allow every such write
+  // there: the supervisor answers them CONTINUE, and performs the others.
+  std::vector<std::string> output_paths;
+  // When true and restrict_fs is false, only output_paths' rights are
+  // handled (learn's plan: nothing else is confined).
   bool restrict_writes = false;
   // When true, TCP bind/connect is limited to the listed ports (ABI 4).
   bool restrict_tcp = false;

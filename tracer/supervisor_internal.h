@@ -91,9 +91,9 @@ class Supervisor {
     if (spec.kernel_rechecks_reads && spec.landlock.restrict_fs)
       kernel_reads_.insert(spec.landlock.read_paths.begin(),
                            spec.landlock.read_paths.end());
-    if (spec.landlock.restrict_writes && !spec.landlock.restrict_fs)
-      kernel_writes_.insert(spec.landlock.write_paths.begin(),
-                            spec.landlock.write_paths.end());
+    if (spec.landlock.restrict_fs || spec.landlock.restrict_writes)
+      kernel_writes_.insert(spec.landlock.output_paths.begin(),
+                            spec.landlock.output_paths.end());
   }
 
   // Serve answers notifications until every process holding the filter has
@@ -169,9 +169,9 @@ class Supervisor {
   // directory above it is a rule.
   bool KernelReads(std::string_view path) const;
   // KernelWrites says whether the kernel confines writes itself and lets the
-  // tree write or create `path` (canonical) under a plan restricting writes
-  // only (LandlockPlan::restrict_writes): it or a directory above it is one
-  // of the plan's write rules. Then an allowed write is answered CONTINUE.
+  // tree write or create `path` (canonical): it or a directory above it is
+  // one of the plan's output_paths. Then an allowed write is answered
+  // CONTINUE.
   bool KernelWrites(std::string_view path) const;
   // RuleMoved forgets the exact plan's rules, or the write rules, once
   // `path`, just removed or renamed, is one of them or lies above one: a
@@ -227,7 +227,7 @@ class Supervisor {
   bool own_cpus_known_ = false;
   bool first_exec_seen_ = false;
   absl::flat_hash_set<std::string> kernel_reads_;  // an exact plan's rules
-  absl::flat_hash_set<std::string> kernel_writes_;  // a write-only plan's rules
+  absl::flat_hash_set<std::string> kernel_writes_;  // the plan's output_paths
   // (syscall number, answer) -> (calls, nanoseconds)
   absl::flat_hash_map<std::pair<int, Reply::Kind>, std::pair<uint64_t, uint64_t>>
       costs_;
