@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <iostream>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "absl/strings/match.h"
@@ -134,12 +135,13 @@ TEST_F(RedTeam, PathSwapRaceSupervisorAlone) {
   EXPECT_TRUE(HasDenied(o, Op::kRead, secret_)) << Dump(o);
 }
 
-// CONTINUEd openats under the exact plan, where the kernel checks reads.
-uint64_t ContinuedOpens(const Outcome& o) {
+// The openats the supervisor answered with `answer` ("continue": the kernel
+// checked them under the plan; "emulated": the supervisor performed them).
+uint64_t OpenatCalls(const Outcome& o, std::string_view answer) {
   uint64_t calls = 0;
   if (o.result.ok())
     for (const CallCost& c : o.result->costs)
-      if (c.syscall == "openat" && c.answer == "continue") calls += c.calls;
+      if (c.syscall == "openat" && c.answer == answer) calls += c.calls;
   return calls;
 }
 
@@ -150,12 +152,13 @@ TEST_F(RedTeam, PathSwapRaceExactPlan) {
   ExpectNothingEscaped(o, "race");
   RaceCount c = ParseRace(o.output);
   std::cerr << "race with the exact plan: opens=" << c.opens << " ok=" << c.ok
-            << " leaks=" << c.leaks << " continued=" << ContinuedOpens(o)
-            << "\n";
+            << " leaks=" << c.leaks
+            << " continued=" << OpenatCalls(o, "continue") << "\n";
   EXPECT_GE(c.opens, 100000) << Dump(o);
   EXPECT_GT(c.ok, 0) << Dump(o);
   EXPECT_EQ(c.leaks, 0) << Dump(o);
-  EXPECT_GT(ContinuedOpens(o), 0u) << "the exact plan answered no read";
+  EXPECT_GT(OpenatCalls(o, "continue"), 0u)
+      << "the exact plan answered no read";
   EXPECT_TRUE(HasDenied(o, Op::kRead, secret_)) << Dump(o);
 }
 
@@ -167,15 +170,6 @@ std::vector<std::string> Planted(const std::string& dir, const std::string& secr
   return planted;
 }
 
-// Opens the supervisor performed and handed over.
-uint64_t EmulatedOpens(const Outcome& o) {
-  uint64_t calls = 0;
-  if (o.result.ok())
-    for (const CallCost& c : o.result->costs)
-      if (c.syscall == "openat" && c.answer == "emulated") calls += c.calls;
-  return calls;
-}
-
 // The race on writes and creates answered CONTINUE, the kernel checking
 // them: appends and creates through a path that flips into the secret's
 // dir, which the Decider refuses, must not write there.
@@ -185,11 +179,12 @@ class WriteRace : public RedTeam {
     ASSERT_TRUE(o.result.ok()) << o.result.status();
     RaceCount c = ParseRace(o.output);
     std::cerr << "write race: opens=" << c.opens << " ok=" << c.ok
-              << " emulated=" << EmulatedOpens(o) << "\n";
+              << " emulated=" << OpenatCalls(o, "emulated") << "\n";
     EXPECT_GE(c.opens, 59999) << Dump(o);
     EXPECT_GT(c.ok, 0) << "the race never wrote the decoy\n" << Dump(o);
     // The successful writes and creates were the kernel's, not handed over.
-    EXPECT_LT(EmulatedOpens(o), static_cast<uint64_t>(c.ok) / 2) << Dump(o);
+    EXPECT_LT(OpenatCalls(o, "emulated"), static_cast<uint64_t>(c.ok) / 2)
+        << Dump(o);
     EXPECT_EQ(ReadAll(secret_), secret_token_);
     EXPECT_TRUE(Planted(secret_dir_, secret_).empty());
     EXPECT_TRUE(HasDenied(o, Op::kWrite, secret_)) << "the race never hit the secret\n"
