@@ -248,6 +248,10 @@ int main(int argc, char** argv) {
       {"open (allowed, learn)", {"loop-open", file, "20000"}, {.enforce = false}},
       {"open (denied)", {"loop-open", file, "20000"}, {.allow = false}},
       {"open (ENOENT probe)", {"loop-open", "/nonexistent/x.so", "20000"}, {}},
+      // As the loader's and cc1's probes fail: in an existing directory.
+      {"open (ENOENT, in lib)",
+       {"loop-open", "/usr/lib/x86_64-linux-gnu/warden-absent.so", "20000"},
+       {}},
       {"fork+exec /bin/true", {"loop-exec", "300"}, {}},
   };
   double base_open = 0;
