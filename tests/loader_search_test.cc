@@ -1,8 +1,12 @@
-// The supervised tree's loader skips glibc's legacy hwcaps subdirectories:
-// WithoutLegacyHwcapsSearch on its own, then a real program under the real
-// supervisor with LD_LIBRARY_PATH set as cargo sets it for build scripts.
+// The supervised tree's loader skips glibc's legacy hwcaps subdirectories
+// and LD_LIBRARY_PATH entries holding no library: WithoutLegacyHwcapsSearch
+// and WithoutBarrenLibraryPaths on their own, then a real program under the
+// real supervisor with LD_LIBRARY_PATH set as cargo sets it for build
+// scripts.
 #include <sys/auxv.h>
 
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +38,49 @@ TEST(WithoutLegacyHwcapsSearch, KeepsTheCallersTunables) {
     EXPECT_EQ(WithoutLegacyHwcapsSearch({own}), (Env{own}));
 }
 
+// Makes `dir`/`name`, an empty file, or a directory when `name` ends in '/'.
+void Plant(const std::filesystem::path& dir, const std::string& name) {
+  std::filesystem::create_directories((dir / name).parent_path());
+  if (!name.ends_with('/')) std::ofstream(dir / name).put('\n');
+}
+
+std::string LibraryPath(const Env& env) {
+  for (const std::string& e : env)
+    if (e.starts_with("LD_LIBRARY_PATH=")) return e.substr(16);
+  return "(unset)";
+}
+
+TEST(WithoutBarrenLibraryPaths, DropsDirectoriesWithoutLibraries) {
+  ScratchDir root("warden-barren");
+  ASSERT_FALSE(root.path().empty());
+  const std::string r = root.path().string();
+  Plant(root.path(), "deps/libanyhow-1234.rlib");
+  Plant(root.path(), "deps/build_script_build-99");
+  Plant(root.path(), "deps/libtricky.sox");
+  Plant(root.path(), "empty/");
+  Plant(root.path(), "so/libz.so");
+  Plant(root.path(), "versioned/libz.so.1.2.13");
+  Plant(root.path(), "hwcaps/glibc-hwcaps/");
+  Plant(root.path(), "tls/tls/");
+  const std::string kept = r + "/so:" + r + "/versioned:" + r + "/hwcaps:" +
+                           r + "/tls";
+  EXPECT_EQ(LibraryPath(WithoutBarrenLibraryPaths(
+                {"LD_LIBRARY_PATH=" + r + "/deps:" + r + "/so;" + r +
+                 "/empty:" + r + "/versioned:" + r + "/hwcaps:" + r + "/tls"})),
+            kept);
+  // Nothing provable to drop: the entry stays as written.
+  for (const std::string& own :
+       Env{"relative/dir", "", r + "/missing", "$ORIGIN/../lib::" + r + "/so",
+        kept})
+    EXPECT_EQ(LibraryPath(WithoutBarrenLibraryPaths({"LD_LIBRARY_PATH=" + own})),
+              own);
+  EXPECT_EQ(LibraryPath(WithoutBarrenLibraryPaths(
+                {"LD_LIBRARY_PATH=" + r + "/deps:" + r + "/empty"})),
+            "");
+  EXPECT_EQ(LibraryPath(WithoutBarrenLibraryPaths({"PATH=" + r + "/deps"})),
+            "(unset)");
+}
+
 class AllowAll : public Decider {
  public:
   bool Decide(const Event&, std::string_view) override { return true; }
@@ -57,6 +104,8 @@ TEST(LoaderSearch, SupervisedTreeSkipsLegacyHwcapsDirectories) {
   ScratchDir dir("warden-loader");
   ASSERT_FALSE(dir.path().empty());
   const std::string lib_dir = dir.path().string();
+  // A library the program does not load keeps the directory searched.
+  Plant(dir.path(), "libunrelated.so");
   SandboxSpec spec;
   spec.program = "/bin/true";
   spec.argv = {spec.program};
@@ -82,6 +131,35 @@ TEST(LoaderSearch, SupervisedTreeSkipsLegacyHwcapsDirectories) {
     EXPECT_TRUE(UnmaskedSearchDirectory(subdir, platform)) << e.target;
   }
   EXPECT_TRUE(searched) << "the loader did not search " << lib_dir;
+}
+
+// A directory without libraries is not searched at all; one beside it that
+// holds one still is.
+TEST(LoaderSearch, SupervisedTreeSkipsDirectoriesWithoutLibraries) {
+  ScratchDir dir("warden-loader");
+  ASSERT_FALSE(dir.path().empty());
+  Plant(dir.path(), "deps/libanyhow-1234.rlib");
+  Plant(dir.path(), "lib/");
+  const std::filesystem::path libc = "/lib/x86_64-linux-gnu/libc.so.6";
+  ASSERT_TRUE(std::filesystem::exists(libc));
+  std::filesystem::create_symlink(libc, dir.path() / "lib/libc.so.6");
+  const std::string deps = (dir.path() / "deps").string();
+  const std::string lib = (dir.path() / "lib").string();
+  SandboxSpec spec;
+  spec.program = "/bin/true";
+  spec.argv = {spec.program};
+  spec.env = {"LD_LIBRARY_PATH=" + deps + ":" + lib};
+  AllowAll allow_all;
+  EventLog log;
+  absl::StatusOr<RunResult> run = RunSupervised(spec, allow_all, log);
+  ASSERT_TRUE(run.ok()) << run.status();
+  EXPECT_EQ(run->exit_status, 0);
+  bool searched = false;
+  for (const Event& e : log.Events()) {
+    EXPECT_FALSE(e.target.starts_with(deps + "/")) << e.target;
+    searched |= e.target.starts_with(lib + "/");
+  }
+  EXPECT_TRUE(searched) << "the loader did not search " << lib;
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <linux/close_range.h>
 #include <linux/seccomp.h>
 #include <signal.h>
+#include <sys/auxv.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -15,6 +16,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <string_view>
 
 #include "absl/strings/str_cat.h"
 #include "tracer/landlock.h"
@@ -154,6 +156,63 @@ std::vector<std::string> WithoutLegacyHwcapsSearch(
       out.push_back(entry + (value.empty() ? "" : ":") + mask + "0");
   }
   if (!tuned) out.push_back(name + mask + "0");
+  return out;
+}
+
+namespace {
+
+bool SharedObjectName(std::string_view name) {
+  const size_t at = name.find(".so");
+  return at != std::string_view::npos &&
+         (at + 3 == name.size() || name[at + 3] == '.');
+}
+
+// LibraryDirMayServe is false only for a directory listed here that holds
+// nothing the loader would open from it.
+bool LibraryDirMayServe(const std::string& dir, std::string_view platform) {
+  DIR* listing = opendir(dir.c_str());
+  if (listing == nullptr) return true;
+  bool may_serve = false;
+  while (!may_serve) {
+    const dirent* entry = readdir(listing);
+    if (entry == nullptr) break;
+    const std::string_view name = entry->d_name;
+    may_serve = SharedObjectName(name) || name == "glibc-hwcaps" ||
+                name == "tls" || (!platform.empty() && name == platform);
+  }
+  closedir(listing);
+  return may_serve;
+}
+
+}  // namespace
+
+std::vector<std::string> WithoutBarrenLibraryPaths(
+    const std::vector<std::string>& env) {
+  const std::string name = "LD_LIBRARY_PATH=";
+  const char* auxv_platform =
+      reinterpret_cast<const char*>(getauxval(AT_PLATFORM));
+  const std::string_view platform = auxv_platform ? auxv_platform : "";
+  std::vector<std::string> out = env;
+  for (std::string& entry : out) {
+    if (!entry.starts_with(name)) continue;
+    std::string kept;
+    bool dropped = false, first = true;
+    size_t start = name.size();
+    while (start <= entry.size()) {
+      // glibc splits the list at ':' and ';'.
+      const size_t end = std::min(entry.find_first_of(":;", start), entry.size());
+      const std::string dir = entry.substr(start, end - start);
+      start = end + 1;
+      const bool provable = dir.starts_with('/') && dir.find('$') == std::string::npos;
+      if (provable && !LibraryDirMayServe(dir, platform)) {
+        dropped = true;
+        continue;
+      }
+      absl::StrAppend(&kept, first ? "" : ":", dir);
+      first = false;
+    }
+    if (dropped) entry = absl::StrCat(name, kept);
+  }
   return out;
 }
 

@@ -529,7 +529,8 @@ absl::StatusOr<RunResult> RunSupervised(const SandboxSpec& spec,
     return absl::InternalError(absl::StrCat("pipe: ", strerror(errno)));
   UniqueFd report_read(pipe_fds[0]), report_write(pipe_fds[1]);
   // Built before the fork: the child only execs.
-  std::vector<std::string> env = WithoutLegacyHwcapsSearch(spec.env);
+  std::vector<std::string> env =
+      WithoutBarrenLibraryPaths(WithoutLegacyHwcapsSearch(spec.env));
   std::vector<char*> envp;
   for (std::string& e : env) envp.push_back(e.data());
   envp.push_back(nullptr);

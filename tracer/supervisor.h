@@ -69,7 +69,7 @@ struct SandboxSpec {
   std::string program;             // absolute path of the binary to run
   std::vector<std::string> argv;   // argv[0] included
   // "NAME=value", the complete environment (the tree gets it through
-  // WithoutLegacyHwcapsSearch).
+  // WithoutLegacyHwcapsSearch and WithoutBarrenLibraryPaths).
   std::vector<std::string> env;
   LandlockPlan landlock;
   // Descriptors besides 0, 1, 2 the program may inherit, e.g. the jobserver
@@ -124,6 +124,19 @@ absl::Status KernelSupport();
 // answers. The mask leaves 3 of them (tls, the platform's, both). glibc
 // 2.37 dropped that search, so a program loads what it would load there.
 std::vector<std::string> WithoutLegacyHwcapsSearch(
+    const std::vector<std::string>& env);
+
+// WithoutBarrenLibraryPaths is `env` with the LD_LIBRARY_PATH entries dropped
+// that no load can be served from when the tree starts: absolute
+// directories, listed here, holding no name shaped like a shared object
+// (x.so, x.so.N) and none of the subdirectories the loader searches
+// (glibc-hwcaps, tls, the platform's). cargo puts target/debug/deps and
+// target/debug first in every build script's LD_LIBRARY_PATH; without
+// dylibs there, each library each program of the tree loads is otherwise
+// looked for in them first, in vain, an open each for the supervisor.
+// Relative entries, ones naming $ORIGIN and the like, and directories that
+// cannot be listed are kept.
+std::vector<std::string> WithoutBarrenLibraryPaths(
     const std::vector<std::string>& env);
 
 // RunSupervised forks, confines the child (new session, no_new_privs,
