@@ -1,18 +1,21 @@
 // The supervised tree's loader skips glibc's legacy hwcaps subdirectories
-// and LD_LIBRARY_PATH entries holding no library: WithoutLegacyHwcapsSearch
-// and WithoutBarrenLibraryPaths on their own, then a real program under the
+// and the build's output dirs it needs nothing from: NeededLibraries,
+// WithoutLegacyHwcapsSearch and WithoutUnneededLibraryPaths on their own, then a real program under the
 // real supervisor with LD_LIBRARY_PATH set as cargo sets it for build
 // scripts.
 #include <sys/auxv.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "gtest/gtest.h"
 #include "tests/scratch_dir.h"
+#include "tracer/elf_file.h"
 #include "tracer/event.h"
 #include "tracer/supervisor.h"
 
@@ -50,35 +53,39 @@ std::string LibraryPath(const Env& env) {
   return "(unset)";
 }
 
-TEST(WithoutBarrenLibraryPaths, DropsDirectoriesWithoutLibraries) {
-  ScratchDir root("warden-barren");
+TEST(NeededLibraries, ReadsDynamicSection) {
+  std::optional<std::vector<std::string>> needed =
+      internal::NeededLibraries("/bin/true");
+  ASSERT_TRUE(needed.has_value());
+  EXPECT_NE(std::find(needed->begin(), needed->end(), "libc.so.6"),
+            needed->end());
+  EXPECT_FALSE(internal::NeededLibraries("/etc/passwd").has_value());
+  EXPECT_FALSE(internal::NeededLibraries("/nonexistent").has_value());
+}
+
+// Below the output dirs only what the program needs keeps an entry, however
+// many other libraries cargo's parallel jobs have put there.
+TEST(WithoutUnneededLibraryPaths, KeepsOutputDirsOnlyForWhatTheProgramNeeds) {
+  ScratchDir root("warden-needed");
   ASSERT_FALSE(root.path().empty());
   const std::string r = root.path().string();
   Plant(root.path(), "deps/libanyhow-1234.rlib");
-  Plant(root.path(), "deps/build_script_build-99");
-  Plant(root.path(), "deps/libtricky.sox");
+  Plant(root.path(), "deps/libserde_derive-99.so");
   Plant(root.path(), "empty/");
-  Plant(root.path(), "so/libz.so");
-  Plant(root.path(), "versioned/libz.so.1.2.13");
-  Plant(root.path(), "hwcaps/glibc-hwcaps/");
-  Plant(root.path(), "tls/tls/");
-  const std::string kept = r + "/so:" + r + "/versioned:" + r + "/hwcaps:" +
-                           r + "/tls";
-  EXPECT_EQ(LibraryPath(WithoutBarrenLibraryPaths(
-                {"LD_LIBRARY_PATH=" + r + "/deps:" + r + "/so;" + r +
-                 "/empty:" + r + "/versioned:" + r + "/hwcaps:" + r + "/tls"})),
-            kept);
-  // Nothing provable to drop: the entry stays as written.
-  for (const std::string& own :
-       Env{"relative/dir", "", r + "/missing", "$ORIGIN/../lib::" + r + "/so",
-        kept})
-    EXPECT_EQ(LibraryPath(WithoutBarrenLibraryPaths({"LD_LIBRARY_PATH=" + own})),
-              own);
-  EXPECT_EQ(LibraryPath(WithoutBarrenLibraryPaths(
-                {"LD_LIBRARY_PATH=" + r + "/deps:" + r + "/empty"})),
+  Plant(root.path(), "needs/libc.so.6");
+  const std::string others = "/usr/lib:relative:$ORIGIN/../lib:";
+  const Env env = {"LD_LIBRARY_PATH=" + r + "/deps:" + r + "/needs;" + r +
+                   "/empty:" + others};
+  EXPECT_EQ(LibraryPath(WithoutUnneededLibraryPaths(env, {r}, "/bin/true")),
+            r + "/needs:" + others);
+  EXPECT_EQ(LibraryPath(WithoutUnneededLibraryPaths(
+                {"LD_LIBRARY_PATH=" + r + "/deps"}, {r}, "/bin/true")),
             "");
-  EXPECT_EQ(LibraryPath(WithoutBarrenLibraryPaths({"PATH=" + r + "/deps"})),
-            "(unset)");
+  // Nothing to go by: the environment stays as it is.
+  EXPECT_EQ(WithoutUnneededLibraryPaths(env, {}, "/bin/true"), env);
+  EXPECT_EQ(WithoutUnneededLibraryPaths(env, {r}, "/etc/passwd"), env);
+  EXPECT_EQ(WithoutUnneededLibraryPaths({"PATH=" + r}, {r}, "/bin/true"),
+            (Env{"PATH=" + r}));
 }
 
 class AllowAll : public Decider {
@@ -104,8 +111,6 @@ TEST(LoaderSearch, SupervisedTreeSkipsLegacyHwcapsDirectories) {
   ScratchDir dir("warden-loader");
   ASSERT_FALSE(dir.path().empty());
   const std::string lib_dir = dir.path().string();
-  // A library the program does not load keeps the directory searched.
-  Plant(dir.path(), "libunrelated.so");
   SandboxSpec spec;
   spec.program = "/bin/true";
   spec.argv = {spec.program};
@@ -133,12 +138,12 @@ TEST(LoaderSearch, SupervisedTreeSkipsLegacyHwcapsDirectories) {
   EXPECT_TRUE(searched) << "the loader did not search " << lib_dir;
 }
 
-// A directory without libraries is not searched at all; one beside it that
-// holds one still is.
-TEST(LoaderSearch, SupervisedTreeSkipsDirectoriesWithoutLibraries) {
+// Below the build's output dirs, a directory holding no library the program
+// needs is not searched at all; one that holds one still is.
+TEST(LoaderSearch, SupervisedTreeSkipsOutputDirsItNeedsNothingFrom) {
   ScratchDir dir("warden-loader");
   ASSERT_FALSE(dir.path().empty());
-  Plant(dir.path(), "deps/libanyhow-1234.rlib");
+  Plant(dir.path(), "deps/libserde_derive-99.so");
   Plant(dir.path(), "lib/");
   const std::filesystem::path libc = "/lib/x86_64-linux-gnu/libc.so.6";
   ASSERT_TRUE(std::filesystem::exists(libc));
@@ -149,6 +154,7 @@ TEST(LoaderSearch, SupervisedTreeSkipsDirectoriesWithoutLibraries) {
   spec.program = "/bin/true";
   spec.argv = {spec.program};
   spec.env = {"LD_LIBRARY_PATH=" + deps + ":" + lib};
+  spec.build_output_dirs = {dir.path().string()};
   AllowAll allow_all;
   EventLog log;
   absl::StatusOr<RunResult> run = RunSupervised(spec, allow_all, log);

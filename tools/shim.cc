@@ -280,6 +280,7 @@ SandboxSpec BuildScriptSpec(int argc, char** argv, const PackagePolicy* policy,
   spec.argv.assign(argv + 1, argv + argc);
   spec.env = BuildScriptEnvironment(policy, CurrentEnvironment(),
                                     {GetEnv(kEnvInnerWrapper), GetEnv(kEnvRustdoc)});
+  spec.build_output_dirs = {vars.target_dir};
   const int abi = LandlockAbi();
   spec.landlock = BuildScriptPlan(policy, spec.program, abi);
   // Where the kernel can be held to the policy's reads exactly, it checks

@@ -6,7 +6,6 @@
 #include <linux/close_range.h>
 #include <linux/seccomp.h>
 #include <signal.h>
-#include <sys/auxv.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -15,10 +14,11 @@
 #include <climits>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <string>
-#include <string_view>
 
 #include "absl/strings/str_cat.h"
+#include "tracer/elf_file.h"
 #include "tracer/landlock.h"
 #include "tracer/unique_fd.h"
 
@@ -159,42 +159,22 @@ std::vector<std::string> WithoutLegacyHwcapsSearch(
   return out;
 }
 
-namespace {
-
-bool SharedObjectName(std::string_view name) {
-  const size_t at = name.find(".so");
-  return at != std::string_view::npos &&
-         (at + 3 == name.size() || name[at + 3] == '.');
-}
-
-// LibraryDirMayServe is false only for a directory listed here that holds
-// nothing the loader would open from it.
-bool LibraryDirMayServe(const std::string& dir, std::string_view platform) {
-  DIR* listing = opendir(dir.c_str());
-  if (listing == nullptr) return true;
-  bool may_serve = false;
-  while (!may_serve) {
-    const dirent* entry = readdir(listing);
-    if (entry == nullptr) break;
-    const std::string_view name = entry->d_name;
-    may_serve = SharedObjectName(name) || name == "glibc-hwcaps" ||
-                name == "tls" || (!platform.empty() && name == platform);
-  }
-  closedir(listing);
-  return may_serve;
-}
-
-}  // namespace
-
-std::vector<std::string> WithoutBarrenLibraryPaths(
-    const std::vector<std::string>& env) {
+std::vector<std::string> WithoutUnneededLibraryPaths(
+    const std::vector<std::string>& env,
+    const std::vector<std::string>& output_dirs, const std::string& program) {
   const std::string name = "LD_LIBRARY_PATH=";
-  const char* auxv_platform =
-      reinterpret_cast<const char*>(getauxval(AT_PLATFORM));
-  const std::string_view platform = auxv_platform ? auxv_platform : "";
+  auto below_output = [&output_dirs](const std::string& dir) {
+    return std::any_of(output_dirs.begin(), output_dirs.end(),
+                       [&dir](const std::string& out) {
+                         return !out.empty() &&
+                                (dir == out || dir.starts_with(out + "/"));
+                       });
+  };
   std::vector<std::string> out = env;
+  std::optional<std::vector<std::string>> needed;
   for (std::string& entry : out) {
-    if (!entry.starts_with(name)) continue;
+    if (!entry.starts_with(name) || output_dirs.empty()) continue;
+    if (!needed && !(needed = internal::NeededLibraries(program))) return env;
     std::string kept;
     bool dropped = false, first = true;
     size_t start = name.size();
@@ -203,8 +183,11 @@ std::vector<std::string> WithoutBarrenLibraryPaths(
       const size_t end = std::min(entry.find_first_of(":;", start), entry.size());
       const std::string dir = entry.substr(start, end - start);
       start = end + 1;
-      const bool provable = dir.starts_with('/') && dir.find('$') == std::string::npos;
-      if (provable && !LibraryDirMayServe(dir, platform)) {
+      const bool serves = std::any_of(
+          needed->begin(), needed->end(), [&dir](const std::string& lib) {
+            return access((dir + "/" + lib).c_str(), F_OK) == 0;
+          });
+      if (below_output(dir) && !serves) {
         dropped = true;
         continue;
       }

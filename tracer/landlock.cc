@@ -16,6 +16,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "tracer/elf_file.h"
 #include "tracer/tracee.h"
 #include "tracer/unique_fd.h"
 
@@ -223,34 +224,6 @@ std::string ScriptInterpreter(std::string_view head) {
   return std::string(head.substr(0, head.find_first_of(" \t\n")));
 }
 
-// ElfInterpreter is the PT_INTERP of the 64-bit ELF file `fd`, whose first
-// bytes are `head`; "" when it has none (static, or not ELF). Other ABIs
-// cannot run under the filter.
-std::string ElfInterpreter(int fd, std::string_view head) {
-  Elf64_Ehdr header;
-  if (head.size() < sizeof header) return "";
-  memcpy(&header, head.data(), sizeof header);
-  if (memcmp(header.e_ident, ELFMAG, SELFMAG) != 0 ||
-      header.e_ident[EI_CLASS] != ELFCLASS64 ||
-      header.e_phentsize != sizeof(Elf64_Phdr) || header.e_phnum == 0 ||
-      header.e_phnum >= PN_XNUM)
-    return "";
-  // All program headers in one read: a binary has a dozen.
-  std::vector<Elf64_Phdr> phdrs(header.e_phnum);
-  const ssize_t size = static_cast<ssize_t>(phdrs.size() * sizeof(Elf64_Phdr));
-  if (pread(fd, phdrs.data(), size, header.e_phoff) != size) return "";
-  for (const Elf64_Phdr& ph : phdrs) {
-    if (ph.p_type != PT_INTERP) continue;
-    if (ph.p_filesz == 0 || ph.p_filesz > PATH_MAX) return "";
-    std::string path(ph.p_filesz, '\0');
-    if (pread(fd, path.data(), path.size(), ph.p_offset) !=
-        static_cast<ssize_t>(path.size()))
-      return "";
-    return std::string(path.c_str());
-  }
-  return "";
-}
-
 }  // namespace
 
 std::vector<std::string> ExecLoads(const std::string& file) {
@@ -265,7 +238,8 @@ std::vector<std::string> ExecLoads(const std::string& file) {
     ssize_t n = pread(fd.get(), head, sizeof head, 0);
     std::string_view read(head, n > 0 ? static_cast<size_t>(n) : 0);
     std::string interpreter = ScriptInterpreter(read);
-    if (interpreter.empty()) interpreter = ElfInterpreter(fd.get(), read);
+    if (interpreter.empty())
+      interpreter = internal::ElfInterpreter(fd.get(), read);
     std::optional<std::string> real;
     if (interpreter.empty() || !(real = RealPath(interpreter))) break;
     loads.push_back(*real);

@@ -529,8 +529,9 @@ absl::StatusOr<RunResult> RunSupervised(const SandboxSpec& spec,
     return absl::InternalError(absl::StrCat("pipe: ", strerror(errno)));
   UniqueFd report_read(pipe_fds[0]), report_write(pipe_fds[1]);
   // Built before the fork: the child only execs.
-  std::vector<std::string> env =
-      WithoutBarrenLibraryPaths(WithoutLegacyHwcapsSearch(spec.env));
+  std::vector<std::string> env = WithoutUnneededLibraryPaths(
+      WithoutLegacyHwcapsSearch(spec.env), spec.build_output_dirs,
+      spec.program);
   std::vector<char*> envp;
   for (std::string& e : env) envp.push_back(e.data());
   envp.push_back(nullptr);

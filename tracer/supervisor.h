@@ -69,9 +69,13 @@ struct SandboxSpec {
   std::string program;             // absolute path of the binary to run
   std::vector<std::string> argv;   // argv[0] included
   // "NAME=value", the complete environment (the tree gets it through
-  // WithoutLegacyHwcapsSearch and WithoutBarrenLibraryPaths).
+  // WithoutLegacyHwcapsSearch and WithoutUnneededLibraryPaths).
   std::vector<std::string> env;
   LandlockPlan landlock;
+  // Where the build the tree belongs to writes its outputs (cargo's target
+  // dir, for a build script): LD_LIBRARY_PATH entries below them stay only
+  // if `program` needs a library there (WithoutUnneededLibraryPaths).
+  std::vector<std::string> build_output_dirs;
   // Descriptors besides 0, 1, 2 the program may inherit, e.g. the jobserver
   // pipe. Every other one closes at exec: what cargo or the user's shell left
   // open would otherwise be readable past Landlock, which checks only opens.
@@ -126,18 +130,18 @@ absl::Status KernelSupport();
 std::vector<std::string> WithoutLegacyHwcapsSearch(
     const std::vector<std::string>& env);
 
-// WithoutBarrenLibraryPaths is `env` with the LD_LIBRARY_PATH entries dropped
-// that no load can be served from when the tree starts: absolute
-// directories, listed here, holding no name shaped like a shared object
-// (x.so, x.so.N) and none of the subdirectories the loader searches
-// (glibc-hwcaps, tls, the platform's). cargo puts target/debug/deps and
-// target/debug first in every build script's LD_LIBRARY_PATH; without
-// dylibs there, each library each program of the tree loads is otherwise
-// looked for in them first, in vain, an open each for the supervisor.
-// Relative entries, ones naming $ORIGIN and the like, and directories that
-// cannot be listed are kept.
-std::vector<std::string> WithoutBarrenLibraryPaths(
-    const std::vector<std::string>& env);
+// WithoutUnneededLibraryPaths is `env` less the LD_LIBRARY_PATH entries at
+// or below one of `output_dirs` that hold none of the libraries `program`
+// names (DT_NEEDED). cargo puts target/debug/deps and target/debug first in
+// every build script's LD_LIBRARY_PATH, for the dylibs the script itself
+// links; each library each program of the tree loads is otherwise looked
+// for there first, in vain, an open each for the supervisor. What else is
+// in them depends on how far cargo's other jobs have got, so only what
+// `program` needs, built before it runs, decides. `env` is returned as it
+// is when `program` is no 64-bit ELF file.
+std::vector<std::string> WithoutUnneededLibraryPaths(
+    const std::vector<std::string>& env,
+    const std::vector<std::string>& output_dirs, const std::string& program);
 
 // RunSupervised forks, confines the child (new session, no_new_privs,
 // Landlock, seccomp filter) and execs spec.program in it, then serves
