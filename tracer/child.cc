@@ -170,10 +170,11 @@ std::vector<std::string> WithoutUnneededLibraryPaths(
                                 (dir == out || dir.starts_with(out + "/"));
                        });
   };
+  if (output_dirs.empty()) return env;
   std::vector<std::string> out = env;
   std::optional<std::vector<std::string>> needed;
   for (std::string& entry : out) {
-    if (!entry.starts_with(name) || output_dirs.empty()) continue;
+    if (!entry.starts_with(name)) continue;
     if (!needed && !(needed = internal::NeededLibraries(program))) return env;
     std::string kept;
     bool dropped = false, first = true;
@@ -183,11 +184,14 @@ std::vector<std::string> WithoutUnneededLibraryPaths(
       const size_t end = std::min(entry.find_first_of(":;", start), entry.size());
       const std::string dir = entry.substr(start, end - start);
       start = end + 1;
-      const bool serves = std::any_of(
-          needed->begin(), needed->end(), [&dir](const std::string& lib) {
-            return access((dir + "/" + lib).c_str(), F_OK) == 0;
-          });
-      if (below_output(dir) && !serves) {
+      auto serves = [&dir, &needed] {
+        return std::any_of(
+            needed->begin(), needed->end(), [&dir](const std::string& lib) {
+              return access((dir + "/" + lib).c_str(), F_OK) == 0;
+            });
+      };
+      // Only output dirs are looked into: the others are kept unread.
+      if (below_output(dir) && !serves()) {
         dropped = true;
         continue;
       }
