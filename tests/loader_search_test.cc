@@ -6,6 +6,7 @@
 #include <sys/auxv.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -93,9 +94,32 @@ class AllowAll : public Decider {
   bool Decide(const Event&, std::string_view) override { return true; }
 };
 
+// The platform name glibc's loader searches below each library dir. On
+// x86_64 glibc picks it from the CPU's features (haswell where AVX2 and its
+// companions are there), not the kernel's AT_PLATFORM, so ask the loader;
+// one without --list-diagnostics (glibc < 2.33) uses AT_PLATFORM.
+std::string LoaderPlatform() {
+  const std::string key = "dl_platform=\"";
+  if (FILE* diag = popen(
+          "/lib64/ld-linux-x86-64.so.2 --list-diagnostics 2>/dev/null", "r")) {
+    char line[256];
+    std::string platform;
+    while (fgets(line, sizeof line, diag)) {
+      const std::string_view text(line);
+      if (!text.starts_with(key)) continue;
+      const std::string_view rest = text.substr(key.size());
+      platform = std::string(rest.substr(0, rest.find('"')));
+    }
+    pclose(diag);
+    if (!platform.empty()) return platform;
+  }
+  const char* auxv = reinterpret_cast<const char*>(getauxval(AT_PLATFORM));
+  return auxv ? auxv : "";
+}
+
 // The directories below an LD_LIBRARY_PATH entry that glibc searches with
-// the legacy hwcaps mask at 0: glibc-hwcaps/*, tls/ and the kernel's
-// AT_PLATFORM name (haswell on some machines, x86_64 on others), alone and
+// the legacy hwcaps mask at 0: glibc-hwcaps/*, tls/ and the loader's
+// platform name (haswell on some machines, x86_64 on others), alone and
 // below tls/. Without the mask the loader adds hwcap-name subdirectories
 // (x86_64/, avx512_1/) and their nestings below each of these.
 bool UnmaskedSearchDirectory(std::string_view dir,
@@ -120,9 +144,7 @@ TEST(LoaderSearch, SupervisedTreeSkipsLegacyHwcapsDirectories) {
   absl::StatusOr<RunResult> run = RunSupervised(spec, allow_all, log);
   ASSERT_TRUE(run.ok()) << run.status();
   EXPECT_EQ(run->exit_status, 0);
-  const char* auxv_platform =
-      reinterpret_cast<const char*>(getauxval(AT_PLATFORM));
-  const std::string platform = auxv_platform ? auxv_platform : "";
+  const std::string platform = LoaderPlatform();
   bool searched = false;
   for (const Event& e : log.Events()) {
     if (!e.target.starts_with(lib_dir + "/")) continue;
