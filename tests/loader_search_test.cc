@@ -3,7 +3,9 @@
 // WithoutLegacyHwcapsSearch and WithoutUnneededLibraryPaths on their own, then a real program under the
 // real supervisor with LD_LIBRARY_PATH set as cargo sets it for build
 // scripts.
+#include <fcntl.h>
 #include <sys/auxv.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -94,14 +96,22 @@ class AllowAll : public Decider {
   bool Decide(const Event&, std::string_view) override { return true; }
 };
 
-// The platform name glibc's loader searches below each library dir. On
-// x86_64 glibc picks it from the CPU's features (haswell where AVX2 and its
-// companions are there), not the kernel's AT_PLATFORM, so ask the loader;
-// one without --list-diagnostics (glibc < 2.33) uses AT_PLATFORM.
-std::string LoaderPlatform() {
+// The platform name the loader of `program` searches below each library
+// dir. On x86_64 glibc picks it from the CPU's features (haswell where AVX2
+// and its companions are there), not the kernel's AT_PLATFORM, so ask the
+// loader; one without --list-diagnostics (glibc < 2.33) uses AT_PLATFORM.
+std::string LoaderPlatform(const std::string& program) {
   const std::string key = "dl_platform=\"";
-  if (FILE* diag = popen(
-          "/lib64/ld-linux-x86-64.so.2 --list-diagnostics 2>/dev/null", "r")) {
+  std::string loader;
+  if (int fd = open(program.c_str(), O_RDONLY | O_CLOEXEC); fd >= 0) {
+    char head[256];
+    const ssize_t n = pread(fd, head, sizeof head, 0);
+    loader = internal::ElfInterpreter(
+        fd, std::string_view(head, n > 0 ? static_cast<size_t>(n) : 0));
+    close(fd);
+  }
+  const std::string ask = loader + " --list-diagnostics 2>/dev/null";
+  if (FILE* diag = loader.empty() ? nullptr : popen(ask.c_str(), "r")) {
     char line[256];
     std::string platform;
     while (fgets(line, sizeof line, diag)) {
@@ -144,7 +154,7 @@ TEST(LoaderSearch, SupervisedTreeSkipsLegacyHwcapsDirectories) {
   absl::StatusOr<RunResult> run = RunSupervised(spec, allow_all, log);
   ASSERT_TRUE(run.ok()) << run.status();
   EXPECT_EQ(run->exit_status, 0);
-  const std::string platform = LoaderPlatform();
+  const std::string platform = LoaderPlatform(spec.program);
   bool searched = false;
   for (const Event& e : log.Events()) {
     if (!e.target.starts_with(lib_dir + "/")) continue;
