@@ -393,20 +393,32 @@ std::string RunFilter() {
   return program.ok() ? EncodeFilter(options, *program) : "";
 }
 
-// WardenEnvironment is what cargo runs with: warden-rustc as its
-// RUSTC_WRAPPER (chaining the user's) and the WARDEN_* protocol for the shims.
-std::vector<std::string> WardenEnvironment(const RunOptions& opts,
-                                           const WorkspaceDirs& dirs,
-                                           int64_t run_id) {
-  std::string dir = SelfDir();
+// Confinement is what confines every program of one run, encoded for the
+// WARDEN_* protocol: the floor and the supervisors' seccomp program.
+struct Confinement {
+  std::string floor;
+  std::string filter;
+};
+
+Confinement RunConfinement(const RunOptions& opts, const WorkspaceDirs& dirs) {
   LandlockPlan floor =
       BaseFloor(FloorPolicy(opts.policy_path), RunVars(dirs), LandlockAbi());
   AllowCompilerCache(GetEnv("RUSTC_WRAPPER"), floor);
   // rustdoc runs doctests through cargo's target runner, warden-run.
-  floor.read_paths.push_back(dir + "/warden-run");
+  floor.read_paths.push_back(SelfDir() + "/warden-run");
+  return {EncodePlan(floor), RunFilter()};
+}
+
+// WardenEnvironment is what cargo runs with: warden-rustc as its
+// RUSTC_WRAPPER (chaining the user's) and the WARDEN_* protocol for the shims.
+std::vector<std::string> WardenEnvironment(const RunOptions& opts,
+                                           const WorkspaceDirs& dirs,
+                                           int64_t run_id,
+                                           const Confinement& confinement) {
+  std::string dir = SelfDir();
   std::vector<std::string> env = {
-      absl::StrCat(kEnvFloor, "=", EncodePlan(floor)),
-      absl::StrCat(kEnvFilter, "=", RunFilter()),
+      absl::StrCat(kEnvFloor, "=", confinement.floor),
+      absl::StrCat(kEnvFilter, "=", confinement.filter),
       absl::StrCat(kEnvMode, "=", ModeName(RunMode(opts))),
       absl::StrCat(kEnvDb, "=", opts.db_path),
       absl::StrCat(kEnvRunId, "=", run_id),
@@ -646,6 +658,11 @@ int Supervise(RunOptions& opts, Reporting& reporting) {
   if (!located.ok()) return Environment(std::string(located.status().message()));
   const WorkspaceDirs* dirs = &located->dirs;
   if (int rc = ResolvePaths(opts, *dirs); rc != kExitOk) return rc;
+  // Walking /etc and /dev for the floor and compiling the filter take a few
+  // milliseconds: done while the database opens and old build scripts are
+  // shimmed.
+  std::future<Confinement> confinement = std::async(
+      std::launch::async, RunConfinement, std::cref(opts), std::cref(*dirs));
 
   absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(opts.db_path);
   if (!store.ok()) return Environment(std::string(store.status().message()));
@@ -670,7 +687,8 @@ int Supervise(RunOptions& opts, Reporting& reporting) {
   console.Status(opts.enforce ? "Enforcing" : "Learning",
                  absl::StrCat(absl::StrJoin(argv, " "),
                               opts.contained ? " (contained)" : ""));
-  std::vector<std::string> env = WardenEnvironment(opts, *dirs, *run_id);
+  std::vector<std::string> env =
+      WardenEnvironment(opts, *dirs, *run_id, confinement.get());
   // cargo's own colours follow warden's --color.
   if (!opts.colour.empty()) env.push_back("CARGO_TERM_COLOR=" + opts.colour);
   absl::StatusOr<pid_t> cargo = StartCommand(argv, env);
