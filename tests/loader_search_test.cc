@@ -3,9 +3,7 @@
 // WithoutLegacyHwcapsSearch and WithoutUnneededLibraryPaths on their own, then a real program under the
 // real supervisor with LD_LIBRARY_PATH set as cargo sets it for build
 // scripts.
-#include <fcntl.h>
 #include <sys/auxv.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -20,6 +18,7 @@
 #include "tests/scratch_dir.h"
 #include "tracer/elf_file.h"
 #include "tracer/event.h"
+#include "tracer/landlock.h"
 #include "tracer/supervisor.h"
 
 namespace warden {
@@ -102,14 +101,9 @@ class AllowAll : public Decider {
 // loader; one without --list-diagnostics (glibc < 2.33) uses AT_PLATFORM.
 std::string LoaderPlatform(const std::string& program) {
   const std::string key = "dl_platform=\"";
-  std::string loader;
-  if (int fd = open(program.c_str(), O_RDONLY | O_CLOEXEC); fd >= 0) {
-    char head[256];
-    const ssize_t n = pread(fd, head, sizeof head, 0);
-    loader = internal::ElfInterpreter(
-        fd, std::string_view(head, n > 0 ? static_cast<size_t>(n) : 0));
-    close(fd);
-  }
+  // ExecLoads names the loader first: the program's PT_INTERP.
+  const std::vector<std::string> loads = ExecLoads(program);
+  const std::string loader = loads.empty() ? "" : loads.front();
   const std::string ask = loader + " --list-diagnostics 2>/dev/null";
   if (FILE* diag = loader.empty() ? nullptr : popen(ask.c_str(), "r")) {
     char line[256];
